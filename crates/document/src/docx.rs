@@ -1,0 +1,1230 @@
+//! DOCX exporter: a [`Document`] and a layout [`Profile`] to the bytes of a `.docx` file.
+//!
+//! The WordprocessingML parts are written here as XML text and packed with the `zip` crate
+//! (deflate), not with docx-rs 0.4, whose output we cannot accept: timestamps taken from the
+//! clock (not deterministic), `w:jc="justified"` (Word rejects the file; the value is "both"), no
+//! footnote number mark in the footnote text, and a duplicate "Normal" style.
+//!
+//! Deterministic: the same document gives the same bytes (fixed part order, zip timestamps and
+//! document properties from `meta.date`, footnote ids numbered in document order, no random ids).
+//! Every layout number comes from the profile; sizes are converted here: millimetres to twips
+//! (1/1440 inch), points to half-points (run sizes), twips (spacing) or eighths (borders).
+
+use std::io::{Cursor, Write};
+
+use outline::profile::Align;
+use outline::Profile;
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, DateTime, ZipWriter};
+
+use crate::model::{Block, Cell, CellAlign, Closing, Document, Header, Inline, ParaStyle, Table};
+use crate::Error;
+
+/// Writes `doc` as a DOCX file laid out by `profile`.
+///
+/// The zip entries and `docProps/core.xml` carry `doc.meta.date` (ISO `YYYY-MM-DD`) as their
+/// time, midnight UTC; a date that does not parse (or is before 1980 for the zip entries)
+/// falls back to 1980-01-01, so the output never depends on the clock.
+pub fn to_docx(doc: &Document, profile: &Profile) -> Result<Vec<u8>, Error> {
+    let mut body = BodyWriter::new(profile);
+    body.document(doc);
+    let BodyWriter { out: document_xml, notes, .. } = body;
+
+    let date = parse_iso_date(&doc.meta.date);
+    let parts: [(&str, String); 11] = [
+        ("[Content_Types].xml", content_types()),
+        ("_rels/.rels", package_rels()),
+        ("docProps/core.xml", core_xml(doc, date)),
+        ("docProps/app.xml", app_xml()),
+        ("word/document.xml", document_xml),
+        ("word/styles.xml", styles_xml(profile)),
+        ("word/settings.xml", settings_xml()),
+        ("word/footnotes.xml", footnotes_xml(&notes)),
+        ("word/header1.xml", page_number_header(profile)),
+        ("word/header2.xml", empty_header()),
+        ("word/_rels/document.xml.rels", document_rels()),
+    ];
+    pack(&parts, date)
+}
+
+/// The part names of a DOCX written by [`to_docx`], in the order they are stored.
+pub const PARTS: [&str; 11] = [
+    "[Content_Types].xml",
+    "_rels/.rels",
+    "docProps/core.xml",
+    "docProps/app.xml",
+    "word/document.xml",
+    "word/styles.xml",
+    "word/settings.xml",
+    "word/footnotes.xml",
+    "word/header1.xml",
+    "word/header2.xml",
+    "word/_rels/document.xml.rels",
+];
+
+// ---------------------------------------------------------------------------------------------
+// Packing
+
+fn pack(parts: &[(&str, String)], date: Option<(u16, u8, u8)>) -> Result<Vec<u8>, Error> {
+    let time = date
+        .and_then(|(y, m, d)| DateTime::from_date_and_time(y, m, d, 0, 0, 0).ok())
+        .unwrap_or_default();
+    let options = SimpleFileOptions::default()
+        .compression_method(CompressionMethod::Deflated)
+        .last_modified_time(time)
+        .unix_permissions(0o644);
+    let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
+    for (name, text) in parts {
+        zip.start_file(*name, options)
+            .map_err(|e| Error::Docx(format!("{name}: {e}")))?;
+        zip.write_all(text.as_bytes())
+            .map_err(|e| Error::Docx(format!("{name}: {e}")))?;
+    }
+    let cursor = zip.finish().map_err(|e| Error::Docx(e.to_string()))?;
+    Ok(cursor.into_inner())
+}
+
+/// `YYYY-MM-DD` to (year, month, day) when it names a real calendar day.
+fn parse_iso_date(s: &str) -> Option<(u16, u8, u8)> {
+    let mut it = s.trim().splitn(3, '-');
+    let (y, m, d) = (it.next()?, it.next()?, it.next()?);
+    if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        return None;
+    }
+    let (y, m, d): (u16, u8, u8) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    (d >= 1 && d <= days).then_some((y, m, d))
+}
+
+// ---------------------------------------------------------------------------------------------
+// XML text
+
+const XML_DECL: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n";
+const NS_W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+const NS_R: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+
+/// True for the characters XML 1.0 allows in a document; carriage returns are dropped too
+/// (a "\r\n" line end becomes "\n").
+fn xml_char_ok(c: char) -> bool {
+    matches!(c, '\t' | '\n')
+        || matches!(c, '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+/// Escapes `s` for XML text and attribute values, dropping characters XML 1.0 forbids.
+pub(crate) fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars().filter(|&c| xml_char_ok(c)) {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Millimetres to twips (1/20 pt), rounded.
+fn mm_twips(mm: f64) -> i64 {
+    (mm * 1440.0 / 25.4).round() as i64
+}
+
+/// Points to twips, rounded.
+fn pt_twips(pt: f64) -> i64 {
+    (pt * 20.0).round() as i64
+}
+
+/// Points to half-points (run sizes), rounded, at least 1.
+fn pt_half(pt: f64) -> i64 {
+    ((pt * 2.0).round() as i64).max(1)
+}
+
+/// A border width in points to eighths of a point, within what OOXML allows (2..=96).
+fn pt_eighths(pt: f64) -> i64 {
+    ((pt * 8.0).round() as i64).clamp(2, 96)
+}
+
+fn jc(align: Align) -> &'static str {
+    match align {
+        Align::Justify => "both",
+        Align::Left => "left",
+        Align::Center => "center",
+        Align::Right => "right",
+    }
+}
+
+fn cell_jc(align: CellAlign) -> &'static str {
+    match align {
+        CellAlign::Left => "left",
+        CellAlign::Center => "center",
+        CellAlign::Right => "right",
+    }
+}
+
+/// The outline level (navigation pane) of a heading scheme, outermost first.
+fn outline_level(scheme: &str) -> Option<u8> {
+    let order = [
+        "upper-letter",
+        "upper-roman",
+        "arabic-1",
+        "arabic-2",
+        "arabic-3",
+        "arabic-4",
+        "lower-letter",
+        "paren-arabic",
+    ];
+    order.iter().position(|s| *s == scheme).map(|i| i as u8)
+}
+
+/// Character formatting of a run, written in the schema's element order.
+#[derive(Debug, Clone, Copy, Default)]
+struct RunFmt {
+    bold: bool,
+    italic: bool,
+    underline: bool,
+    highlight: bool,
+    /// Half-points; `None` keeps the default (body) size.
+    size: Option<i64>,
+}
+
+impl RunFmt {
+    fn sized(size: i64) -> RunFmt {
+        RunFmt {
+            size: Some(size),
+            ..RunFmt::default()
+        }
+    }
+    fn bold(self) -> RunFmt {
+        RunFmt { bold: true, ..self }
+    }
+    fn italic(self) -> RunFmt {
+        RunFmt {
+            italic: true,
+            ..self
+        }
+    }
+    fn gap(self) -> RunFmt {
+        RunFmt {
+            italic: true,
+            highlight: true,
+            ..self
+        }
+    }
+
+    fn write(&self, out: &mut String) {
+        let mut inner = String::new();
+        if self.bold {
+            inner.push_str("<w:b/><w:bCs/>");
+        }
+        if self.italic {
+            inner.push_str("<w:i/><w:iCs/>");
+        }
+        if let Some(sz) = self.size {
+            inner.push_str(&format!("<w:sz w:val=\"{sz}\"/><w:szCs w:val=\"{sz}\"/>"));
+        }
+        if self.highlight {
+            inner.push_str("<w:highlight w:val=\"yellow\"/>");
+        }
+        if self.underline {
+            inner.push_str("<w:u w:val=\"single\"/>");
+        }
+        if !inner.is_empty() {
+            out.push_str("<w:rPr>");
+            out.push_str(&inner);
+            out.push_str("</w:rPr>");
+        }
+    }
+}
+
+/// Paragraph formatting, written in the schema's element order.
+#[derive(Debug, Clone, Copy, Default)]
+struct ParaFmt {
+    style: Option<&'static str>,
+    keep_next: bool,
+    /// A bottom border of this many eighths of a point.
+    border_bottom: Option<i64>,
+    before: i64,
+    after: i64,
+    /// Exact line height in twips; `None` is single spacing.
+    line_exact: Option<i64>,
+    ind_left: i64,
+    ind_right: i64,
+    ind_first: i64,
+    jc: Option<&'static str>,
+    outline_level: Option<u8>,
+    /// Formatting of the paragraph mark (sets an empty paragraph's height).
+    mark: RunFmt,
+}
+
+impl ParaFmt {
+    fn write(&self, out: &mut String) {
+        out.push_str("<w:pPr>");
+        if let Some(style) = self.style {
+            out.push_str(&format!("<w:pStyle w:val=\"{style}\"/>"));
+        }
+        if self.keep_next {
+            out.push_str("<w:keepNext/>");
+        }
+        if let Some(sz) = self.border_bottom {
+            out.push_str(&format!(
+                "<w:pBdr><w:bottom w:val=\"single\" w:sz=\"{sz}\" w:space=\"1\" \
+                 w:color=\"000000\"/></w:pBdr>"
+            ));
+        }
+        match self.line_exact {
+            Some(line) => out.push_str(&format!(
+                "<w:spacing w:before=\"{}\" w:after=\"{}\" w:line=\"{line}\" \
+                 w:lineRule=\"exact\"/>",
+                self.before, self.after
+            )),
+            None => out.push_str(&format!(
+                "<w:spacing w:before=\"{}\" w:after=\"{}\" w:line=\"240\" w:lineRule=\"auto\"/>",
+                self.before, self.after
+            )),
+        }
+        if self.ind_left != 0 || self.ind_right != 0 || self.ind_first != 0 {
+            out.push_str(&format!(
+                "<w:ind w:left=\"{}\" w:right=\"{}\" w:firstLine=\"{}\"/>",
+                self.ind_left, self.ind_right, self.ind_first
+            ));
+        }
+        if let Some(jc) = self.jc {
+            out.push_str(&format!("<w:jc w:val=\"{jc}\"/>"));
+        }
+        if let Some(level) = self.outline_level {
+            out.push_str(&format!("<w:outlineLvl w:val=\"{level}\"/>"));
+        }
+        self.mark.write(out);
+        out.push_str("</w:pPr>");
+    }
+}
+
+/// Writes one run of `text`: tabs become `<w:tab/>`, line breaks `<w:br/>`. Nothing for "".
+fn run(out: &mut String, text: &str, fmt: RunFmt) {
+    let text: String = text.chars().filter(|&c| xml_char_ok(c)).collect();
+    if text.is_empty() {
+        return;
+    }
+    out.push_str("<w:r>");
+    fmt.write(out);
+    let mut piece = String::new();
+    let flush = |out: &mut String, piece: &mut String| {
+        if !piece.is_empty() {
+            out.push_str("<w:t xml:space=\"preserve\">");
+            out.push_str(&xml_escape(piece));
+            out.push_str("</w:t>");
+            piece.clear();
+        }
+    };
+    for c in text.chars() {
+        match c {
+            '\t' => {
+                flush(out, &mut piece);
+                out.push_str("<w:tab/>");
+            }
+            '\n' => {
+                flush(out, &mut piece);
+                out.push_str("<w:br/>");
+            }
+            _ => piece.push(c),
+        }
+    }
+    flush(out, &mut piece);
+    out.push_str("</w:r>");
+}
+
+/// A whole paragraph of one run.
+fn para(out: &mut String, pf: &ParaFmt, text: &str, fmt: RunFmt) {
+    out.push_str("<w:p>");
+    pf.write(out);
+    run(out, text, fmt);
+    out.push_str("</w:p>");
+}
+
+/// An approximate printed width of `text` in twips, from Times New Roman's advance widths
+/// (Vietnamese letters measured as their base letter). Used to trim the rule under the party
+/// line to the text's length.
+fn text_width_twips(text: &str, size_pt: f64, bold: bool) -> i64 {
+    // Advance widths per 1000 em of Times Roman / Times Bold, A..Z then a..z.
+    const UPPER: [(u16, u16); 26] = [
+        (722, 722),
+        (667, 667),
+        (667, 722),
+        (722, 722),
+        (611, 667),
+        (556, 611),
+        (722, 778),
+        (722, 778),
+        (333, 389),
+        (389, 500),
+        (722, 778),
+        (611, 667),
+        (889, 944),
+        (722, 722),
+        (722, 778),
+        (556, 611),
+        (722, 778),
+        (667, 722),
+        (556, 556),
+        (611, 667),
+        (722, 722),
+        (722, 722),
+        (944, 1000),
+        (722, 722),
+        (722, 722),
+        (611, 667),
+    ];
+    const LOWER: [(u16, u16); 26] = [
+        (444, 500),
+        (500, 556),
+        (444, 444),
+        (500, 556),
+        (444, 444),
+        (333, 333),
+        (500, 500),
+        (500, 556),
+        (278, 278),
+        (278, 333),
+        (500, 556),
+        (278, 278),
+        (778, 833),
+        (500, 556),
+        (500, 500),
+        (500, 556),
+        (500, 556),
+        (333, 444),
+        (389, 389),
+        (278, 333),
+        (500, 556),
+        (500, 500),
+        (722, 722),
+        (500, 500),
+        (500, 500),
+        (444, 444),
+    ];
+    let pick = |(regular, bold_w): (u16, u16)| if bold { bold_w } else { regular };
+    let mut units: u64 = 0;
+    for c in text.chars() {
+        let c = base_letter(c);
+        let w = match c {
+            'A'..='Z' => pick(UPPER[(c as u8 - b'A') as usize]),
+            'a'..='z' => pick(LOWER[(c as u8 - b'a') as usize]),
+            ' ' => 250,
+            '0'..='9' => 500,
+            '.' | ',' | ':' | ';' => 250,
+            '-' => 333,
+            '\u{300}'..='\u{36F}' => 0,
+            _ => 500,
+        };
+        units += u64::from(w);
+    }
+    (units as f64 * size_pt * 20.0 / 1000.0).round() as i64
+}
+
+/// The unaccented base of a Vietnamese letter ("Ộ" -> 'O', "đ" -> 'd'); other characters as is.
+fn base_letter(c: char) -> char {
+    const GROUPS: [(char, &str); 14] = [
+        ('a', "àáảãạăằắẳẵặâầấẩẫậ"),
+        ('A', "ÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬ"),
+        ('d', "đ"),
+        ('D', "Đ"),
+        ('e', "èéẻẽẹêềếểễệ"),
+        ('E', "ÈÉẺẼẸÊỀẾỂỄỆ"),
+        ('i', "ìíỉĩị"),
+        ('I', "ÌÍỈĨỊ"),
+        ('o', "òóỏõọôồốổỗộơờớởỡợ"),
+        ('O', "ÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢ"),
+        ('u', "ùúủũụưừứửữự"),
+        ('U', "ÙÚỦŨỤƯỪỨỬỮỰ"),
+        ('y', "ỳýỷỹỵ"),
+        ('Y', "ỲÝỶỸỴ"),
+    ];
+    if c.is_ascii() {
+        return c;
+    }
+    GROUPS
+        .iter()
+        .find(|(_, letters)| letters.contains(c))
+        .map_or(c, |(base, _)| *base)
+}
+
+// ---------------------------------------------------------------------------------------------
+// word/document.xml
+
+/// The closing table's left ("Nơi nhận") column, per cent of the text width. The profile has no
+/// number for it; FORMAT.md only says "a borderless two-column table".
+const CLOSING_LEFT_PCT: i64 = 45;
+
+/// Default left and right cell margins of a table (the "Normal Table" style), twips.
+const CELL_MARGIN: i64 = 108;
+
+/// Builds `word/document.xml` and collects the footnotes in document order.
+struct BodyWriter<'a> {
+    p: &'a Profile,
+    out: String,
+    notes: Vec<String>,
+    /// The last thing written is a table (two tables in a row need a paragraph between them).
+    after_table: bool,
+}
+
+impl<'a> BodyWriter<'a> {
+    fn new(p: &'a Profile) -> BodyWriter<'a> {
+        BodyWriter {
+            p,
+            out: String::new(),
+            notes: Vec::new(),
+            after_table: false,
+        }
+    }
+
+    fn text_width(&self) -> i64 {
+        let pg = &self.p.page;
+        mm_twips(pg.width_mm) - mm_twips(pg.margin_left_mm) - mm_twips(pg.margin_right_mm)
+    }
+
+    /// Body spacing: exactly `line_spacing_pt`, `space_after_pt` after.
+    fn body_spacing(&self) -> ParaFmt {
+        ParaFmt {
+            after: pt_twips(self.p.body.space_after_pt),
+            line_exact: Some(pt_twips(self.p.body.line_spacing_pt)),
+            ..ParaFmt::default()
+        }
+    }
+
+    fn document(&mut self, doc: &Document) {
+        self.out.push_str(XML_DECL);
+        self.out.push_str(&format!(
+            "<w:document xmlns:w=\"{NS_W}\" xmlns:r=\"{NS_R}\"><w:body>"
+        ));
+        self.header(&doc.header);
+        self.title(doc);
+        for block in &doc.body {
+            match block {
+                Block::Heading {
+                    scheme,
+                    label,
+                    inlines,
+                } => self.heading(scheme, label, inlines),
+                Block::Paragraph { style, inlines } => self.paragraph(*style, inlines),
+                Block::Table(table) => self.table(table),
+            }
+        }
+        self.closing(&doc.closing);
+        self.section();
+        self.out.push_str("</w:body></w:document>");
+    }
+
+    fn table_start(&mut self, widths: &[i64], borders: Option<i64>) {
+        if self.after_table {
+            para(&mut self.out, &ParaFmt::default(), "", RunFmt::default());
+        }
+        let o = &mut self.out;
+        o.push_str("<w:tbl><w:tblPr><w:tblW w:w=\"5000\" w:type=\"pct\"/>");
+        o.push_str("<w:tblInd w:w=\"0\" w:type=\"dxa\"/><w:tblBorders>");
+        for side in ["top", "left", "bottom", "right", "insideH", "insideV"] {
+            match borders {
+                Some(sz) => o.push_str(&format!(
+                    "<w:{side} w:val=\"single\" w:sz=\"{sz}\" w:space=\"0\" w:color=\"000000\"/>"
+                )),
+                None => o.push_str(&format!(
+                    "<w:{side} w:val=\"nil\" w:sz=\"0\" w:space=\"0\" w:color=\"auto\"/>"
+                )),
+            }
+        }
+        o.push_str("</w:tblBorders><w:tblLayout w:type=\"fixed\"/>");
+        o.push_str(&format!(
+            "<w:tblCellMar><w:left w:w=\"{CELL_MARGIN}\" w:type=\"dxa\"/>\
+             <w:right w:w=\"{CELL_MARGIN}\" w:type=\"dxa\"/></w:tblCellMar>"
+        ));
+        o.push_str(
+            "<w:tblLook w:val=\"0000\" w:firstRow=\"0\" w:lastRow=\"0\" w:firstColumn=\"0\" \
+             w:lastColumn=\"0\" w:noHBand=\"1\" w:noVBand=\"1\"/></w:tblPr><w:tblGrid>",
+        );
+        for w in widths {
+            o.push_str(&format!("<w:gridCol w:w=\"{w}\"/>"));
+        }
+        o.push_str("</w:tblGrid>");
+    }
+
+    fn table_end(&mut self) {
+        self.out.push_str("</w:tbl>");
+        self.after_table = true;
+    }
+
+    fn cell_start(&mut self, width: i64, v_center: bool) {
+        self.out.push_str(&format!(
+            "<w:tc><w:tcPr><w:tcW w:w=\"{width}\" w:type=\"dxa\"/>{}</w:tcPr>",
+            if v_center {
+                "<w:vAlign w:val=\"center\"/>"
+            } else {
+                ""
+            }
+        ));
+    }
+
+    /// Page 1's borderless header table: issuer | party line, then number | place and date.
+    fn header(&mut self, h: &Header) {
+        let hl = &self.p.header;
+        let text_w = self.text_width();
+        let left = text_w * i64::from(hl.left_width_pct.min(100)) / 100;
+        let right = text_w - left;
+        let center = ParaFmt {
+            jc: Some("center"),
+            ..ParaFmt::default()
+        };
+        let issuer_sz = pt_half(hl.issuer_size_pt);
+
+        self.table_start(&[left, right], None);
+        self.out.push_str("<w:tr>");
+        self.cell_start(left, false);
+        if let Some(sup) = h.superior.as_deref().filter(|s| !s.trim().is_empty()) {
+            para(
+                &mut self.out,
+                &center,
+                &sup.to_uppercase(),
+                RunFmt::sized(issuer_sz),
+            );
+        }
+        para(
+            &mut self.out,
+            &center,
+            &h.issuer.to_uppercase(),
+            RunFmt::sized(issuer_sz).bold(),
+        );
+        para(&mut self.out, &center, &h.star, RunFmt::sized(issuer_sz));
+        self.out.push_str("</w:tc>");
+
+        // The rule under the party line: a bottom border on a paragraph indented so that the
+        // border is about as long as the text (estimated from the font's metrics).
+        self.cell_start(right, false);
+        let party = h.party_line.to_uppercase();
+        let available = right - 2 * CELL_MARGIN;
+        let slack = pt_twips(hl.party_size_pt) / 4;
+        let text = text_width_twips(&party, hl.party_size_pt, true);
+        let indent = ((available - text) / 2 - slack).max(0);
+        let party_fmt = ParaFmt {
+            border_bottom: Some(pt_eighths(self.p.table.border_pt)),
+            ind_left: indent,
+            ind_right: indent,
+            ..center
+        };
+        para(
+            &mut self.out,
+            &party_fmt,
+            &party,
+            RunFmt::sized(pt_half(hl.party_size_pt)).bold(),
+        );
+        self.out.push_str("</w:tc></w:tr><w:tr>");
+
+        self.cell_start(left, false);
+        para(
+            &mut self.out,
+            &center,
+            &h.number,
+            RunFmt::sized(pt_half(hl.number_size_pt)),
+        );
+        self.out.push_str("</w:tc>");
+        self.cell_start(right, false);
+        para(
+            &mut self.out,
+            &center,
+            &h.place_date,
+            RunFmt::sized(pt_half(hl.place_date_size_pt)).italic(),
+        );
+        self.out.push_str("</w:tc></w:tr>");
+        self.table_end();
+    }
+
+    /// "BÁO CÁO", the subject, the rule.
+    fn title(&mut self, doc: &Document) {
+        let t = &self.p.title;
+        let line = pt_twips(self.p.body.line_spacing_pt);
+        let kind = ParaFmt {
+            before: line,
+            keep_next: true,
+            jc: Some("center"),
+            ..ParaFmt::default()
+        };
+        para(
+            &mut self.out,
+            &kind,
+            &doc.title.kind.to_uppercase(),
+            RunFmt::sized(pt_half(t.size_pt)).bold(),
+        );
+        let subject = ParaFmt {
+            before: 0,
+            ..kind
+        };
+        para(
+            &mut self.out,
+            &subject,
+            &doc.title.subject,
+            RunFmt::sized(pt_half(t.subject_size_pt)).bold(),
+        );
+        let rule = ParaFmt {
+            after: line,
+            keep_next: false,
+            ..subject
+        };
+        para(&mut self.out, &rule, &doc.title.rule, RunFmt::default());
+        self.after_table = false;
+    }
+
+    fn heading(&mut self, scheme: &str, label: &str, inlines: &[Inline]) {
+        let st = self.p.heading(scheme);
+        let centred = matches!(st.align, Align::Center);
+        let pf = ParaFmt {
+            keep_next: true,
+            ind_first: if centred {
+                0
+            } else {
+                mm_twips(self.p.body.first_line_indent_mm)
+            },
+            jc: Some(jc(st.align)),
+            outline_level: outline_level(scheme),
+            ..self.body_spacing()
+        };
+        let base = RunFmt {
+            bold: st.bold,
+            italic: st.italic,
+            ..RunFmt::default()
+        };
+        let case = |s: &str| if st.upper { s.to_uppercase() } else { s.to_string() };
+        self.out.push_str("<w:p>");
+        pf.write(&mut self.out);
+        if !label.is_empty() {
+            let sep = if inlines.is_empty() { "" } else { " " };
+            run(&mut self.out, &format!("{}{sep}", case(label)), base);
+        }
+        for inline in inlines {
+            self.inline(inline, base, &case);
+        }
+        self.out.push_str("</w:p>");
+        self.after_table = false;
+    }
+
+    fn paragraph(&mut self, style: ParaStyle, inlines: &[Inline]) {
+        let pf = match style {
+            ParaStyle::Body => ParaFmt {
+                ind_first: mm_twips(self.p.body.first_line_indent_mm),
+                jc: Some("both"),
+                ..self.body_spacing()
+            },
+            ParaStyle::Plain => ParaFmt {
+                jc: Some("both"),
+                ..self.body_spacing()
+            },
+            ParaStyle::Center => ParaFmt {
+                jc: Some("center"),
+                ..self.body_spacing()
+            },
+        };
+        for line in split_lines(inlines) {
+            self.out.push_str("<w:p>");
+            pf.write(&mut self.out);
+            for inline in &line {
+                self.inline(inline, RunFmt::default(), &|s: &str| s.to_string());
+            }
+            self.out.push_str("</w:p>");
+        }
+        self.after_table = false;
+    }
+
+    fn inline(&mut self, inline: &Inline, base: RunFmt, case: &dyn Fn(&str) -> String) {
+        match inline {
+            Inline::Text(s) => run(&mut self.out, &case(s), base),
+            Inline::Bold(s) => run(&mut self.out, &case(s), base.bold()),
+            Inline::Italic(s) => run(&mut self.out, &case(s), base.italic()),
+            Inline::Gap(s) => run(&mut self.out, &case(s), base.gap()),
+            Inline::Footnote(note) => {
+                self.notes.push(note.clone());
+                self.out.push_str(&format!(
+                    "<w:r><w:rPr><w:rStyle w:val=\"FootnoteReference\"/></w:rPr>\
+                     <w:footnoteReference w:id=\"{}\"/></w:r>",
+                    self.notes.len()
+                ));
+            }
+        }
+    }
+
+    fn table(&mut self, t: &Table) {
+        let ncols = t
+            .rows
+            .iter()
+            .map(Vec::len)
+            .chain([t.columns.len()])
+            .max()
+            .unwrap_or(0);
+        if ncols == 0 || t.rows.is_empty() {
+            return;
+        }
+        let size = pt_half(self.p.table.size_pt);
+        if let Some(caption) = &t.caption {
+            let pf = ParaFmt {
+                keep_next: true,
+                jc: Some("right"),
+                ..ParaFmt::default()
+            };
+            para(&mut self.out, &pf, caption, RunFmt::sized(size).italic());
+            self.after_table = false;
+        }
+        let widths = column_widths(t, ncols, self.text_width());
+        self.table_start(&widths, Some(pt_eighths(self.p.table.border_pt)));
+        let empty = Cell::text("");
+        for (r, row) in t.rows.iter().enumerate() {
+            let header = r < t.header_rows;
+            self.out.push_str("<w:tr><w:trPr><w:cantSplit/>");
+            if header {
+                self.out.push_str("<w:tblHeader/>");
+            }
+            self.out.push_str("</w:trPr>");
+            for (c, width) in widths.iter().enumerate() {
+                let cell = row.get(c).unwrap_or(&empty);
+                let align = if header {
+                    CellAlign::Center
+                } else {
+                    cell.align
+                        .or_else(|| t.columns.get(c).map(|col| col.align))
+                        .unwrap_or(CellAlign::Left)
+                };
+                let mut fmt = RunFmt::sized(size);
+                if header || cell.bold {
+                    fmt = fmt.bold();
+                }
+                if cell.gap {
+                    fmt = fmt.gap();
+                }
+                let pf = ParaFmt {
+                    jc: Some(cell_jc(align)),
+                    mark: RunFmt::sized(size),
+                    ..ParaFmt::default()
+                };
+                self.cell_start(*width, header);
+                para(&mut self.out, &pf, &cell.text, fmt);
+                self.out.push_str("</w:tc>");
+            }
+            self.out.push_str("</w:tr>");
+        }
+        self.table_end();
+    }
+
+    /// The borderless closing table: "Nơi nhận" | the signature block.
+    fn closing(&mut self, c: &Closing) {
+        let cl = &self.p.closing;
+        para(&mut self.out, &ParaFmt::default(), "", RunFmt::default());
+        self.after_table = false;
+        let text_w = self.text_width();
+        let left = text_w * CLOSING_LEFT_PCT / 100;
+        let right = text_w - left;
+        self.table_start(&[left, right], None);
+        self.out.push_str("<w:tr><w:trPr><w:cantSplit/></w:trPr>");
+
+        self.cell_start(left, false);
+        let left_fmt = ParaFmt {
+            jc: Some("left"),
+            ..ParaFmt::default()
+        };
+        let label = RunFmt {
+            underline: true,
+            ..RunFmt::sized(pt_half(self.p.body.size_pt))
+        };
+        para(&mut self.out, &left_fmt, &c.recipients_label, label);
+        let size = pt_half(cl.recipients_size_pt);
+        for line in &c.recipients {
+            let pf = ParaFmt {
+                mark: RunFmt::sized(size),
+                ..left_fmt
+            };
+            para(&mut self.out, &pf, line, RunFmt::sized(size));
+        }
+        self.out.push_str("</w:tc>");
+
+        self.cell_start(right, false);
+        let center = ParaFmt {
+            jc: Some("center"),
+            ..ParaFmt::default()
+        };
+        let body = RunFmt::sized(pt_half(self.p.body.size_pt));
+        para(
+            &mut self.out,
+            &center,
+            &c.on_behalf.to_uppercase(),
+            body.bold(),
+        );
+        para(&mut self.out, &center, &c.signer_title.to_uppercase(), body);
+        for _ in 0..cl.signature_blank_lines {
+            para(&mut self.out, &center, "", body);
+        }
+        para(&mut self.out, &center, &c.signer_name, body.bold());
+        self.out.push_str("</w:tc></w:tr>");
+        self.table_end();
+    }
+
+    /// A last (tiny) paragraph after the closing table, then the section: A4, margins, the
+    /// page-number header, and no number on page 1 (`w:titlePg` with an empty first header).
+    fn section(&mut self) {
+        let tiny = ParaFmt {
+            mark: RunFmt::sized(2),
+            ..ParaFmt::default()
+        };
+        para(&mut self.out, &tiny, "", RunFmt::default());
+        let pg = &self.p.page;
+        let first_page_unnumbered = pg.page_number_from >= 2;
+        self.out
+            .push_str("<w:sectPr><w:headerReference w:type=\"default\" r:id=\"rId4\"/>");
+        if first_page_unnumbered {
+            self.out
+                .push_str("<w:headerReference w:type=\"first\" r:id=\"rId5\"/>");
+        }
+        self.out.push_str(&format!(
+            "<w:footnotePr><w:numFmt w:val=\"decimal\"/></w:footnotePr>\
+             <w:pgSz w:w=\"{}\" w:h=\"{}\"/>\
+             <w:pgMar w:top=\"{}\" w:right=\"{}\" w:bottom=\"{}\" w:left=\"{}\" \
+             w:header=\"{}\" w:footer=\"0\" w:gutter=\"0\"/>\
+             <w:pgNumType w:fmt=\"decimal\"/><w:cols w:space=\"720\"/>",
+            mm_twips(pg.width_mm),
+            mm_twips(pg.height_mm),
+            mm_twips(pg.margin_top_mm),
+            mm_twips(pg.margin_right_mm),
+            mm_twips(pg.margin_bottom_mm),
+            mm_twips(pg.margin_left_mm),
+            mm_twips(pg.header_distance_mm),
+        ));
+        if first_page_unnumbered {
+            self.out.push_str("<w:titlePg/>");
+        }
+        self.out.push_str("</w:sectPr>");
+    }
+}
+
+/// Splits inlines at "\n" into the inlines of separate paragraphs.
+pub(crate) fn split_lines(inlines: &[Inline]) -> Vec<Vec<Inline>> {
+    let mut lines = vec![Vec::new()];
+    for inline in inlines {
+        let (text, make): (&str, fn(String) -> Inline) = match inline {
+            Inline::Text(s) => (s, Inline::Text),
+            Inline::Bold(s) => (s, Inline::Bold),
+            Inline::Italic(s) => (s, Inline::Italic),
+            Inline::Gap(s) => (s, Inline::Gap),
+            Inline::Footnote(_) => {
+                if let Some(line) = lines.last_mut() {
+                    line.push(inline.clone());
+                }
+                continue;
+            }
+        };
+        for (i, piece) in text.split('\n').enumerate() {
+            if i > 0 {
+                lines.push(Vec::new());
+            }
+            if let Some(line) = lines.last_mut() {
+                if !piece.is_empty() {
+                    line.push(make(piece.to_string()));
+                }
+            }
+        }
+    }
+    lines
+}
+
+/// Column widths in twips summing to `text_w`: from the columns' `width_pct` (normalised), a
+/// column without a width getting the average of the others.
+fn column_widths(t: &Table, ncols: usize, text_w: i64) -> Vec<i64> {
+    let given: Vec<i64> = (0..ncols)
+        .map(|c| t.columns.get(c).map_or(0, |col| i64::from(col.width_pct)))
+        .collect();
+    let known: Vec<i64> = given.iter().copied().filter(|&w| w > 0).collect();
+    let fill = if known.is_empty() {
+        1
+    } else {
+        (known.iter().sum::<i64>() / known.len() as i64).max(1)
+    };
+    let pct: Vec<i64> = given
+        .iter()
+        .map(|&w| if w > 0 { w } else { fill })
+        .collect();
+    let total: i64 = pct.iter().sum::<i64>().max(1);
+    let mut widths: Vec<i64> = pct.iter().map(|w| text_w * w / total).collect();
+    let used: i64 = widths.iter().sum();
+    if let Some(last) = widths.last_mut() {
+        *last += text_w - used;
+    }
+    widths
+}
+
+// ---------------------------------------------------------------------------------------------
+// The other parts
+
+fn content_types() -> String {
+    const WML: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml";
+    format!(
+        "{XML_DECL}<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">\
+         <Default Extension=\"rels\" \
+         ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>\
+         <Default Extension=\"xml\" ContentType=\"application/xml\"/>\
+         <Override PartName=\"/word/document.xml\" ContentType=\"{WML}.document.main+xml\"/>\
+         <Override PartName=\"/word/styles.xml\" ContentType=\"{WML}.styles+xml\"/>\
+         <Override PartName=\"/word/settings.xml\" ContentType=\"{WML}.settings+xml\"/>\
+         <Override PartName=\"/word/footnotes.xml\" ContentType=\"{WML}.footnotes+xml\"/>\
+         <Override PartName=\"/word/header1.xml\" ContentType=\"{WML}.header+xml\"/>\
+         <Override PartName=\"/word/header2.xml\" ContentType=\"{WML}.header+xml\"/>\
+         <Override PartName=\"/docProps/core.xml\" \
+         ContentType=\"application/vnd.openxmlformats-package.core-properties+xml\"/>\
+         <Override PartName=\"/docProps/app.xml\" \
+         ContentType=\"application/vnd.openxmlformats-officedocument.extended-properties+xml\"/>\
+         </Types>"
+    )
+}
+
+fn package_rels() -> String {
+    format!(
+        "{XML_DECL}<Relationships \
+         xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\
+         <Relationship Id=\"rId1\" Type=\"{NS_R}/officeDocument\" Target=\"word/document.xml\"/>\
+         <Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/package/2006/\
+         relationships/metadata/core-properties\" Target=\"docProps/core.xml\"/>\
+         <Relationship Id=\"rId3\" Type=\"{NS_R}/extended-properties\" \
+         Target=\"docProps/app.xml\"/></Relationships>"
+    )
+}
+
+fn document_rels() -> String {
+    format!(
+        "{XML_DECL}<Relationships \
+         xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\
+         <Relationship Id=\"rId1\" Type=\"{NS_R}/styles\" Target=\"styles.xml\"/>\
+         <Relationship Id=\"rId2\" Type=\"{NS_R}/settings\" Target=\"settings.xml\"/>\
+         <Relationship Id=\"rId3\" Type=\"{NS_R}/footnotes\" Target=\"footnotes.xml\"/>\
+         <Relationship Id=\"rId4\" Type=\"{NS_R}/header\" Target=\"header1.xml\"/>\
+         <Relationship Id=\"rId5\" Type=\"{NS_R}/header\" Target=\"header2.xml\"/>\
+         </Relationships>"
+    )
+}
+
+fn core_xml(doc: &Document, date: Option<(u16, u8, u8)>) -> String {
+    let (y, m, d) = date.unwrap_or((1980, 1, 1));
+    let when = format!("{y:04}-{m:02}-{d:02}T00:00:00Z");
+    let status = if doc.meta.draft {
+        "<cp:contentStatus>Dự thảo</cp:contentStatus>"
+    } else {
+        ""
+    };
+    format!(
+        "{XML_DECL}<cp:coreProperties \
+         xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" \
+         xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:dcterms=\"http://purl.org/dc/terms/\" \
+         xmlns:dcmitype=\"http://purl.org/dc/dcmitype/\" \
+         xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">\
+         <dc:title>{}</dc:title><dc:subject>{}</dc:subject><dc:creator>{}</dc:creator>\
+         <cp:lastModifiedBy>{}</cp:lastModifiedBy><dc:language>vi-VN</dc:language>{status}\
+         <dcterms:created xsi:type=\"dcterms:W3CDTF\">{when}</dcterms:created>\
+         <dcterms:modified xsi:type=\"dcterms:W3CDTF\">{when}</dcterms:modified>\
+         </cp:coreProperties>",
+        xml_escape(&doc.meta.title),
+        xml_escape(&doc.meta.subject),
+        xml_escape(&doc.meta.author),
+        xml_escape(&doc.meta.author),
+    )
+}
+
+fn app_xml() -> String {
+    format!(
+        "{XML_DECL}<Properties \
+         xmlns=\"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties\" \
+         xmlns:vt=\"http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes\">\
+         <Application>baocao</Application><DocSecurity>0</DocSecurity>\
+         <ScaleCrop>false</ScaleCrop><LinksUpToDate>false</LinksUpToDate>\
+         <SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged>\
+         </Properties>"
+    )
+}
+
+fn styles_xml(p: &Profile) -> String {
+    let font = xml_escape(&p.font.family);
+    let body = pt_half(p.body.size_pt);
+    let note = pt_half(p.footnote.size_pt);
+    format!(
+        "{XML_DECL}<w:styles xmlns:w=\"{NS_W}\"><w:docDefaults><w:rPrDefault><w:rPr>\
+         <w:rFonts w:ascii=\"{font}\" w:hAnsi=\"{font}\" w:cs=\"{font}\" w:eastAsia=\"{font}\"/>\
+         <w:sz w:val=\"{body}\"/><w:szCs w:val=\"{body}\"/>\
+         <w:lang w:val=\"vi-VN\" w:eastAsia=\"vi-VN\" w:bidi=\"ar-SA\"/></w:rPr></w:rPrDefault>\
+         <w:pPrDefault><w:pPr><w:spacing w:after=\"0\" w:line=\"240\" w:lineRule=\"auto\"/>\
+         </w:pPr></w:pPrDefault></w:docDefaults>\
+         <w:style w:type=\"paragraph\" w:default=\"1\" w:styleId=\"Normal\">\
+         <w:name w:val=\"Normal\"/><w:qFormat/></w:style>\
+         <w:style w:type=\"character\" w:default=\"1\" w:styleId=\"DefaultParagraphFont\">\
+         <w:name w:val=\"Default Paragraph Font\"/><w:uiPriority w:val=\"1\"/><w:semiHidden/>\
+         <w:unhideWhenUsed/></w:style>\
+         <w:style w:type=\"table\" w:default=\"1\" w:styleId=\"TableNormal\">\
+         <w:name w:val=\"Normal Table\"/><w:uiPriority w:val=\"99\"/><w:semiHidden/>\
+         <w:unhideWhenUsed/><w:tblPr><w:tblInd w:w=\"0\" w:type=\"dxa\"/><w:tblCellMar>\
+         <w:top w:w=\"0\" w:type=\"dxa\"/><w:left w:w=\"{CELL_MARGIN}\" w:type=\"dxa\"/>\
+         <w:bottom w:w=\"0\" w:type=\"dxa\"/><w:right w:w=\"{CELL_MARGIN}\" w:type=\"dxa\"/>\
+         </w:tblCellMar></w:tblPr></w:style>\
+         <w:style w:type=\"numbering\" w:default=\"1\" w:styleId=\"NoList\">\
+         <w:name w:val=\"No List\"/><w:uiPriority w:val=\"99\"/><w:semiHidden/>\
+         <w:unhideWhenUsed/></w:style>\
+         <w:style w:type=\"paragraph\" w:styleId=\"FootnoteText\">\
+         <w:name w:val=\"footnote text\"/><w:basedOn w:val=\"Normal\"/><w:uiPriority w:val=\"99\"/>\
+         <w:unhideWhenUsed/><w:pPr><w:spacing w:after=\"0\" w:line=\"240\" w:lineRule=\"auto\"/>\
+         <w:jc w:val=\"both\"/></w:pPr><w:rPr><w:sz w:val=\"{note}\"/><w:szCs w:val=\"{note}\"/>\
+         </w:rPr></w:style>\
+         <w:style w:type=\"character\" w:styleId=\"FootnoteReference\">\
+         <w:name w:val=\"footnote reference\"/><w:basedOn w:val=\"DefaultParagraphFont\"/>\
+         <w:uiPriority w:val=\"99\"/><w:unhideWhenUsed/><w:rPr><w:vertAlign w:val=\"superscript\"/>\
+         </w:rPr></w:style></w:styles>"
+    )
+}
+
+fn settings_xml() -> String {
+    format!(
+        "{XML_DECL}<w:settings xmlns:w=\"{NS_W}\"><w:zoom w:percent=\"100\"/>\
+         <w:defaultTabStop w:val=\"720\"/><w:characterSpacingControl w:val=\"doNotCompress\"/>\
+         <w:footnotePr><w:footnote w:id=\"-1\"/><w:footnote w:id=\"0\"/></w:footnotePr>\
+         <w:compat><w:compatSetting w:name=\"compatibilityMode\" \
+         w:uri=\"http://schemas.microsoft.com/office/word\" w:val=\"15\"/></w:compat>\
+         <w:themeFontLang w:val=\"vi-VN\"/></w:settings>"
+    )
+}
+
+fn footnotes_xml(notes: &[String]) -> String {
+    let mut out = format!("{XML_DECL}<w:footnotes xmlns:w=\"{NS_W}\" xmlns:r=\"{NS_R}\">");
+    let single = "<w:pPr><w:spacing w:after=\"0\" w:line=\"240\" w:lineRule=\"auto\"/></w:pPr>";
+    out.push_str(&format!(
+        "<w:footnote w:type=\"separator\" w:id=\"-1\"><w:p>{single}<w:r><w:separator/></w:r>\
+         </w:p></w:footnote><w:footnote w:type=\"continuationSeparator\" w:id=\"0\"><w:p>\
+         {single}<w:r><w:continuationSeparator/></w:r></w:p></w:footnote>"
+    ));
+    for (i, note) in notes.iter().enumerate() {
+        out.push_str(&format!(
+            "<w:footnote w:id=\"{}\"><w:p><w:pPr><w:pStyle w:val=\"FootnoteText\"/></w:pPr>\
+             <w:r><w:rPr><w:rStyle w:val=\"FootnoteReference\"/></w:rPr><w:footnoteRef/></w:r>",
+            i + 1
+        ));
+        run(&mut out, &format!(" {note}"), RunFmt::default());
+        out.push_str("</w:p></w:footnote>");
+    }
+    out.push_str("</w:footnotes>");
+    out
+}
+
+/// The header of pages 2.. : the page number, centred.
+fn page_number_header(p: &Profile) -> String {
+    let sz = pt_half(p.page.page_number_size_pt);
+    let rpr = format!("<w:rPr><w:sz w:val=\"{sz}\"/><w:szCs w:val=\"{sz}\"/></w:rPr>");
+    format!(
+        "{XML_DECL}<w:hdr xmlns:w=\"{NS_W}\" xmlns:r=\"{NS_R}\"><w:p><w:pPr>\
+         <w:spacing w:after=\"0\" w:line=\"240\" w:lineRule=\"auto\"/><w:jc w:val=\"center\"/>\
+         {rpr}</w:pPr><w:r>{rpr}<w:fldChar w:fldCharType=\"begin\"/></w:r>\
+         <w:r>{rpr}<w:instrText xml:space=\"preserve\"> PAGE </w:instrText></w:r>\
+         <w:r>{rpr}<w:fldChar w:fldCharType=\"separate\"/></w:r><w:r>{rpr}<w:t>2</w:t></w:r>\
+         <w:r>{rpr}<w:fldChar w:fldCharType=\"end\"/></w:r></w:p></w:hdr>"
+    )
+}
+
+/// The header of page 1: empty.
+fn empty_header() -> String {
+    format!(
+        "{XML_DECL}<w:hdr xmlns:w=\"{NS_W}\" xmlns:r=\"{NS_R}\"><w:p><w:pPr>\
+         <w:spacing w:after=\"0\" w:line=\"240\" w:lineRule=\"auto\"/></w:pPr></w:p></w:hdr>"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_and_strips_illegal_characters() {
+        assert_eq!(
+            xml_escape("a<b>&\"c'\u{1}\u{b}\r\n\tđ"),
+            "a&lt;b&gt;&amp;&quot;c&apos;\n\tđ"
+        );
+    }
+
+    #[test]
+    fn units() {
+        assert_eq!((mm_twips(210.0), mm_twips(297.0)), (11906, 16838));
+        assert_eq!((mm_twips(20.0), mm_twips(30.0), mm_twips(15.0)), (1134, 1701, 850));
+        assert_eq!((pt_half(14.0), pt_twips(18.0), pt_eighths(0.5)), (28, 360, 4));
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(parse_iso_date("2021-09-05"), Some((2021, 9, 5)));
+        assert_eq!(parse_iso_date("2021-02-29"), None);
+        assert_eq!(parse_iso_date("2024-02-29"), Some((2024, 2, 29)));
+        assert_eq!(parse_iso_date("5/9/2021"), None);
+    }
+
+    #[test]
+    fn run_turns_tabs_and_newlines_into_elements() {
+        let mut out = String::new();
+        run(&mut out, "a\tb\nc", RunFmt::default());
+        assert_eq!(
+            out,
+            "<w:r><w:t xml:space=\"preserve\">a</w:t><w:tab/><w:t xml:space=\"preserve\">b</w:t>\
+             <w:br/><w:t xml:space=\"preserve\">c</w:t></w:r>"
+        );
+    }
+
+    #[test]
+    fn split_lines_keeps_formatting_per_piece() {
+        let lines = split_lines(&[
+            Inline::Text("một\nhai ".into()),
+            Inline::Bold("ba".into()),
+            Inline::Footnote("x".into()),
+        ]);
+        assert_eq!(
+            lines,
+            vec![
+                vec![Inline::Text("một".into())],
+                vec![
+                    Inline::Text("hai ".into()),
+                    Inline::Bold("ba".into()),
+                    Inline::Footnote("x".into())
+                ],
+            ]
+        );
+    }
+
+    #[test]
+    fn party_line_width_is_plausible() {
+        // "ĐẢNG CỘNG SẢN VIỆT NAM" in 15 pt bold Times is about 73 mm wide.
+        let w = text_width_twips("ĐẢNG CỘNG SẢN VIỆT NAM", 15.0, true);
+        let mm = w as f64 * 25.4 / 1440.0;
+        assert!((65.0..80.0).contains(&mm), "{mm}");
+    }
+
+    #[test]
+    fn column_widths_fill_the_text_width() {
+        let t = Table {
+            caption: None,
+            columns: vec![
+                crate::model::Column {
+                    width_pct: 10,
+                    align: CellAlign::Center,
+                },
+                crate::model::Column {
+                    width_pct: 50,
+                    align: CellAlign::Left,
+                },
+            ],
+            header_rows: 0,
+            rows: vec![vec![Cell::text("a"), Cell::text("b"), Cell::text("c")]],
+        };
+        let w = column_widths(&t, 3, 9355);
+        assert_eq!(w.len(), 3);
+        assert_eq!(w.iter().sum::<i64>(), 9355);
+        assert!(w[1] > w[2] && w[2] > w[0]);
+    }
+}

@@ -1,0 +1,165 @@
+//! The neutral document: what a report says, laid out in the Party document's parts, with no
+//! knowledge of any file format. Exporters (DOCX, HTML, Markdown) take it with a layout profile.
+
+use serde::Serialize;
+
+/// A whole document: page-1 header, title, body, closing.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Document {
+    pub meta: Meta,
+    pub header: Header,
+    pub title: Title,
+    pub body: Vec<Block>,
+    pub closing: Closing,
+}
+
+/// Document properties. `date` is the document's own date (ISO `YYYY-MM-DD`), used as the fixed
+/// creation time in file metadata so that the same input gives the same bytes.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Meta {
+    pub title: String,
+    pub author: String,
+    pub subject: String,
+    pub date: String,
+    /// True when the report is incomplete: exporters may mark the document as a draft.
+    pub draft: bool,
+}
+
+/// The borderless two-column header table of page 1.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Header {
+    /// Optional superior-body line above the issuer (upper case, not bold).
+    pub superior: Option<String>,
+    /// The issuing body, upper case: "TỈNH ỦY HÀ GIANG".
+    pub issuer: String,
+    /// "*" under the issuer.
+    pub star: String,
+    /// "Số 05-BC/TU" (a draft: "Số      -BC/TU").
+    pub number: String,
+    /// "ĐẢNG CỘNG SẢN VIỆT NAM".
+    pub party_line: String,
+    /// "Hà Giang, ngày 05 tháng 9 năm 2021" (italic).
+    pub place_date: String,
+}
+
+/// "BÁO CÁO", the subject, and the rule under it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Title {
+    pub kind: String,
+    pub subject: String,
+    pub rule: String,
+}
+
+/// A block of the body.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Block {
+    /// An outline heading. `scheme` keys the profile's heading style ("upper-letter",
+    /// "upper-roman", "arabic-1", "arabic-2", "arabic-3", "arabic-4", "lower-letter",
+    /// "paren-arabic"); `label` is the generated number with its separator ("1.1-", "a)"),
+    /// empty for an unnumbered heading.
+    Heading {
+        scheme: String,
+        label: String,
+        inlines: Vec<Inline>,
+    },
+    /// A paragraph of running text.
+    Paragraph { style: ParaStyle, inlines: Vec<Inline> },
+    /// A table, optionally with an "Đơn vị tính: …" caption above it.
+    Table(Table),
+}
+
+/// Paragraph styles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ParaStyle {
+    /// Justified, first-line indent.
+    Body,
+    /// Justified, no first-line indent.
+    Plain,
+    /// Centred.
+    Center,
+}
+
+/// Inline content of a paragraph or heading.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Inline {
+    Text(String),
+    Bold(String),
+    Italic(String),
+    /// A footnote reference here; the note's text. Numbered through the document by exporters.
+    Footnote(String),
+    /// A visible gap where the report has no answer yet (e.g. "[chưa nhập]"): exporters show it
+    /// highlighted so a working draft can be printed.
+    Gap(String),
+}
+
+/// A table. The first `header_rows` rows are headers (bold, centred, repeated on new pages).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Table {
+    /// "Đơn vị tính: người", italic and right-aligned above the table.
+    pub caption: Option<String>,
+    pub columns: Vec<Column>,
+    pub header_rows: usize,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+/// A table column: relative width in per cent of the text width.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Column {
+    pub width_pct: u32,
+    pub align: CellAlign,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum CellAlign {
+    Left,
+    Center,
+    Right,
+}
+
+/// A table cell. `align` overrides the column's alignment.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Cell {
+    pub text: String,
+    pub bold: bool,
+    pub align: Option<CellAlign>,
+    /// A gap (no answer yet), shown highlighted.
+    pub gap: bool,
+}
+
+impl Cell {
+    pub fn text(s: impl Into<String>) -> Cell {
+        Cell {
+            text: s.into(),
+            bold: false,
+            align: None,
+            gap: false,
+        }
+    }
+    pub fn bold(s: impl Into<String>) -> Cell {
+        Cell {
+            bold: true,
+            ..Cell::text(s)
+        }
+    }
+    pub fn gap(s: impl Into<String>) -> Cell {
+        Cell {
+            gap: true,
+            ..Cell::text(s)
+        }
+    }
+}
+
+/// The closing two-column table: "Nơi nhận" on the left, the signature block on the right.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Closing {
+    /// "T/M BAN THƯỜNG VỤ".
+    pub on_behalf: String,
+    /// "BÍ THƯ" or "PHÓ BÍ THƯ".
+    pub signer_title: String,
+    /// The signer's name (bold), or a gap.
+    pub signer_name: String,
+    /// "Nơi nhận:".
+    pub recipients_label: String,
+    /// One line each, already starting with "- ".
+    pub recipients: Vec<String>,
+}

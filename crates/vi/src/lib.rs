@@ -1,0 +1,25 @@
+//! Vietnamese text for baocao: a small pure library.
+//!
+//! - Unicode NFC normalisation ([`nfc`], [`is_nfc`]), Vietnamese upper case ([`upper`]),
+//!   folding for search ([`fold`]) and a tone-placement-insensitive key ([`name_key`]).
+//! - Calendar-valid dates ([`Date`]) in the ISO form and the Vietnamese forms used in
+//!   administrative documents ("30/6/2021", "ngày 05 tháng 9 năm 2021").
+//! - Numbers the Vietnamese way, "." grouping thousands and "," as decimal mark
+//!   ([`format_int`], [`format_decimal`], [`parse_int`], …).
+//! - Vietnamese alphabetical order ([`Collator`], [`sort_vi`]).
+//!
+//! Errors carry messages in Vietnamese, meant to be shown to the people who typed the
+//! input.
+
+mod collate;
+mod date;
+mod number;
+mod text;
+
+pub use collate::{sort_vi, Collator, CollatorError};
+pub use date::{Date, DateError, MAX_YEAR, MIN_YEAR};
+pub use number::{format_change, format_decimal, format_int, format_percent, parse_int};
+pub use text::{fold, is_nfc, name_key, nfc, upper};
+
+#[cfg(test)]
+mod tests;
