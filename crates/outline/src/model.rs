@@ -125,7 +125,7 @@ pub enum NodeKind {
 }
 
 /// Numbering schemes of headings.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]
 #[serde(rename_all = "kebab-case")]
 pub enum Numbering {
     /// A, B, C

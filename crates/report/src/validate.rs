@@ -1,0 +1,648 @@
+//! Validation: one engine for the CLI, the web form and the API. Every problem names its place
+//! in the outline and says in Vietnamese what to fix; errors block submission, warnings do not.
+//! A draft (`draft = true`) is checked for what is wrong, not for what is missing.
+
+use std::collections::{BTreeMap, HashSet};
+
+use outline::{AnswerType, ColumnType, Condition, Node, NodeKind, Severity, Template};
+use serde::Serialize;
+use serde_json::Value;
+use units::Units;
+
+use crate::model::{Instance, Report};
+use crate::tree::{resolve, Entry, TreeOptions};
+
+/// The longest text accepted in one answer, in characters.
+pub const MAX_TEXT_CHARS: usize = 100_000;
+
+/// A problem of a report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    pub severity: Severity,
+    /// Where, in outline terms: "B.II.1.2.2 – Thời điểm kết thúc thí điểm".
+    pub place: String,
+    /// The template item id ("B.II.1.m.x2.kt"), or a part of the document ("document.date").
+    pub item: String,
+    /// The instance id of a repeated block, if the problem is inside one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance: Option<String>,
+    /// What is wrong and what to do, in Vietnamese.
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.place, self.message)
+    }
+}
+
+/// Validation options.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// A draft: report only what is wrong, not what is missing.
+    pub draft: bool,
+}
+
+/// Whether any problem is an error.
+pub fn has_errors(problems: &[Problem]) -> bool {
+    problems.iter().any(|p| p.severity == Severity::Error)
+}
+
+struct V<'a> {
+    t: &'a Template,
+    r: &'a Report,
+    units: &'a Units,
+    opts: Options,
+    cutoff: Option<vi::Date>,
+    earliest: Option<vi::Date>,
+    out: Vec<Problem>,
+}
+
+/// Validates a report against its template.
+pub fn validate(t: &Template, r: &Report, units: &Units, opts: Options) -> Vec<Problem> {
+    let mut v = V {
+        t,
+        r,
+        units,
+        opts,
+        cutoff: t.cutoff(),
+        earliest: t.earliest(),
+        out: Vec::new(),
+    };
+    v.header();
+    v.structure();
+    let entries = resolve(t, r, TreeOptions::default());
+    for e in &entries {
+        if let Some(a) = &e.node.answer {
+            v.answer(e, a);
+        }
+    }
+    v.rules(&entries);
+    v.out
+}
+
+impl<'a> V<'a> {
+    fn push(&mut self, sev: Severity, place: String, item: &str, inst: Option<&Instance>, msg: String) {
+        self.out.push(Problem {
+            severity: sev,
+            place,
+            item: item.to_string(),
+            instance: inst.map(|i| i.id.clone()),
+            message: msg,
+        });
+    }
+    fn doc_err(&mut self, item: &str, msg: String) {
+        self.push(Severity::Error, "Thông tin văn bản".into(), item, None, msg);
+    }
+
+    fn header(&mut self) {
+        let (t, r) = (self.t, self.r);
+        if r.template.id != t.template.id {
+            self.doc_err(
+                "template.id",
+                format!(
+                    "báo cáo theo đề cương “{}”, không phải “{}”",
+                    r.template.id, t.template.id
+                ),
+            );
+        } else if r.template.version != t.template.version {
+            self.push(
+                Severity::Warning,
+                "Thông tin văn bản".into(),
+                "template.version",
+                None,
+                format!(
+                    "báo cáo theo phiên bản {} của đề cương, hiện hành là {}",
+                    r.template.version, t.template.version
+                ),
+            );
+        }
+        if self.units.province(&r.unit.province).is_none() {
+            self.doc_err(
+                "unit.province",
+                format!("không có tỉnh, thành phố mã “{}”", r.unit.province),
+            );
+        }
+        let d = &r.document;
+        if let Some(n) = &d.number {
+            if n.is_empty() || !n.chars().all(|c| c.is_ascii_digit()) || n.len() > 6 {
+                self.doc_err(
+                    "document.number",
+                    format!("số văn bản “{n}” phải là số (ví dụ 05)"),
+                );
+            }
+        }
+        match &d.date {
+            Some(s) => match vi::Date::parse_iso(s) {
+                Ok(date) => {
+                    if let Some(c) = self.cutoff {
+                        if date < c {
+                            self.push(
+                                Severity::Warning,
+                                "Thông tin văn bản".into(),
+                                "document.date",
+                                None,
+                                format!(
+                                    "ngày văn bản {} ở trước ngày chốt số liệu {}",
+                                    date.short_vi(),
+                                    c.short_vi()
+                                ),
+                            );
+                        }
+                    }
+                }
+                Err(e) => self.doc_err("document.date", format!("ngày văn bản: {e}")),
+            },
+            None if !self.opts.draft => {
+                self.doc_err("document.date", "thiếu ngày ban hành văn bản".into())
+            }
+            None => {}
+        }
+        if !self.opts.draft {
+            if d.signer.as_deref().is_none_or(|s| s.trim().is_empty()) {
+                self.doc_err(
+                    "document.signer",
+                    "thiếu họ tên người ký (T/M Ban Thường vụ)".into(),
+                );
+            }
+            if d.signer_title.as_deref().is_none_or(|s| s.trim().is_empty()) {
+                self.doc_err(
+                    "document.signer_title",
+                    "thiếu chức danh người ký (BÍ THƯ hoặc PHÓ BÍ THƯ)".into(),
+                );
+            }
+        }
+        for (field, value) in [
+            ("document.place", d.place.as_deref()),
+            ("document.signer", d.signer.as_deref()),
+            ("document.signer_title", d.signer_title.as_deref()),
+        ] {
+            if value.is_some_and(|s| s.chars().count() > 200) {
+                self.doc_err(field, "quá dài (tối đa 200 ký tự)".into());
+            }
+        }
+    }
+
+    /// Keys that are not in the template, blocks and their models.
+    fn structure(&mut self) {
+        let (t, r) = (self.t, self.r);
+        for key in r.answers.keys() {
+            match t.node(key) {
+                Some(n) if n.answer.is_some() && t.enclosing_repeat(key).is_none() => {}
+                Some(n) if n.answer.is_some() => self.doc_err(
+                    key,
+                    format!(
+                        "mục “{key}” thuộc khối lặp “{}”: ghi trong khối, không ghi ở ngoài",
+                        t.enclosing_repeat(key).map(|b| b.id.as_str()).unwrap_or("")
+                    ),
+                ),
+                _ => self.doc_err(key, format!("mục “{key}” không có trong đề cương hoặc không nhận câu trả lời")),
+            }
+        }
+        for (block_id, instances) in &r.blocks {
+            let Some(block) = t.node(block_id).filter(|n| n.kind == NodeKind::Repeat) else {
+                self.doc_err(block_id, format!("khối lặp “{block_id}” không có trong đề cương"));
+                continue;
+            };
+            let mut ids = HashSet::new();
+            let mut models = HashSet::new();
+            for inst in instances {
+                let place = format!("{} ({})", block_id, inst.id);
+                if !ids.insert(inst.id.as_str()) {
+                    self.push(Severity::Error, place.clone(), block_id, Some(inst), format!("mã khối “{}” bị trùng", inst.id));
+                }
+                if inst.model == "khac" {
+                    if inst.name.as_deref().is_none_or(|s| s.trim().is_empty()) {
+                        self.push(Severity::Error, place.clone(), block_id, Some(inst), "mô hình khác (ngoài danh mục) cần ghi tên mô hình".into());
+                    }
+                } else if !t.catalogue_for(block).any(|c| c.code == inst.model) {
+                    let allowed: Vec<&str> = t.catalogue_for(block).map(|c| c.code.as_str()).collect();
+                    self.push(
+                        Severity::Error,
+                        place.clone(),
+                        block_id,
+                        Some(inst),
+                        format!(
+                            "mô hình “{}” không thuộc khối này (chọn một trong {} hoặc “khac”)",
+                            inst.model,
+                            allowed.join(", ")
+                        ),
+                    );
+                } else if !models.insert(inst.model.as_str()) {
+                    self.push(Severity::Error, place.clone(), block_id, Some(inst), format!("mô hình {} được báo cáo hai lần trong cùng một khối", inst.model));
+                }
+                for key in inst.answers.keys() {
+                    let inside = t.node(key).is_some_and(|n| {
+                        n.answer.is_some() && t.enclosing_repeat(key).map(|b| &b.id) == Some(&block.id)
+                    });
+                    if !inside {
+                        self.push(Severity::Error, place.clone(), key, Some(inst), format!("mục “{key}” không có trong khối này hoặc không nhận câu trả lời"));
+                    }
+                }
+            }
+        }
+    }
+
+    fn condition(&self, c: &Condition, scope: &BTreeMap<String, Value>) -> bool {
+        scope
+            .get(&c.item)
+            .and_then(Value::as_str)
+            .is_some_and(|v| c.equals.contains(v))
+    }
+
+    fn answer(&mut self, e: &Entry<'a>, a: &outline::Answer) {
+        let scope = self.r.scope(e.instance);
+        let value = scope.get(&e.node.id).filter(|v| !is_empty(v));
+        let required = a.required || a.required_if.as_ref().is_some_and(|c| self.condition(c, scope));
+        let place = e.place();
+        let Some(value) = value else {
+            if required && !self.opts.draft {
+                self.err(e, &place, "chưa có nội dung (bắt buộc)".into());
+            }
+            return;
+        };
+        match a.kind {
+            AnswerType::Narrative | AnswerType::Text => match value.as_str() {
+                Some(s) if s.chars().count() > MAX_TEXT_CHARS => self.err(
+                    e,
+                    &place,
+                    format!("nội dung quá dài ({} ký tự; tối đa {})", vi::format_int(s.chars().count() as i64), vi::format_int(MAX_TEXT_CHARS as i64)),
+                ),
+                Some(s) if a.kind == AnswerType::Text && s.contains('\n') => {
+                    self.err(e, &place, "chỉ ghi một dòng".into())
+                }
+                Some(_) => {}
+                None => self.err(e, &place, "phải là văn bản".into()),
+            },
+            AnswerType::Integer => {
+                if let Some(msg) = integer_problem(value, a.min.unwrap_or(0), a.max) {
+                    self.err(e, &place, msg);
+                }
+            }
+            AnswerType::Date => match value.as_str() {
+                Some(s) => {
+                    let what = strip_colon(&e.node.text);
+                    self.date(e, &place, s, a.not_after_cutoff, &what);
+                }
+                None => self.err(e, &place, "phải là ngày dạng YYYY-MM-DD".into()),
+            },
+            AnswerType::Choice => match value {
+                Value::String(s) if a.option.iter().any(|o| &o.value == s) => {}
+                Value::String(s) => self.err(e, &place, format!("“{s}” không phải một phương án ({})", options(&a.option))),
+                Value::Array(_) => self.err(e, &place, "chỉ được chọn một phương án".into()),
+                _ => self.err(e, &place, "phải là một phương án".into()),
+            },
+            AnswerType::Multichoice => match value.as_array() {
+                Some(list) => {
+                    let mut seen = HashSet::new();
+                    for v in list {
+                        match v.as_str() {
+                            Some(s) if !a.option.iter().any(|o| o.value == s) => {
+                                self.err(e, &place, format!("“{s}” không phải một phương án ({})", options(&a.option)))
+                            }
+                            Some(s) if !seen.insert(s) => self.err(e, &place, format!("phương án “{s}” được chọn hai lần")),
+                            Some(_) => {}
+                            None => self.err(e, &place, "mỗi phương án phải là một mã".into()),
+                        }
+                    }
+                }
+                None => self.err(e, &place, "phải là danh sách phương án".into()),
+            },
+            AnswerType::Docrefs => self.docrefs(e, &place, value, required, a),
+            AnswerType::Records => self.records(e, &place, value, required, a),
+            AnswerType::Figures => self.figures(e, &place, value, a),
+        }
+    }
+
+    fn err(&mut self, e: &Entry<'a>, place: &str, msg: String) {
+        self.push(Severity::Error, place.to_string(), &e.node.id, e.instance, msg);
+    }
+    fn warn(&mut self, e: &Entry<'a>, place: &str, msg: String) {
+        self.push(Severity::Warning, place.to_string(), &e.node.id, e.instance, msg);
+    }
+
+    /// Checks a date string; returns it when valid.
+    fn date(&mut self, e: &Entry<'a>, place: &str, s: &str, not_after_cutoff: bool, what: &str) -> Option<vi::Date> {
+        let d = match vi::Date::parse_iso(s) {
+            Ok(d) => d,
+            Err(err) => {
+                self.err(e, place, format!("{what}: {err}"));
+                return None;
+            }
+        };
+        if let Some(c) = self.cutoff {
+            if not_after_cutoff && d > c {
+                self.err(e, place, format!("{what}: ngày {} ở sau ngày chốt số liệu {}", d.short_vi(), c.short_vi()));
+            }
+        }
+        if let Some(first) = self.earliest {
+            if d < first {
+                let label = self.t.template.earliest_label.clone().unwrap_or_else(|| first.short_vi());
+                self.warn(e, place, format!("{what}: ngày {} ở trước {label}; xin kiểm tra lại", d.short_vi()));
+            }
+        }
+        Some(d)
+    }
+
+    fn docrefs(&mut self, e: &Entry<'a>, place: &str, value: &Value, required: bool, a: &outline::Answer) {
+        let Some(list) = value.as_array() else {
+            self.err(e, place, "phải là danh sách văn bản (số, ngày, cơ quan ban hành)".into());
+            return;
+        };
+        if required && !self.opts.draft && list.len() < a.min_rows.unwrap_or(1) {
+            self.err(e, place, format!("cần ít nhất {} văn bản", a.min_rows.unwrap_or(1)));
+        }
+        for (i, item) in list.iter().enumerate() {
+            let n = i + 1;
+            let Some(obj) = item.as_object() else {
+                self.err(e, place, format!("văn bản thứ {n}: phải gồm số, ngày, cơ quan ban hành"));
+                continue;
+            };
+            for key in obj.keys() {
+                if !["number", "date", "issuer", "title"].contains(&key.as_str()) {
+                    self.err(e, place, format!("văn bản thứ {n}: trường “{key}” không có (chỉ có number, date, issuer, title)"));
+                }
+            }
+            for (key, label) in [("number", "số hiệu"), ("issuer", "cơ quan ban hành")] {
+                match obj.get(key).and_then(Value::as_str) {
+                    Some(s) if !s.trim().is_empty() => {}
+                    _ if self.opts.draft => {}
+                    _ => self.err(e, place, format!("văn bản thứ {n}: thiếu {label}")),
+                }
+            }
+            match obj.get("date").and_then(Value::as_str) {
+                Some(s) => {
+                    self.date(e, place, s, true, &format!("văn bản thứ {n}"));
+                }
+                None if !self.opts.draft => self.err(e, place, format!("văn bản thứ {n}: thiếu ngày ban hành")),
+                None => {}
+            }
+        }
+    }
+
+    fn records(&mut self, e: &Entry<'a>, place: &str, value: &Value, required: bool, a: &outline::Answer) {
+        let Some(rows) = value.as_array() else {
+            self.err(e, place, "phải là danh sách các dòng".into());
+            return;
+        };
+        if required && !self.opts.draft && rows.len() < a.min_rows.unwrap_or(1) {
+            self.err(e, place, format!("cần ít nhất {} dòng", a.min_rows.unwrap_or(1)));
+        }
+        let mut seen: BTreeMap<&str, HashSet<String>> = BTreeMap::new();
+        for (i, row) in rows.iter().enumerate() {
+            let n = i + 1;
+            let Some(obj) = row.as_object() else {
+                self.err(e, place, format!("dòng {n}: không đúng dạng"));
+                continue;
+            };
+            for key in obj.keys() {
+                if !a.column.iter().any(|c| &c.key == key) {
+                    self.err(e, place, format!("dòng {n}: cột “{key}” không có trong bảng"));
+                }
+            }
+            for col in &a.column {
+                let v = obj.get(&col.key).filter(|v| !is_empty(v));
+                let req = col.required
+                    || col.required_if.as_ref().is_some_and(|c| {
+                        obj.get(&c.column).and_then(Value::as_str).is_some_and(|v| c.equals.contains(v))
+                    });
+                let Some(v) = v else {
+                    if req && !self.opts.draft {
+                        self.err(e, place, format!("dòng {n}: thiếu “{}”", col.label));
+                    }
+                    continue;
+                };
+                let label = format!("dòng {n}, “{}”", col.label);
+                match col.kind {
+                    ColumnType::Unit => match v.as_str() {
+                        Some(code) => self.unit(e, place, code, &label),
+                        None => self.err(e, place, format!("{label}: phải là mã đơn vị cấp huyện")),
+                    },
+                    ColumnType::Text => {
+                        if v.as_str().is_none_or(|s| s.chars().count() > MAX_TEXT_CHARS) {
+                            self.err(e, place, format!("{label}: phải là văn bản không quá dài"));
+                        }
+                    }
+                    ColumnType::Integer => {
+                        if let Some(msg) = integer_problem(v, 0, None) {
+                            self.err(e, place, format!("{label}: {msg}"));
+                        }
+                    }
+                    ColumnType::Date => match v.as_str() {
+                        Some(s) => {
+                            self.date(e, place, s, true, &label);
+                        }
+                        None => self.err(e, place, format!("{label}: phải là ngày dạng YYYY-MM-DD")),
+                    },
+                    ColumnType::Choice => match v.as_str() {
+                        Some(s) if col.option.iter().any(|o| o.value == s) => {}
+                        _ => self.err(e, place, format!("{label}: không phải một phương án ({})", options(&col.option))),
+                    },
+                }
+                if col.unique {
+                    if let Some(s) = v.as_str() {
+                        if !seen.entry(col.key.as_str()).or_default().insert(s.to_string()) {
+                            let shown = match col.kind {
+                                ColumnType::Unit => self.units.district(s).map(|d| d.name.clone()).unwrap_or_else(|| s.to_string()),
+                                _ => s.to_string(),
+                            };
+                            self.err(e, place, format!("{label}: “{shown}” được kê hai lần"));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn unit(&mut self, e: &Entry<'a>, place: &str, code: &str, label: &str) {
+        let province = &self.r.unit.province;
+        match self.units.district(code) {
+            None => self.err(e, place, format!("{label}: không có đơn vị cấp huyện mã “{code}”")),
+            Some(d) if &d.province_code != province => {
+                let other = self.units.province(&d.province_code).map(|p| p.name.clone()).unwrap_or_default();
+                self.err(e, place, format!("{label}: {} thuộc {other}, không thuộc tỉnh, thành phố báo cáo", d.name));
+            }
+            Some(_) => {}
+        }
+    }
+
+    fn figures(&mut self, e: &Entry<'a>, place: &str, value: &Value, a: &outline::Answer) {
+        let Some(obj) = value.as_object() else {
+            self.err(e, place, "phải là bộ số liệu theo từng dòng".into());
+            return;
+        };
+        for key in obj.keys() {
+            if !a.row.iter().any(|r| &r.key == key) {
+                self.err(e, place, format!("dòng số liệu “{key}” không có trong đề cương"));
+            }
+        }
+        for row in &a.row {
+            let cell = obj.get(&row.key).and_then(Value::as_object);
+            let get = |col: &str, label: &str, needed: bool, this: &mut Self| -> Option<i64> {
+                match cell.and_then(|c| c.get(col)).filter(|v| !v.is_null()) {
+                    None => {
+                        if needed && !this.opts.draft {
+                            this.err(e, place, format!("“{}”: thiếu số liệu {label}", row.label));
+                        }
+                        None
+                    }
+                    Some(v) => match integer_problem(v, 0, None) {
+                        Some(msg) => {
+                            this.err(e, place, format!("“{}”, {label}: {msg}", row.label));
+                            None
+                        }
+                        None => v.as_i64(),
+                    },
+                }
+            };
+            let before = get("before", "trước thí điểm", true, self);
+            let after = get("after", "đến ngày chốt số liệu", true, self);
+            let authorised = if a.authorised { get("authorised", "theo quyết định", false, self) } else { None };
+            if let Some(extra) = cell.and_then(|c| c.keys().find(|k| !["before", "after", "authorised"].contains(&k.as_str()))) {
+                self.err(e, place, format!("“{}”: cột “{extra}” không có (chỉ có before, after, authorised)", row.label));
+            }
+            if let (Some(b), Some(af)) = (before, after) {
+                if a.warn_on_growth && af > b {
+                    self.warn(
+                        e,
+                        place,
+                        format!(
+                            "“{}” tăng sau hợp nhất (từ {} lên {}, {}); xin kiểm tra và giải thích",
+                            row.label,
+                            vi::format_int(b),
+                            vi::format_int(af),
+                            vi::format_change(af - b)
+                        ),
+                    );
+                }
+            }
+            if let (Some(au), Some(af)) = (authorised, after) {
+                if af > au {
+                    self.warn(
+                        e,
+                        place,
+                        format!(
+                            "“{}”: số thực tế {} vượt số theo quyết định {}",
+                            row.label,
+                            vi::format_int(af),
+                            vi::format_int(au)
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
+    fn rules(&mut self, entries: &[Entry<'a>]) {
+        for rule in &self.t.rule {
+            let sev = if rule.severity.as_deref() == Some("warning") { Severity::Warning } else { Severity::Error };
+            // The scopes to check: top level, or each instance of the block holding `first`.
+            let first_item = item_of(&rule.first);
+            let second_item = item_of(&rule.second);
+            for e in entries.iter().filter(|e| e.node.id == second_item) {
+                let scope = self.r.scope(e.instance);
+                let Some(first_node) = self.t.node(first_item) else { continue };
+                let pairs = date_pairs(first_node, &rule.first, self.t.node(second_item), &rule.second, scope);
+                for (a, b, row) in pairs {
+                    if a > b {
+                        let place = e.place();
+                        let msg = match row {
+                            Some(n) => format!("dòng {n}: {} ({} và {})", rule.message, a.short_vi(), b.short_vi()),
+                            None => format!("{} ({} và {})", rule.message, a.short_vi(), b.short_vi()),
+                        };
+                        self.push(sev, place, &e.node.id, e.instance, msg);
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn item_of(r: &str) -> &str {
+    if let Some(item) = r.strip_suffix("[*].date") {
+        return item;
+    }
+    r
+}
+
+/// The (first, second) date pairs a date-order rule compares in one scope.
+fn date_pairs(
+    first_node: &Node,
+    first: &str,
+    second_node: Option<&Node>,
+    second: &str,
+    scope: &BTreeMap<String, Value>,
+) -> Vec<(vi::Date, vi::Date, Option<usize>)> {
+    let date = |v: Option<&Value>| v.and_then(Value::as_str).and_then(|s| vi::Date::parse_iso(s).ok());
+    let mut out = Vec::new();
+    // Row by row: both are columns of the same records item.
+    if let (Some((fi, fc)), Some((si, sc))) = (first.rsplit_once('.'), second.rsplit_once('.')) {
+        if fi == si && scope.get(fi).is_some_and(Value::is_array) && first_node.id != first {
+            if let Some(rows) = scope.get(fi).and_then(Value::as_array) {
+                for (i, row) in rows.iter().enumerate() {
+                    if let (Some(a), Some(b)) = (date(row.get(fc)), date(row.get(sc))) {
+                        out.push((a, b, Some(i + 1)));
+                    }
+                }
+            }
+            return out;
+        }
+    }
+    let Some(b) = second_node.and_then(|n| date(scope.get(&n.id))) else {
+        return out;
+    };
+    if let Some(item) = first.strip_suffix("[*].date") {
+        if let Some(list) = scope.get(item).and_then(Value::as_array) {
+            for d in list.iter().filter_map(|d| date(d.get("date"))) {
+                out.push((d, b, None));
+            }
+        }
+    } else if let Some(a) = date(scope.get(first)) {
+        out.push((a, b, None));
+    }
+    out
+}
+
+fn strip_colon(text: &str) -> String {
+    crate::tree::strip_markup(text).trim().trim_end_matches(':').trim().to_string()
+}
+
+fn options(opts: &[outline::ChoiceOption]) -> String {
+    opts.iter().map(|o| format!("“{}”", o.value)).collect::<Vec<_>>().join(", ")
+}
+
+/// Why a JSON value is not an acceptable whole number, if it is not.
+fn integer_problem(v: &Value, min: i64, max: Option<i64>) -> Option<String> {
+    let n = match v {
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => i,
+            None => return Some(format!("{n} không phải số nguyên")),
+        },
+        Value::String(s) => return Some(format!("“{s}” phải ghi bằng số, không phải chữ")),
+        _ => return Some("phải là số nguyên".into()),
+    };
+    if n < min {
+        return Some(if min == 0 {
+            format!("{} là số âm; số liệu phải từ 0 trở lên", vi::format_int(n))
+        } else {
+            format!("{} nhỏ hơn {}", vi::format_int(n), vi::format_int(min))
+        });
+    }
+    if let Some(max) = max {
+        if n > max {
+            return Some(format!("{} lớn hơn {}", vi::format_int(n), vi::format_int(max)));
+        }
+    }
+    None
+}
+
+/// Whether an answer counts as not given.
+pub fn is_empty(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::String(s) => s.trim().is_empty(),
+        Value::Array(a) => a.is_empty(),
+        Value::Object(o) => o.is_empty(),
+        _ => false,
+    }
+}
