@@ -22,29 +22,37 @@ use crate::Error;
 
 /// Writes `doc` as a DOCX file laid out by `profile`.
 ///
+/// # Errors
+/// [`Error::Docx`] when the zip archive cannot be written (in memory: not expected in practice).
+///
 /// The zip entries and `docProps/core.xml` carry `doc.meta.date` (ISO `YYYY-MM-DD`) as their
 /// time, midnight UTC; a date that does not parse (or is before 1980 for the zip entries)
 /// falls back to 1980-01-01, so the output never depends on the clock.
 pub fn to_docx(doc: &Document, profile: &Profile) -> Result<Vec<u8>, Error> {
     let mut body = BodyWriter::new(profile);
     body.document(doc);
-    let BodyWriter { out: document_xml, notes, .. } = body;
+    let BodyWriter {
+        out: document_xml,
+        notes,
+        ..
+    } = body;
 
     let date = parse_iso_date(&doc.meta.date);
-    let parts: [(&str, String); 11] = [
-        ("[Content_Types].xml", content_types()),
-        ("_rels/.rels", package_rels()),
-        ("docProps/core.xml", core_xml(doc, date)),
-        ("docProps/app.xml", app_xml()),
-        ("word/document.xml", document_xml),
-        ("word/styles.xml", styles_xml(profile)),
-        ("word/settings.xml", settings_xml()),
-        ("word/footnotes.xml", footnotes_xml(&notes)),
-        ("word/header1.xml", page_number_header(profile)),
-        ("word/header2.xml", empty_header()),
-        ("word/_rels/document.xml.rels", document_rels()),
+    // In the order of PARTS.
+    let contents: [String; 11] = [
+        content_types(),
+        package_rels(),
+        core_xml(doc, date),
+        app_xml(),
+        document_xml,
+        styles_xml(profile),
+        settings_xml(),
+        footnotes_xml(&notes),
+        page_number_header(profile),
+        empty_header(),
+        document_rels(),
     ];
-    pack(&parts, date)
+    pack(PARTS.iter().copied().zip(contents), date)
 }
 
 /// The part names of a DOCX written by [`to_docx`], in the order they are stored.
@@ -65,7 +73,10 @@ pub const PARTS: [&str; 11] = [
 // ---------------------------------------------------------------------------------------------
 // Packing
 
-fn pack(parts: &[(&str, String)], date: Option<(u16, u8, u8)>) -> Result<Vec<u8>, Error> {
+fn pack<'a>(
+    parts: impl Iterator<Item = (&'a str, String)>,
+    date: Option<(u16, u8, u8)>,
+) -> Result<Vec<u8>, Error> {
     let time = date
         .and_then(|(y, m, d)| DateTime::from_date_and_time(y, m, d, 0, 0, 0).ok())
         .unwrap_or_default();
@@ -75,7 +86,7 @@ fn pack(parts: &[(&str, String)], date: Option<(u16, u8, u8)>) -> Result<Vec<u8>
         .unix_permissions(0o644);
     let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
     for (name, text) in parts {
-        zip.start_file(*name, options)
+        zip.start_file(name, options)
             .map_err(|e| Error::Docx(format!("{name}: {e}")))?;
         zip.write_all(text.as_bytes())
             .map_err(|e| Error::Docx(format!("{name}: {e}")))?;
@@ -171,7 +182,7 @@ fn cell_jc(align: CellAlign) -> &'static str {
 }
 
 /// The outline level (navigation pane) of a heading scheme, outermost first.
-fn outline_level(scheme: &str) -> Option<u8> {
+pub(crate) fn outline_level(scheme: &str) -> Option<u8> {
     let order = [
         "upper-letter",
         "upper-roman",
@@ -462,7 +473,7 @@ fn base_letter(c: char) -> char {
 
 /// The closing table's left ("Nơi nhận") column, per cent of the text width. The profile has no
 /// number for it; FORMAT.md only says "a borderless two-column table".
-const CLOSING_LEFT_PCT: i64 = 45;
+pub(crate) const CLOSING_LEFT_PCT: i64 = 45;
 
 /// Default left and right cell margins of a table (the "Normal Table" style), twips.
 const CELL_MARGIN: i64 = 108;
@@ -491,10 +502,13 @@ impl<'a> BodyWriter<'a> {
         mm_twips(pg.width_mm) - mm_twips(pg.margin_left_mm) - mm_twips(pg.margin_right_mm)
     }
 
-    /// Body spacing: exactly `line_spacing_pt`, `space_after_pt` after.
+    /// Body spacing: exactly `line_spacing_pt`, `space_after_pt` after (and before, right
+    /// after a table, so that the text does not touch the table's bottom border).
     fn body_spacing(&self) -> ParaFmt {
+        let after = pt_twips(self.p.body.space_after_pt);
         ParaFmt {
-            after: pt_twips(self.p.body.space_after_pt),
+            before: if self.after_table { after } else { 0 },
+            after,
             line_exact: Some(pt_twips(self.p.body.line_spacing_pt)),
             ..ParaFmt::default()
         }
@@ -660,10 +674,7 @@ impl<'a> BodyWriter<'a> {
             &doc.title.kind.to_uppercase(),
             RunFmt::sized(pt_half(t.size_pt)).bold(),
         );
-        let subject = ParaFmt {
-            before: 0,
-            ..kind
-        };
+        let subject = ParaFmt { before: 0, ..kind };
         para(
             &mut self.out,
             &subject,
@@ -698,7 +709,13 @@ impl<'a> BodyWriter<'a> {
             italic: st.italic,
             ..RunFmt::default()
         };
-        let case = |s: &str| if st.upper { s.to_uppercase() } else { s.to_string() };
+        let case = |s: &str| {
+            if st.upper {
+                s.to_uppercase()
+            } else {
+                s.to_string()
+            }
+        };
         self.out.push_str("<w:p>");
         pf.write(&mut self.out);
         if !label.is_empty() {
@@ -713,7 +730,7 @@ impl<'a> BodyWriter<'a> {
     }
 
     fn paragraph(&mut self, style: ParaStyle, inlines: &[Inline]) {
-        let pf = match style {
+        let mut pf = match style {
             ParaStyle::Body => ParaFmt {
                 ind_first: mm_twips(self.p.body.first_line_indent_mm),
                 jc: Some("both"),
@@ -735,6 +752,7 @@ impl<'a> BodyWriter<'a> {
                 self.inline(inline, RunFmt::default(), &|s: &str| s.to_string());
             }
             self.out.push_str("</w:p>");
+            pf.before = 0;
         }
         self.after_table = false;
     }
@@ -1154,8 +1172,14 @@ mod tests {
     #[test]
     fn units() {
         assert_eq!((mm_twips(210.0), mm_twips(297.0)), (11906, 16838));
-        assert_eq!((mm_twips(20.0), mm_twips(30.0), mm_twips(15.0)), (1134, 1701, 850));
-        assert_eq!((pt_half(14.0), pt_twips(18.0), pt_eighths(0.5)), (28, 360, 4));
+        assert_eq!(
+            (mm_twips(20.0), mm_twips(30.0), mm_twips(15.0)),
+            (1134, 1701, 850)
+        );
+        assert_eq!(
+            (pt_half(14.0), pt_twips(18.0), pt_eighths(0.5)),
+            (28, 360, 4)
+        );
     }
 
     #[test]

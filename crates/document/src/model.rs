@@ -63,7 +63,10 @@ pub enum Block {
         inlines: Vec<Inline>,
     },
     /// A paragraph of running text.
-    Paragraph { style: ParaStyle, inlines: Vec<Inline> },
+    Paragraph {
+        style: ParaStyle,
+        inlines: Vec<Inline>,
+    },
     /// A table, optionally with an "Đơn vị tính: …" caption above it.
     Table(Table),
 }

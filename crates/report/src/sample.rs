@@ -61,7 +61,11 @@ const SIGNERS: &[&str] = &[
     "Bùi Văn Quang",
 ];
 
-const ISSUERS: &[&str] = &["Ban Thường vụ {committee}", "Ủy ban nhân dân tỉnh", "Hội đồng nhân dân tỉnh"];
+const ISSUERS: &[&str] = &[
+    "Ban Thường vụ {committee}",
+    "Ủy ban nhân dân tỉnh",
+    "Hội đồng nhân dân tỉnh",
+];
 
 fn fill(s: &str, p: &Province) -> String {
     s.replace("{committee}", &p.committee())
@@ -73,7 +77,13 @@ fn paragraphs(rng: &mut ChaCha8Rng, p: &Province) -> String {
     picked.sort_unstable();
     let mut out = Vec::new();
     for chunk in picked.chunks(2) {
-        out.push(chunk.iter().map(|s| fill(s, p)).collect::<Vec<_>>().join(" "));
+        out.push(
+            chunk
+                .iter()
+                .map(|s| fill(s, p))
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
     }
     out.join("\n\n")
 }
@@ -97,7 +107,12 @@ fn unreachable_date() -> vi::Date {
 }
 
 /// A complete, valid sample report for `province` (GSO code), deterministic for `seed`.
-pub fn sample(t: &Template, units: &Units, province: &str, seed: u64) -> Result<Report, SampleError> {
+pub fn sample(
+    t: &Template,
+    units: &Units,
+    province: &str,
+    seed: u64,
+) -> Result<Report, SampleError> {
     let p = units
         .province(province)
         .ok_or_else(|| SampleError::UnknownProvince(province.to_string()))?;
@@ -116,12 +131,29 @@ pub fn sample(t: &Template, units: &Units, province: &str, seed: u64) -> Result<
         number: Some(format!("{:02}", g.rng.gen_range(1..=60))),
         place: Some(p.short().to_string()),
         date: Some(doc_date.iso()),
-        signer: Some(SIGNERS.choose(g.rng).copied().unwrap_or("Nguyễn Văn Sơn").to_string()),
-        signer_title: Some(if g.rng.gen_bool(0.7) { "BÍ THƯ" } else { "PHÓ BÍ THƯ" }.to_string()),
+        signer: Some(
+            SIGNERS
+                .choose(g.rng)
+                .copied()
+                .unwrap_or("Nguyễn Văn Sơn")
+                .to_string(),
+        ),
+        signer_title: Some(
+            if g.rng.gen_bool(0.7) {
+                "BÍ THƯ"
+            } else {
+                "PHÓ BÍ THƯ"
+            }
+            .to_string(),
+        ),
         recipients: Vec::new(),
     };
     let mut answers = BTreeMap::new();
-    for n in t.node.iter().filter(|n| t.enclosing_repeat(&n.id).is_none()) {
+    for n in t
+        .node
+        .iter()
+        .filter(|n| t.enclosing_repeat(&n.id).is_none())
+    {
         if let Some(v) = g.answer(n, &BTreeMap::new()) {
             answers.insert(n.id.clone(), v);
         }
@@ -131,7 +163,11 @@ pub fn sample(t: &Template, units: &Units, province: &str, seed: u64) -> Result<
         let mut models: Vec<&str> = t.catalogue_for(block).map(|c| c.code.as_str()).collect();
         models.shuffle(g.rng);
         let district_level = t.level_of(block).is_some_and(|l| l.units == "district");
-        let k = if district_level { g.rng.gen_range(2..=3) } else { g.rng.gen_range(1..=2) };
+        let k = if district_level {
+            g.rng.gen_range(2..=3)
+        } else {
+            g.rng.gen_range(1..=2)
+        };
         let mut instances = Vec::new();
         for (i, model) in models.into_iter().take(k).enumerate() {
             instances.push(g.instance(block, model, i, district_level));
@@ -167,11 +203,27 @@ impl Gen<'_, '_> {
         // Status first: other answers depend on it.
         let start = date_between(self.rng, d(2018, 9, 1), d(2020, 6, 30));
         let ended = self.rng.gen_bool(0.25);
-        let end = date_between(self.rng, start.plus_days(180).unwrap_or(start), d(2021, 6, 30));
+        let end = date_between(
+            self.rng,
+            start.plus_days(180).unwrap_or(start),
+            d(2021, 6, 30),
+        );
         self.proposal = (self.proposal + 1) % 3;
-        let proposal = if ended { "3".to_string() } else { (self.proposal + 1).to_string() };
-        let proposal = if ended && self.rng.gen_bool(0.5) { (self.proposal + 1).to_string() } else { proposal };
-        for n in t.node.iter().filter(|n| t.enclosing_repeat(&n.id).map(|b| &b.id) == Some(&block.id)) {
+        let proposal = if ended {
+            "3".to_string()
+        } else {
+            (self.proposal + 1).to_string()
+        };
+        let proposal = if ended && self.rng.gen_bool(0.5) {
+            (self.proposal + 1).to_string()
+        } else {
+            proposal
+        };
+        for n in t
+            .node
+            .iter()
+            .filter(|n| t.enclosing_repeat(&n.id).map(|b| &b.id) == Some(&block.id))
+        {
             let Some(a) = &n.answer else { continue };
             let id = n.id.as_str();
             let v = if id.ends_with(".x2.tt") && a.kind == AnswerType::Choice {
@@ -183,13 +235,20 @@ impl Gen<'_, '_> {
             } else if id.ends_with(".x2.ly") {
                 ended.then(|| json!(REASONS.choose(self.rng).copied().unwrap_or(REASONS[0])))
             } else if id.ends_with(".x2.qd") {
-                Some(json!([self.docref(start.plus_days(-10).unwrap_or(start), "QĐ-TU", "Quyết định về việc thực hiện thí điểm")]))
+                Some(json!([self.docref(
+                    start.plus_days(-10).unwrap_or(start),
+                    "QĐ-TU",
+                    "Quyết định về việc thực hiện thí điểm"
+                )]))
             } else if id.ends_with(".x2.dv") {
                 Some(self.districts(start))
             } else if id.ends_with(".x5.dx") {
                 Some(json!(proposal))
             } else if id.ends_with(".x2.ten") {
-                let short = t.catalogue_entry(model).map(|c| c.short.clone()).unwrap_or_default();
+                let short = t
+                    .catalogue_entry(model)
+                    .map(|c| c.short.clone())
+                    .unwrap_or_default();
                 Some(json!(merged_name(&short, district_level)))
             } else {
                 self.answer(n, &answers)
@@ -203,7 +262,10 @@ impl Gen<'_, '_> {
             .keys()
             .filter(|k| {
                 t.node(k).and_then(|n| n.show_if.as_ref()).is_none_or(|c| {
-                    answers.get(&c.item).and_then(Value::as_str).is_some_and(|v| c.equals.contains(v))
+                    answers
+                        .get(&c.item)
+                        .and_then(Value::as_str)
+                        .is_some_and(|v| c.equals.contains(v))
                 })
             })
             .cloned()
@@ -219,11 +281,17 @@ impl Gen<'_, '_> {
     }
 
     fn docref(&mut self, date: vi::Date, kind: &str, title: &str) -> Value {
-        let issuer = fill(ISSUERS.choose(self.rng).copied().unwrap_or(ISSUERS[0]), self.p);
+        let issuer = fill(
+            ISSUERS.choose(self.rng).copied().unwrap_or(ISSUERS[0]),
+            self.p,
+        );
         let (kind, issuer) = if issuer.starts_with("Ban Thường vụ") {
             (kind.to_string(), issuer)
         } else {
-            ("QĐ-UBND".to_string(), issuer.replace("tỉnh", &format!("tỉnh {}", self.p.short())))
+            (
+                "QĐ-UBND".to_string(),
+                issuer.replace("tỉnh", &format!("tỉnh {}", self.p.short())),
+            )
         };
         json!({
             "number": format!("{}-{}", self.rng.gen_range(100..=1999), kind),
@@ -262,7 +330,10 @@ impl Gen<'_, '_> {
     fn answer(&mut self, n: &Node, scope: &BTreeMap<String, Value>) -> Option<Value> {
         let a = n.answer.as_ref()?;
         if let Some(c) = &n.show_if {
-            let holds = scope.get(&c.item).and_then(Value::as_str).is_some_and(|v| c.equals.contains(v));
+            let holds = scope
+                .get(&c.item)
+                .and_then(Value::as_str)
+                .is_some_and(|v| c.equals.contains(v));
             if !holds && scope.contains_key(&c.item) {
                 return None;
             }
@@ -275,7 +346,9 @@ impl Gen<'_, '_> {
                 json!(paragraphs(self.rng, self.p))
             }
             AnswerType::Text => json!(format!("Nội dung {}", self.rng.gen_range(1..=9))),
-            AnswerType::Integer => json!(self.rng.gen_range(a.min.unwrap_or(0)..=a.max.unwrap_or(50))),
+            AnswerType::Integer => {
+                json!(self.rng.gen_range(a.min.unwrap_or(0)..=a.max.unwrap_or(50)))
+            }
             AnswerType::Date => json!(date_between(self.rng, d(2018, 1, 1), d(2021, 6, 30)).iso()),
             AnswerType::Choice => {
                 let o = a.option.choose(self.rng)?;
@@ -283,7 +356,8 @@ impl Gen<'_, '_> {
             }
             AnswerType::Multichoice => {
                 let k = self.rng.gen_range(1..=a.option.len().max(1));
-                let mut picked: Vec<&outline::ChoiceOption> = a.option.choose_multiple(self.rng, k).collect();
+                let mut picked: Vec<&outline::ChoiceOption> =
+                    a.option.choose_multiple(self.rng, k).collect();
                 picked.sort_by_key(|o| a.option.iter().position(|x| x.value == o.value));
                 json!(picked.iter().map(|o| o.value.clone()).collect::<Vec<_>>())
             }
@@ -292,7 +366,11 @@ impl Gen<'_, '_> {
                 let mut list = Vec::new();
                 for _ in 0..k {
                     let date = date_between(self.rng, d(2018, 1, 15), d(2021, 5, 31));
-                    list.push(self.docref(date, "KH/TU", "Kế hoạch thực hiện Nghị quyết số 18-NQ/TW"));
+                    list.push(self.docref(
+                        date,
+                        "KH/TU",
+                        "Kế hoạch thực hiện Nghị quyết số 18-NQ/TW",
+                    ));
                 }
                 Value::Array(list)
             }
@@ -349,7 +427,8 @@ impl Gen<'_, '_> {
         after.insert("bien-che", people + r.gen_range(0..=4));
         let mut out = serde_json::Map::new();
         for row in &a.row {
-            let (Some(b), Some(af)) = (before.get(row.key.as_str()), after.get(row.key.as_str())) else {
+            let (Some(b), Some(af)) = (before.get(row.key.as_str()), after.get(row.key.as_str()))
+            else {
                 continue;
             };
             let mut cell = json!({"before": b, "after": af});

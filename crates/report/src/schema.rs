@@ -84,14 +84,20 @@ fn date_schema() -> Value {
 
 fn answer_schema(a: &outline::Answer, text: &str) -> Value {
     let description = crate::tree::strip_markup(text);
-    let enum_of = |opts: &[outline::ChoiceOption]| -> Vec<Value> { opts.iter().map(|o| json!(o.value)).collect() };
+    let enum_of = |opts: &[outline::ChoiceOption]| -> Vec<Value> {
+        opts.iter().map(|o| json!(o.value)).collect()
+    };
     let mut s = match a.kind {
-        AnswerType::Narrative => json!({"type": "string", "maxLength": crate::validate::MAX_TEXT_CHARS}),
+        AnswerType::Narrative => {
+            json!({"type": "string", "maxLength": crate::validate::MAX_TEXT_CHARS})
+        }
         AnswerType::Text => json!({"type": "string", "maxLength": 2000}),
         AnswerType::Integer => json!({"type": "integer", "minimum": a.min.unwrap_or(0)}),
         AnswerType::Date => date_schema(),
         AnswerType::Choice => json!({"enum": enum_of(&a.option)}),
-        AnswerType::Multichoice => json!({"type": "array", "uniqueItems": true, "items": {"enum": enum_of(&a.option)}}),
+        AnswerType::Multichoice => {
+            json!({"type": "array", "uniqueItems": true, "items": {"enum": enum_of(&a.option)}})
+        }
         AnswerType::Docrefs => json!({
             "type": "array",
             "items": {
@@ -106,7 +112,9 @@ fn answer_schema(a: &outline::Answer, text: &str) -> Value {
             let mut props = Map::new();
             for c in &a.column {
                 let v = match c.kind {
-                    ColumnType::Unit => json!({"type": "string", "pattern": "^[0-9]{3}$", "description": "Mã đơn vị cấp huyện"}),
+                    ColumnType::Unit => {
+                        json!({"type": "string", "pattern": "^[0-9]{3}$", "description": "Mã đơn vị cấp huyện"})
+                    }
                     ColumnType::Text => json!({"type": "string"}),
                     ColumnType::Integer => json!({"type": "integer", "minimum": 0}),
                     ColumnType::Date => date_schema(),

@@ -82,7 +82,14 @@ pub fn validate(t: &Template, r: &Report, units: &Units, opts: Options) -> Vec<P
 }
 
 impl<'a> V<'a> {
-    fn push(&mut self, sev: Severity, place: String, item: &str, inst: Option<&Instance>, msg: String) {
+    fn push(
+        &mut self,
+        sev: Severity,
+        place: String,
+        item: &str,
+        inst: Option<&Instance>,
+        msg: String,
+    ) {
         self.out.push(Problem {
             severity: sev,
             place,
@@ -165,7 +172,10 @@ impl<'a> V<'a> {
                     "thiếu họ tên người ký (T/M Ban Thường vụ)".into(),
                 );
             }
-            if d.signer_title.as_deref().is_none_or(|s| s.trim().is_empty()) {
+            if d.signer_title
+                .as_deref()
+                .is_none_or(|s| s.trim().is_empty())
+            {
                 self.doc_err(
                     "document.signer_title",
                     "thiếu chức danh người ký (BÍ THƯ hoặc PHÓ BÍ THƯ)".into(),
@@ -196,12 +206,18 @@ impl<'a> V<'a> {
                         t.enclosing_repeat(key).map(|b| b.id.as_str()).unwrap_or("")
                     ),
                 ),
-                _ => self.doc_err(key, format!("mục “{key}” không có trong đề cương hoặc không nhận câu trả lời")),
+                _ => self.doc_err(
+                    key,
+                    format!("mục “{key}” không có trong đề cương hoặc không nhận câu trả lời"),
+                ),
             }
         }
         for (block_id, instances) in &r.blocks {
             let Some(block) = t.node(block_id).filter(|n| n.kind == NodeKind::Repeat) else {
-                self.doc_err(block_id, format!("khối lặp “{block_id}” không có trong đề cương"));
+                self.doc_err(
+                    block_id,
+                    format!("khối lặp “{block_id}” không có trong đề cương"),
+                );
                 continue;
             };
             let mut ids = HashSet::new();
@@ -209,14 +225,27 @@ impl<'a> V<'a> {
             for inst in instances {
                 let place = format!("{} ({})", block_id, inst.id);
                 if !ids.insert(inst.id.as_str()) {
-                    self.push(Severity::Error, place.clone(), block_id, Some(inst), format!("mã khối “{}” bị trùng", inst.id));
+                    self.push(
+                        Severity::Error,
+                        place.clone(),
+                        block_id,
+                        Some(inst),
+                        format!("mã khối “{}” bị trùng", inst.id),
+                    );
                 }
                 if inst.model == "khac" {
                     if inst.name.as_deref().is_none_or(|s| s.trim().is_empty()) {
-                        self.push(Severity::Error, place.clone(), block_id, Some(inst), "mô hình khác (ngoài danh mục) cần ghi tên mô hình".into());
+                        self.push(
+                            Severity::Error,
+                            place.clone(),
+                            block_id,
+                            Some(inst),
+                            "mô hình khác (ngoài danh mục) cần ghi tên mô hình".into(),
+                        );
                     }
                 } else if !t.catalogue_for(block).any(|c| c.code == inst.model) {
-                    let allowed: Vec<&str> = t.catalogue_for(block).map(|c| c.code.as_str()).collect();
+                    let allowed: Vec<&str> =
+                        t.catalogue_for(block).map(|c| c.code.as_str()).collect();
                     self.push(
                         Severity::Error,
                         place.clone(),
@@ -229,14 +258,32 @@ impl<'a> V<'a> {
                         ),
                     );
                 } else if !models.insert(inst.model.as_str()) {
-                    self.push(Severity::Error, place.clone(), block_id, Some(inst), format!("mô hình {} được báo cáo hai lần trong cùng một khối", inst.model));
+                    self.push(
+                        Severity::Error,
+                        place.clone(),
+                        block_id,
+                        Some(inst),
+                        format!(
+                            "mô hình {} được báo cáo hai lần trong cùng một khối",
+                            inst.model
+                        ),
+                    );
                 }
                 for key in inst.answers.keys() {
                     let inside = t.node(key).is_some_and(|n| {
-                        n.answer.is_some() && t.enclosing_repeat(key).map(|b| &b.id) == Some(&block.id)
+                        n.answer.is_some()
+                            && t.enclosing_repeat(key).map(|b| &b.id) == Some(&block.id)
                     });
                     if !inside {
-                        self.push(Severity::Error, place.clone(), key, Some(inst), format!("mục “{key}” không có trong khối này hoặc không nhận câu trả lời"));
+                        self.push(
+                            Severity::Error,
+                            place.clone(),
+                            key,
+                            Some(inst),
+                            format!(
+                                "mục “{key}” không có trong khối này hoặc không nhận câu trả lời"
+                            ),
+                        );
                     }
                 }
             }
@@ -253,7 +300,10 @@ impl<'a> V<'a> {
     fn answer(&mut self, e: &Entry<'a>, a: &outline::Answer) {
         let scope = self.r.scope(e.instance);
         let value = scope.get(&e.node.id).filter(|v| !is_empty(v));
-        let required = a.required || a.required_if.as_ref().is_some_and(|c| self.condition(c, scope));
+        let required = a.required
+            || a.required_if
+                .as_ref()
+                .is_some_and(|c| self.condition(c, scope));
         let place = e.place();
         let Some(value) = value else {
             if required && !self.opts.draft {
@@ -266,7 +316,11 @@ impl<'a> V<'a> {
                 Some(s) if s.chars().count() > MAX_TEXT_CHARS => self.err(
                     e,
                     &place,
-                    format!("nội dung quá dài ({} ký tự; tối đa {})", vi::format_int(s.chars().count() as i64), vi::format_int(MAX_TEXT_CHARS as i64)),
+                    format!(
+                        "nội dung quá dài ({} ký tự; tối đa {})",
+                        vi::format_int(s.chars().count() as i64),
+                        vi::format_int(MAX_TEXT_CHARS as i64)
+                    ),
                 ),
                 Some(s) if a.kind == AnswerType::Text && s.contains('\n') => {
                     self.err(e, &place, "chỉ ghi một dòng".into())
@@ -288,7 +342,11 @@ impl<'a> V<'a> {
             },
             AnswerType::Choice => match value {
                 Value::String(s) if a.option.iter().any(|o| &o.value == s) => {}
-                Value::String(s) => self.err(e, &place, format!("“{s}” không phải một phương án ({})", options(&a.option))),
+                Value::String(s) => self.err(
+                    e,
+                    &place,
+                    format!("“{s}” không phải một phương án ({})", options(&a.option)),
+                ),
                 Value::Array(_) => self.err(e, &place, "chỉ được chọn một phương án".into()),
                 _ => self.err(e, &place, "phải là một phương án".into()),
             },
@@ -297,10 +355,14 @@ impl<'a> V<'a> {
                     let mut seen = HashSet::new();
                     for v in list {
                         match v.as_str() {
-                            Some(s) if !a.option.iter().any(|o| o.value == s) => {
-                                self.err(e, &place, format!("“{s}” không phải một phương án ({})", options(&a.option)))
+                            Some(s) if !a.option.iter().any(|o| o.value == s) => self.err(
+                                e,
+                                &place,
+                                format!("“{s}” không phải một phương án ({})", options(&a.option)),
+                            ),
+                            Some(s) if !seen.insert(s) => {
+                                self.err(e, &place, format!("phương án “{s}” được chọn hai lần"))
                             }
-                            Some(s) if !seen.insert(s) => self.err(e, &place, format!("phương án “{s}” được chọn hai lần")),
                             Some(_) => {}
                             None => self.err(e, &place, "mỗi phương án phải là một mã".into()),
                         }
@@ -315,14 +377,33 @@ impl<'a> V<'a> {
     }
 
     fn err(&mut self, e: &Entry<'a>, place: &str, msg: String) {
-        self.push(Severity::Error, place.to_string(), &e.node.id, e.instance, msg);
+        self.push(
+            Severity::Error,
+            place.to_string(),
+            &e.node.id,
+            e.instance,
+            msg,
+        );
     }
     fn warn(&mut self, e: &Entry<'a>, place: &str, msg: String) {
-        self.push(Severity::Warning, place.to_string(), &e.node.id, e.instance, msg);
+        self.push(
+            Severity::Warning,
+            place.to_string(),
+            &e.node.id,
+            e.instance,
+            msg,
+        );
     }
 
     /// Checks a date string; returns it when valid.
-    fn date(&mut self, e: &Entry<'a>, place: &str, s: &str, not_after_cutoff: bool, what: &str) -> Option<vi::Date> {
+    fn date(
+        &mut self,
+        e: &Entry<'a>,
+        place: &str,
+        s: &str,
+        not_after_cutoff: bool,
+        what: &str,
+    ) -> Option<vi::Date> {
         let d = match vi::Date::parse_iso(s) {
             Ok(d) => d,
             Err(err) => {
@@ -332,30 +413,69 @@ impl<'a> V<'a> {
         };
         if let Some(c) = self.cutoff {
             if not_after_cutoff && d > c {
-                self.err(e, place, format!("{what}: ngày {} ở sau ngày chốt số liệu {}", d.short_vi(), c.short_vi()));
+                self.err(
+                    e,
+                    place,
+                    format!(
+                        "{what}: ngày {} ở sau ngày chốt số liệu {}",
+                        d.short_vi(),
+                        c.short_vi()
+                    ),
+                );
             }
         }
         if let Some(first) = self.earliest {
             if d < first {
-                let label = self.t.template.earliest_label.clone().unwrap_or_else(|| first.short_vi());
-                self.warn(e, place, format!("{what}: ngày {} ở trước {label}; xin kiểm tra lại", d.short_vi()));
+                let label = self
+                    .t
+                    .template
+                    .earliest_label
+                    .clone()
+                    .unwrap_or_else(|| first.short_vi());
+                self.warn(
+                    e,
+                    place,
+                    format!(
+                        "{what}: ngày {} ở trước {label}; xin kiểm tra lại",
+                        d.short_vi()
+                    ),
+                );
             }
         }
         Some(d)
     }
 
-    fn docrefs(&mut self, e: &Entry<'a>, place: &str, value: &Value, required: bool, a: &outline::Answer) {
+    fn docrefs(
+        &mut self,
+        e: &Entry<'a>,
+        place: &str,
+        value: &Value,
+        required: bool,
+        a: &outline::Answer,
+    ) {
         let Some(list) = value.as_array() else {
-            self.err(e, place, "phải là danh sách văn bản (số, ngày, cơ quan ban hành)".into());
+            self.err(
+                e,
+                place,
+                "phải là danh sách văn bản (số, ngày, cơ quan ban hành)".into(),
+            );
             return;
         };
         if required && !self.opts.draft && list.len() < a.min_rows.unwrap_or(1) {
-            self.err(e, place, format!("cần ít nhất {} văn bản", a.min_rows.unwrap_or(1)));
+            self.err(
+                e,
+                place,
+                format!("cần ít nhất {} văn bản", a.min_rows.unwrap_or(1)),
+            );
         }
         for (i, item) in list.iter().enumerate() {
             let n = i + 1;
             let Some(obj) = item.as_object() else {
-                self.err(e, place, format!("văn bản thứ {n}: phải gồm số, ngày, cơ quan ban hành"));
+                self.err(
+                    e,
+                    place,
+                    format!("văn bản thứ {n}: phải gồm số, ngày, cơ quan ban hành"),
+                );
                 continue;
             };
             for key in obj.keys() {
@@ -374,19 +494,32 @@ impl<'a> V<'a> {
                 Some(s) => {
                     self.date(e, place, s, true, &format!("văn bản thứ {n}"));
                 }
-                None if !self.opts.draft => self.err(e, place, format!("văn bản thứ {n}: thiếu ngày ban hành")),
+                None if !self.opts.draft => {
+                    self.err(e, place, format!("văn bản thứ {n}: thiếu ngày ban hành"))
+                }
                 None => {}
             }
         }
     }
 
-    fn records(&mut self, e: &Entry<'a>, place: &str, value: &Value, required: bool, a: &outline::Answer) {
+    fn records(
+        &mut self,
+        e: &Entry<'a>,
+        place: &str,
+        value: &Value,
+        required: bool,
+        a: &outline::Answer,
+    ) {
         let Some(rows) = value.as_array() else {
             self.err(e, place, "phải là danh sách các dòng".into());
             return;
         };
         if required && !self.opts.draft && rows.len() < a.min_rows.unwrap_or(1) {
-            self.err(e, place, format!("cần ít nhất {} dòng", a.min_rows.unwrap_or(1)));
+            self.err(
+                e,
+                place,
+                format!("cần ít nhất {} dòng", a.min_rows.unwrap_or(1)),
+            );
         }
         let mut seen: BTreeMap<&str, HashSet<String>> = BTreeMap::new();
         for (i, row) in rows.iter().enumerate() {
@@ -397,14 +530,20 @@ impl<'a> V<'a> {
             };
             for key in obj.keys() {
                 if !a.column.iter().any(|c| &c.key == key) {
-                    self.err(e, place, format!("dòng {n}: cột “{key}” không có trong bảng"));
+                    self.err(
+                        e,
+                        place,
+                        format!("dòng {n}: cột “{key}” không có trong bảng"),
+                    );
                 }
             }
             for col in &a.column {
                 let v = obj.get(&col.key).filter(|v| !is_empty(v));
                 let req = col.required
                     || col.required_if.as_ref().is_some_and(|c| {
-                        obj.get(&c.column).and_then(Value::as_str).is_some_and(|v| c.equals.contains(v))
+                        obj.get(&c.column)
+                            .and_then(Value::as_str)
+                            .is_some_and(|v| c.equals.contains(v))
                     });
                 let Some(v) = v else {
                     if req && !self.opts.draft {
@@ -419,7 +558,9 @@ impl<'a> V<'a> {
                         None => self.err(e, place, format!("{label}: phải là mã đơn vị cấp huyện")),
                     },
                     ColumnType::Text => {
-                        if v.as_str().is_none_or(|s| s.chars().count() > MAX_TEXT_CHARS) {
+                        if v.as_str()
+                            .is_none_or(|s| s.chars().count() > MAX_TEXT_CHARS)
+                        {
                             self.err(e, place, format!("{label}: phải là văn bản không quá dài"));
                         }
                     }
@@ -432,18 +573,35 @@ impl<'a> V<'a> {
                         Some(s) => {
                             self.date(e, place, s, true, &label);
                         }
-                        None => self.err(e, place, format!("{label}: phải là ngày dạng YYYY-MM-DD")),
+                        None => {
+                            self.err(e, place, format!("{label}: phải là ngày dạng YYYY-MM-DD"))
+                        }
                     },
                     ColumnType::Choice => match v.as_str() {
                         Some(s) if col.option.iter().any(|o| o.value == s) => {}
-                        _ => self.err(e, place, format!("{label}: không phải một phương án ({})", options(&col.option))),
+                        _ => self.err(
+                            e,
+                            place,
+                            format!(
+                                "{label}: không phải một phương án ({})",
+                                options(&col.option)
+                            ),
+                        ),
                     },
                 }
                 if col.unique {
                     if let Some(s) = v.as_str() {
-                        if !seen.entry(col.key.as_str()).or_default().insert(s.to_string()) {
+                        if !seen
+                            .entry(col.key.as_str())
+                            .or_default()
+                            .insert(s.to_string())
+                        {
                             let shown = match col.kind {
-                                ColumnType::Unit => self.units.district(s).map(|d| d.name.clone()).unwrap_or_else(|| s.to_string()),
+                                ColumnType::Unit => self
+                                    .units
+                                    .district(s)
+                                    .map(|d| d.name.clone())
+                                    .unwrap_or_else(|| s.to_string()),
                                 _ => s.to_string(),
                             };
                             self.err(e, place, format!("{label}: “{shown}” được kê hai lần"));
@@ -457,10 +615,25 @@ impl<'a> V<'a> {
     fn unit(&mut self, e: &Entry<'a>, place: &str, code: &str, label: &str) {
         let province = &self.r.unit.province;
         match self.units.district(code) {
-            None => self.err(e, place, format!("{label}: không có đơn vị cấp huyện mã “{code}”")),
+            None => self.err(
+                e,
+                place,
+                format!("{label}: không có đơn vị cấp huyện mã “{code}”"),
+            ),
             Some(d) if &d.province_code != province => {
-                let other = self.units.province(&d.province_code).map(|p| p.name.clone()).unwrap_or_default();
-                self.err(e, place, format!("{label}: {} thuộc {other}, không thuộc tỉnh, thành phố báo cáo", d.name));
+                let other = self
+                    .units
+                    .province(&d.province_code)
+                    .map(|p| p.name.clone())
+                    .unwrap_or_default();
+                self.err(
+                    e,
+                    place,
+                    format!(
+                        "{label}: {} thuộc {other}, không thuộc tỉnh, thành phố báo cáo",
+                        d.name
+                    ),
+                );
             }
             Some(_) => {}
         }
@@ -473,7 +646,11 @@ impl<'a> V<'a> {
         };
         for key in obj.keys() {
             if !a.row.iter().any(|r| &r.key == key) {
-                self.err(e, place, format!("dòng số liệu “{key}” không có trong đề cương"));
+                self.err(
+                    e,
+                    place,
+                    format!("dòng số liệu “{key}” không có trong đề cương"),
+                );
             }
         }
         for row in &a.row {
@@ -497,9 +674,23 @@ impl<'a> V<'a> {
             };
             let before = get("before", "trước thí điểm", true, self);
             let after = get("after", "đến ngày chốt số liệu", true, self);
-            let authorised = if a.authorised { get("authorised", "theo quyết định", false, self) } else { None };
-            if let Some(extra) = cell.and_then(|c| c.keys().find(|k| !["before", "after", "authorised"].contains(&k.as_str()))) {
-                self.err(e, place, format!("“{}”: cột “{extra}” không có (chỉ có before, after, authorised)", row.label));
+            let authorised = if a.authorised {
+                get("authorised", "theo quyết định", false, self)
+            } else {
+                None
+            };
+            if let Some(extra) = cell.and_then(|c| {
+                c.keys()
+                    .find(|k| !["before", "after", "authorised"].contains(&k.as_str()))
+            }) {
+                self.err(
+                    e,
+                    place,
+                    format!(
+                        "“{}”: cột “{extra}” không có (chỉ có before, after, authorised)",
+                        row.label
+                    ),
+                );
             }
             if let (Some(b), Some(af)) = (before, after) {
                 if a.warn_on_growth && af > b {
@@ -535,20 +726,39 @@ impl<'a> V<'a> {
 
     fn rules(&mut self, entries: &[Entry<'a>]) {
         for rule in &self.t.rule {
-            let sev = if rule.severity.as_deref() == Some("warning") { Severity::Warning } else { Severity::Error };
+            let sev = if rule.severity.as_deref() == Some("warning") {
+                Severity::Warning
+            } else {
+                Severity::Error
+            };
             // The scopes to check: top level, or each instance of the block holding `first`.
             let first_item = item_of(&rule.first);
             let second_item = item_of(&rule.second);
             for e in entries.iter().filter(|e| e.node.id == second_item) {
                 let scope = self.r.scope(e.instance);
-                let Some(first_node) = self.t.node(first_item) else { continue };
-                let pairs = date_pairs(first_node, &rule.first, self.t.node(second_item), &rule.second, scope);
+                let Some(first_node) = self.t.node(first_item) else {
+                    continue;
+                };
+                let pairs = date_pairs(
+                    first_node,
+                    &rule.first,
+                    self.t.node(second_item),
+                    &rule.second,
+                    scope,
+                );
                 for (a, b, row) in pairs {
                     if a > b {
                         let place = e.place();
                         let msg = match row {
-                            Some(n) => format!("dòng {n}: {} ({} và {})", rule.message, a.short_vi(), b.short_vi()),
-                            None => format!("{} ({} và {})", rule.message, a.short_vi(), b.short_vi()),
+                            Some(n) => format!(
+                                "dòng {n}: {} ({} và {})",
+                                rule.message,
+                                a.short_vi(),
+                                b.short_vi()
+                            ),
+                            None => {
+                                format!("{} ({} và {})", rule.message, a.short_vi(), b.short_vi())
+                            }
                         };
                         self.push(sev, place, &e.node.id, e.instance, msg);
                     }
@@ -573,7 +783,10 @@ fn date_pairs(
     second: &str,
     scope: &BTreeMap<String, Value>,
 ) -> Vec<(vi::Date, vi::Date, Option<usize>)> {
-    let date = |v: Option<&Value>| v.and_then(Value::as_str).and_then(|s| vi::Date::parse_iso(s).ok());
+    let date = |v: Option<&Value>| {
+        v.and_then(Value::as_str)
+            .and_then(|s| vi::Date::parse_iso(s).ok())
+    };
     let mut out = Vec::new();
     // Row by row: both are columns of the same records item.
     if let (Some((fi, fc)), Some((si, sc))) = (first.rsplit_once('.'), second.rsplit_once('.')) {
@@ -604,11 +817,18 @@ fn date_pairs(
 }
 
 fn strip_colon(text: &str) -> String {
-    crate::tree::strip_markup(text).trim().trim_end_matches(':').trim().to_string()
+    crate::tree::strip_markup(text)
+        .trim()
+        .trim_end_matches(':')
+        .trim()
+        .to_string()
 }
 
 fn options(opts: &[outline::ChoiceOption]) -> String {
-    opts.iter().map(|o| format!("“{}”", o.value)).collect::<Vec<_>>().join(", ")
+    opts.iter()
+        .map(|o| format!("“{}”", o.value))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Why a JSON value is not an acceptable whole number, if it is not.
@@ -630,7 +850,11 @@ fn integer_problem(v: &Value, min: i64, max: Option<i64>) -> Option<String> {
     }
     if let Some(max) = max {
         if n > max {
-            return Some(format!("{} lớn hơn {}", vi::format_int(n), vi::format_int(max)));
+            return Some(format!(
+                "{} lớn hơn {}",
+                vi::format_int(n),
+                vi::format_int(max)
+            ));
         }
     }
     None

@@ -82,7 +82,10 @@ impl Units {
     }
 
     /// The districts of a province, by code.
-    pub fn districts_of<'a>(&'a self, province: &'a str) -> impl Iterator<Item = &'a District> + 'a {
+    pub fn districts_of<'a>(
+        &'a self,
+        province: &'a str,
+    ) -> impl Iterator<Item = &'a District> + 'a {
         self.districts
             .iter()
             .filter(move |d| d.province_code == province)
@@ -92,7 +95,16 @@ impl Units {
 /// The name without its type prefix: "Tỉnh Hà Giang" -> "Hà Giang", "Thành phố Hà Nội" -> "Hà Nội",
 /// "Thị xã Sa Pa" -> "Sa Pa".
 pub fn short_name(name: &str) -> &str {
-    for prefix in ["Thành phố ", "Thị xã ", "Thị trấn ", "Tỉnh ", "Huyện ", "Quận ", "Xã ", "Phường "] {
+    for prefix in [
+        "Thành phố ",
+        "Thị xã ",
+        "Thị trấn ",
+        "Tỉnh ",
+        "Huyện ",
+        "Quận ",
+        "Xã ",
+        "Phường ",
+    ] {
         if let Some(rest) = name.strip_prefix(prefix) {
             return rest;
         }
@@ -111,7 +123,11 @@ impl Province {
     }
     /// The Party committee: "Tỉnh ủy Hà Giang", "Thành ủy Hà Nội".
     pub fn committee(&self) -> String {
-        let kind = if self.is_city() { "Thành ủy" } else { "Tỉnh ủy" };
+        let kind = if self.is_city() {
+            "Thành ủy"
+        } else {
+            "Tỉnh ủy"
+        };
         format!("{kind} {}", self.short())
     }
 }

@@ -1,0 +1,298 @@
+//! The commands. Each returns whether problems were found; errors are for what stopped the run.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use outline::{Profile, Severity, Template};
+use report::{Options, Report};
+use units::Units;
+
+use crate::{shown, Command, TemplateCmd};
+
+/// What a command found.
+pub enum Outcome {
+    Clean,
+    Problems,
+}
+
+pub type Result<T> = std::result::Result<T, String>;
+
+pub fn run(c: Command) -> Result<Outcome> {
+    match c {
+        Command::Template { action } => template(action),
+        Command::Validate {
+            report,
+            draft,
+            json,
+            template,
+        } => validate(&report, draft, json, template.as_deref()),
+        Command::Sample {
+            province,
+            seed,
+            output,
+            template,
+        } => sample(&province, seed, output.as_deref(), &template),
+        Command::Render {
+            report,
+            output,
+            template,
+        } => render(&report, &output, template.as_deref()),
+        Command::Demo {
+            output,
+            province,
+            seed,
+        } => demo(&output, &province, seed),
+    }
+}
+
+fn read(path: &Path) -> Result<String> {
+    fs::read_to_string(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => format!("không tìm thấy tệp {}", shown(path)),
+        std::io::ErrorKind::InvalidData => format!("tệp {} không phải văn bản UTF-8", shown(path)),
+        _ => format!("không đọc được tệp {}: {e}", shown(path)),
+    })
+}
+
+fn write(path: &Path, bytes: &[u8]) -> Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        fs::create_dir_all(dir)
+            .map_err(|e| format!("không tạo được thư mục {}: {e}", shown(dir)))?;
+    }
+    // Write beside, then rename: a reader never sees half a file.
+    let tmp = path.with_extension("tmp-baocao");
+    fs::write(&tmp, bytes).map_err(|e| format!("không ghi được tệp {}: {e}", shown(path)))?;
+    fs::rename(&tmp, path).map_err(|e| format!("không ghi được tệp {}: {e}", shown(path)))
+}
+
+fn units() -> Result<&'static Units> {
+    Units::embedded().map_err(|e| e.to_string())
+}
+
+/// A template from a file path or a built-in id.
+fn load_template(spec: &str) -> Result<Template> {
+    if spec.ends_with(".toml") || Path::new(spec).exists() {
+        let text = read(Path::new(spec))?;
+        Template::load_strict(&text, spec).map_err(|e| e.to_string())
+    } else {
+        outline::builtin(spec).map_err(|e| e.to_string())
+    }
+}
+
+fn load_report(path: &Path) -> Result<Report> {
+    let text = read(path)?;
+    Report::from_json(&text).map_err(|e| format!("{}: {e}", shown(path)))
+}
+
+fn template_for(r: &Report, file: Option<&Path>) -> Result<Template> {
+    match file {
+        Some(f) => load_template(&f.display().to_string()),
+        None => outline::builtin(&r.template.id).map_err(|e| e.to_string()),
+    }
+}
+
+fn template(action: TemplateCmd) -> Result<Outcome> {
+    match action {
+        TemplateCmd::List => {
+            for id in ["kl74-2021"] {
+                let t = outline::builtin(id).map_err(|e| e.to_string())?;
+                println!(
+                    "{}\t{}\t{}",
+                    t.template.id, t.template.version, t.template.name
+                );
+            }
+            Ok(Outcome::Clean)
+        }
+        TemplateCmd::Schema { template } => {
+            let t = load_template(&template)?;
+            let s = report::schema::schema(&t);
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&s).map_err(|e| e.to_string())?
+            );
+            Ok(Outcome::Clean)
+        }
+        TemplateCmd::Check { template } => {
+            let (text, origin) = if Path::new(&template).exists() || template.ends_with(".toml") {
+                (read(Path::new(&template))?, template.clone())
+            } else if template == "kl74-2021" {
+                (outline::KL74_2021.to_string(), "kl74-2021".to_string())
+            } else {
+                return Err(format!(
+                    "không có đề cương “{template}” (tệp .toml hoặc mã có sẵn: kl74-2021)"
+                ));
+            };
+            let (t, problems) = Template::load(&text, &origin);
+            for p in &problems {
+                println!("{p}");
+            }
+            let errors = problems
+                .iter()
+                .filter(|p| p.severity == Severity::Error)
+                .count();
+            let warnings = problems.len() - errors;
+            match (&t, errors) {
+                (Some(t), 0) => {
+                    let items = t.node.len();
+                    println!(
+                        "Đề cương {} (phiên bản {}) hợp lệ: {} mục, {} mô hình trong danh mục, {} chú thích; {} cảnh báo.",
+                        t.template.id,
+                        t.template.version,
+                        items,
+                        t.catalogue.len(),
+                        t.footnote.len(),
+                        warnings
+                    );
+                    Ok(Outcome::Clean)
+                }
+                _ => {
+                    println!("Đề cương {origin} có {errors} lỗi, {warnings} cảnh báo.");
+                    Ok(Outcome::Problems)
+                }
+            }
+        }
+    }
+}
+
+fn validate(path: &Path, draft: bool, json: bool, tpl: Option<&Path>) -> Result<Outcome> {
+    let r = load_report(path)?;
+    let t = template_for(&r, tpl)?;
+    let problems = report::validate(&t, &r, units()?, Options { draft });
+    let errors: Vec<_> = problems
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .collect();
+    let warnings: Vec<_> = problems
+        .iter()
+        .filter(|p| p.severity == Severity::Warning)
+        .collect();
+    if json {
+        let out = serde_json::json!({
+            "file": shown(path),
+            "draft": draft,
+            "errors": errors,
+            "warnings": warnings,
+        });
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?
+        );
+    } else {
+        if !errors.is_empty() {
+            println!("Lỗi ({}):", errors.len());
+            for p in &errors {
+                println!("  {p}");
+            }
+        }
+        if !warnings.is_empty() {
+            println!("Cảnh báo ({}):", warnings.len());
+            for p in &warnings {
+                println!("  {p}");
+            }
+        }
+        let kind = if draft { "Bản nháp" } else { "Báo cáo" };
+        if errors.is_empty() {
+            println!(
+                "{kind} {} không có lỗi; {} cảnh báo.",
+                shown(path),
+                warnings.len()
+            );
+        } else {
+            println!(
+                "{kind} {} có {} lỗi, {} cảnh báo.",
+                shown(path),
+                errors.len(),
+                warnings.len()
+            );
+        }
+    }
+    Ok(if errors.is_empty() {
+        Outcome::Clean
+    } else {
+        Outcome::Problems
+    })
+}
+
+fn sample(province: &str, seed: u64, output: Option<&Path>, template: &str) -> Result<Outcome> {
+    let t = load_template(template)?;
+    let r = report::sample::sample(&t, units()?, province, seed).map_err(|e| e.to_string())?;
+    let json = r.to_json();
+    match output {
+        Some(o) => {
+            write(o, json.as_bytes())?;
+            eprintln!("Đã ghi báo cáo mẫu vào {}", shown(o));
+        }
+        None => print!("{json}"),
+    }
+    Ok(Outcome::Clean)
+}
+
+/// Renders a report to the format its extension names.
+pub fn render_bytes(r: &Report, t: &Template, output: &Path) -> Result<Vec<u8>> {
+    let profile = Profile::builtin(&t.template.profile).map_err(|e| e.to_string())?;
+    let doc = document::build(t, r, &profile, units()?).map_err(|e| e.to_string())?;
+    let ext = output
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_lowercase();
+    match ext.as_str() {
+        "docx" => document::docx::to_docx(&doc, &profile).map_err(|e| e.to_string()),
+        "html" | "htm" => Ok(document::html::to_html(&doc, &profile).into_bytes()),
+        "md" => Ok(document::markdown::to_markdown(&doc).into_bytes()),
+        _ => Err(format!(
+            "không biết xuất ra dạng “{ext}” ({}): dùng đuôi .docx, .html hoặc .md",
+            shown(output)
+        )),
+    }
+}
+
+fn render(path: &Path, output: &Path, tpl: Option<&Path>) -> Result<Outcome> {
+    let r = load_report(path)?;
+    let t = template_for(&r, tpl)?;
+    let bytes = render_bytes(&r, &t, output)?;
+    write(output, &bytes)?;
+    let problems = report::validate(&t, &r, units()?, Options { draft: true });
+    let errors = problems
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .count();
+    if errors > 0 {
+        eprintln!(
+            "Đã ghi {}; báo cáo còn {errors} lỗi (xem: baocao validate {}).",
+            shown(output),
+            shown(path)
+        );
+    } else {
+        eprintln!("Đã ghi {}", shown(output));
+    }
+    Ok(Outcome::Clean)
+}
+
+fn demo(dir: &Path, province: &str, seed: u64) -> Result<Outcome> {
+    let t = outline::builtin("kl74-2021").map_err(|e| e.to_string())?;
+    let u = units()?;
+    let r = report::sample::sample(&t, u, province, seed).map_err(|e| e.to_string())?;
+    let name = u
+        .province(province)
+        .map(|p| p.short().to_string())
+        .unwrap_or_default();
+    let json_path: PathBuf = dir.join(format!("baocao-{province}.json"));
+    write(&json_path, r.to_json().as_bytes())?;
+    println!("Báo cáo mẫu của {name}: {}", shown(&json_path));
+    for ext in ["docx", "html", "md"] {
+        let out = dir.join(format!("baocao-{province}.{ext}"));
+        let bytes = render_bytes(&r, &t, &out)?;
+        write(&out, &bytes)?;
+        println!("  {}", shown(&out));
+    }
+    let problems = report::validate(&t, &r, u, Options::default());
+    let warnings = problems
+        .iter()
+        .filter(|p| p.severity == Severity::Warning)
+        .count();
+    println!(
+        "Kiểm tra: {} lỗi, {warnings} cảnh báo. Mở tệp .docx bằng Word hoặc LibreOffice để xem văn bản.",
+        problems.len() - warnings
+    );
+    Ok(Outcome::Clean)
+}
