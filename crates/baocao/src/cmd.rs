@@ -93,7 +93,7 @@ fn template_for(r: &Report, file: Option<&Path>) -> Result<Template> {
 fn template(action: TemplateCmd) -> Result<Outcome> {
     match action {
         TemplateCmd::List => {
-            for id in ["kl74-2021"] {
+            for id in outline::BUILTIN {
                 let t = outline::builtin(id).map_err(|e| e.to_string())?;
                 println!(
                     "{}\t{}\t{}",

@@ -1,4 +1,4 @@
-//! From a report to the official document: [`build`] lays a report out as a neutral
+//! From a report to the official document: [`build()`] lays a report out as a neutral
 //! [`Document`] (header, title, numbered body, tables, footnotes, closing) using the template and
 //! the layout profile; the exporters turn that one document into DOCX ([`docx`]), HTML
 //! ([`html`]) and Markdown ([`markdown`]). Exporters know nothing of templates or reports.

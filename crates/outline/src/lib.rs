@@ -36,6 +36,9 @@ pub enum Error {
     },
 }
 
+/// The ids of the templates shipped with the binary.
+pub const BUILTIN: &[&str] = &["kl74-2021"];
+
 /// Loads a template shipped with the binary by its id, failing on any error-level problem.
 pub fn builtin(id: &str) -> Result<Template, Error> {
     match id {

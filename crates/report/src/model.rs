@@ -153,11 +153,7 @@ fn translate_serde(msg: &str) -> String {
 /// Normalises every string (and key) of a JSON value to NFC.
 pub fn nfc_value(v: &mut Value) {
     match v {
-        Value::String(s) => {
-            if !vi::is_nfc(s) {
-                *s = vi::nfc(s);
-            }
-        }
+        Value::String(s) if !vi::is_nfc(s) => *s = vi::nfc(s),
         Value::Array(a) => a.iter_mut().for_each(nfc_value),
         Value::Object(o) => {
             let entries: Vec<(String, Value)> = std::mem::take(o).into_iter().collect();

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use outline::{AnswerType, ColumnType, Condition, Node, NodeKind, Severity, Template};
+use outline::{AnswerType, ColumnType, Condition, NodeKind, Severity, Template};
 use serde::Serialize;
 use serde_json::Value;
 use units::Units;
@@ -335,8 +335,8 @@ impl<'a> V<'a> {
             }
             AnswerType::Date => match value.as_str() {
                 Some(s) => {
-                    let what = strip_colon(&e.node.text);
-                    self.date(e, &place, s, a.not_after_cutoff, &what);
+                    // The place already names the item.
+                    self.date(e, &place, s, a.not_after_cutoff, "");
                 }
                 None => self.err(e, &place, "phải là ngày dạng YYYY-MM-DD".into()),
             },
@@ -407,7 +407,7 @@ impl<'a> V<'a> {
         let d = match vi::Date::parse_iso(s) {
             Ok(d) => d,
             Err(err) => {
-                self.err(e, place, format!("{what}: {err}"));
+                self.err(e, place, format!("{what}{err}"));
                 return None;
             }
         };
@@ -731,24 +731,17 @@ impl<'a> V<'a> {
             } else {
                 Severity::Error
             };
-            // The scopes to check: top level, or each instance of the block holding `first`.
-            let first_item = item_of(&rule.first);
-            let second_item = item_of(&rule.second);
-            for e in entries.iter().filter(|e| e.node.id == second_item) {
+            let (Some(first), Some(second)) = (
+                date_ref(self.t, &rule.first),
+                date_ref(self.t, &rule.second),
+            ) else {
+                continue; // the template check reports such rules
+            };
+            // Check in every scope (top level or instance) where the second item is laid out.
+            for e in entries.iter().filter(|e| e.node.id == second.item) {
                 let scope = self.r.scope(e.instance);
-                let Some(first_node) = self.t.node(first_item) else {
-                    continue;
-                };
-                let pairs = date_pairs(
-                    first_node,
-                    &rule.first,
-                    self.t.node(second_item),
-                    &rule.second,
-                    scope,
-                );
-                for (a, b, row) in pairs {
+                for (a, b, row) in date_pairs(&first, &second, scope) {
                     if a > b {
-                        let place = e.place();
                         let msg = match row {
                             Some(n) => format!(
                                 "dòng {n}: {} ({} và {})",
@@ -760,7 +753,7 @@ impl<'a> V<'a> {
                                 format!("{} ({} và {})", rule.message, a.short_vi(), b.short_vi())
                             }
                         };
-                        self.push(sev, place, &e.node.id, e.instance, msg);
+                        self.push(sev, e.place(), &e.node.id, e.instance, msg);
                     }
                 }
             }
@@ -768,60 +761,79 @@ impl<'a> V<'a> {
     }
 }
 
-fn item_of(r: &str) -> &str {
-    if let Some(item) = r.strip_suffix("[*].date") {
-        return item;
-    }
-    r
+/// A date named by a rule: an item, a column of a records item, or the dates of a docrefs item.
+struct DateRef<'t> {
+    item: &'t str,
+    column: Option<&'t str>,
+    docrefs: bool,
 }
 
-/// The (first, second) date pairs a date-order rule compares in one scope.
+fn date_ref<'t>(t: &Template, r: &'t str) -> Option<DateRef<'t>> {
+    if let Some(item) = r.strip_suffix("[*].date") {
+        return Some(DateRef {
+            item,
+            column: None,
+            docrefs: true,
+        });
+    }
+    if t.node(r).is_some() {
+        return Some(DateRef {
+            item: r,
+            column: None,
+            docrefs: false,
+        });
+    }
+    let (item, column) = r.rsplit_once('.')?;
+    t.node(item)?;
+    Some(DateRef {
+        item,
+        column: Some(column),
+        docrefs: false,
+    })
+}
+
+/// The (first, second) date pairs a date-order rule compares in one scope; row numbers for
+/// pairs taken row by row from the same records item.
 fn date_pairs(
-    first_node: &Node,
-    first: &str,
-    second_node: Option<&Node>,
-    second: &str,
+    first: &DateRef<'_>,
+    second: &DateRef<'_>,
     scope: &BTreeMap<String, Value>,
 ) -> Vec<(vi::Date, vi::Date, Option<usize>)> {
     let date = |v: Option<&Value>| {
         v.and_then(Value::as_str)
             .and_then(|s| vi::Date::parse_iso(s).ok())
     };
+    let dates = |r: &DateRef<'_>| -> Vec<vi::Date> {
+        let v = scope.get(r.item);
+        if r.docrefs {
+            v.and_then(Value::as_array)
+                .map(|l| l.iter().filter_map(|d| date(d.get("date"))).collect())
+                .unwrap_or_default()
+        } else {
+            date(v).into_iter().collect()
+        }
+    };
     let mut out = Vec::new();
-    // Row by row: both are columns of the same records item.
-    if let (Some((fi, fc)), Some((si, sc))) = (first.rsplit_once('.'), second.rsplit_once('.')) {
-        if fi == si && scope.get(fi).is_some_and(Value::is_array) && first_node.id != first {
-            if let Some(rows) = scope.get(fi).and_then(Value::as_array) {
+    match (first.column, second.column) {
+        (Some(fc), Some(sc)) if first.item == second.item => {
+            if let Some(rows) = scope.get(first.item).and_then(Value::as_array) {
                 for (i, row) in rows.iter().enumerate() {
                     if let (Some(a), Some(b)) = (date(row.get(fc)), date(row.get(sc))) {
                         out.push((a, b, Some(i + 1)));
                     }
                 }
             }
-            return out;
         }
-    }
-    let Some(b) = second_node.and_then(|n| date(scope.get(&n.id))) else {
-        return out;
-    };
-    if let Some(item) = first.strip_suffix("[*].date") {
-        if let Some(list) = scope.get(item).and_then(Value::as_array) {
-            for d in list.iter().filter_map(|d| date(d.get("date"))) {
-                out.push((d, b, None));
+        (None, None) => {
+            for a in dates(first) {
+                for b in dates(second) {
+                    out.push((a, b, None));
+                }
             }
         }
-    } else if let Some(a) = date(scope.get(first)) {
-        out.push((a, b, None));
+        _ => {} // a column against a single date: not used by any template yet
     }
     out
-}
-
-fn strip_colon(text: &str) -> String {
-    crate::tree::strip_markup(text)
-        .trim()
-        .trim_end_matches(':')
-        .trim()
-        .to_string()
 }
 
 fn options(opts: &[outline::ChoiceOption]) -> String {
