@@ -233,7 +233,9 @@ impl<'a> Builder<'a> {
                     label: self.label(node, e.number.as_deref()),
                     inlines,
                 });
-                if let Some(a) = &node.answer {
+                if e.stub {
+                    self.para(vec![Inline::Gap("…".into())]);
+                } else if let Some(a) = &node.answer {
                     self.answer_blocks(e, a, Vec::new());
                 }
             }

@@ -61,12 +61,6 @@ const SIGNERS: &[&str] = &[
     "Bùi Văn Quang",
 ];
 
-const ISSUERS: &[&str] = &[
-    "Ban Thường vụ {committee}",
-    "Ủy ban nhân dân tỉnh",
-    "Hội đồng nhân dân tỉnh",
-];
-
 fn fill(s: &str, p: &Province) -> String {
     s.replace("{committee}", &p.committee())
 }
@@ -163,10 +157,12 @@ pub fn sample(
         let mut models: Vec<&str> = t.catalogue_for(block).map(|c| c.code.as_str()).collect();
         models.shuffle(g.rng);
         let district_level = t.level_of(block).is_some_and(|l| l.units == "district");
+        // Two models per province-level family (the outline shows 1.1 and 1.2), two or three
+        // model types per district-level family.
         let k = if district_level {
             g.rng.gen_range(2..=3)
         } else {
-            g.rng.gen_range(1..=2)
+            2
         };
         let mut instances = Vec::new();
         for (i, model) in models.into_iter().take(k).enumerate() {
@@ -237,7 +233,7 @@ impl Gen<'_, '_> {
             } else if id.ends_with(".x2.qd") {
                 Some(json!([self.docref(
                     start.plus_days(-10).unwrap_or(start),
-                    "QĐ-TU",
+                    "QĐ",
                     "Quyết định về việc thực hiện thí điểm"
                 )]))
             } else if id.ends_with(".x2.dv") {
@@ -280,21 +276,28 @@ impl Gen<'_, '_> {
         }
     }
 
+    /// A document reference. `kind` is the document type's abbreviation ("QĐ", "KH"): Party
+    /// bodies number "123-KH/TU", state bodies "123/KH-UBND".
     fn docref(&mut self, date: vi::Date, kind: &str, title: &str) -> Value {
-        let issuer = fill(
-            ISSUERS.choose(self.rng).copied().unwrap_or(ISSUERS[0]),
-            self.p,
-        );
-        let (kind, issuer) = if issuer.starts_with("Ban Thường vụ") {
-            (kind.to_string(), issuer)
-        } else {
+        let n = self.rng.gen_range(100..=1999);
+        let (number, issuer) = if self.rng.gen_bool(0.6) {
             (
-                "QĐ-UBND".to_string(),
-                issuer.replace("tỉnh", &format!("tỉnh {}", self.p.short())),
+                format!("{n}-{kind}/TU"),
+                format!("Ban Thường vụ {}", self.p.committee()),
+            )
+        } else {
+            let body = if self.p.is_city() {
+                "thành phố"
+            } else {
+                "tỉnh"
+            };
+            (
+                format!("{n}/{kind}-UBND"),
+                format!("Ủy ban nhân dân {body} {}", self.p.short()),
             )
         };
         json!({
-            "number": format!("{}-{}", self.rng.gen_range(100..=1999), kind),
+            "number": number,
             "date": date.iso(),
             "issuer": issuer,
             "title": title,
@@ -366,11 +369,7 @@ impl Gen<'_, '_> {
                 let mut list = Vec::new();
                 for _ in 0..k {
                     let date = date_between(self.rng, d(2018, 1, 15), d(2021, 5, 31));
-                    list.push(self.docref(
-                        date,
-                        "KH/TU",
-                        "Kế hoạch thực hiện Nghị quyết số 18-NQ/TW",
-                    ));
+                    list.push(self.docref(date, "KH", "Kế hoạch thực hiện Nghị quyết số 18-NQ/TW"));
                 }
                 Value::Array(list)
             }

@@ -19,6 +19,9 @@ pub struct Entry<'a> {
     pub block: Option<(&'a str, usize)>,
     /// True for the empty instance printed when a block has none (working drafts).
     pub skeleton: bool,
+    /// True for the heading of a further, unfilled instance after a skeleton ("1.2- … / …"),
+    /// as the outline itself shows it: its children are not laid out.
+    pub stub: bool,
     /// The generated number ("1.1.2", "II", "A") of a numbered node.
     pub number: Option<String>,
     /// The profile's heading style key: "upper-letter", "upper-roman", "arabic-2"…
@@ -82,6 +85,7 @@ pub fn resolve<'a>(t: &'a Template, r: &'a Report, opts: TreeOptions) -> Vec<Ent
         instance: None,
         block: None,
         skeleton: false,
+        stub: false,
         number: None,
         arabic_depth: 0,
         path: String::new(),
@@ -96,6 +100,7 @@ struct Ctx<'a> {
     instance: Option<&'a Instance>,
     block: Option<(&'a str, usize)>,
     skeleton: bool,
+    stub: bool,
     /// The parent's number when it is arabic (for dotted numbers).
     number: Option<String>,
     arabic_depth: usize,
@@ -119,7 +124,8 @@ fn walk<'a>(
         if node.kind == NodeKind::Repeat {
             let instances: Vec<Option<&Instance>> = match r.blocks.get(&node.id) {
                 Some(list) if !list.is_empty() => list.iter().map(Some).collect(),
-                _ if opts.skeletons && node.skeleton => vec![None],
+                // A skeleton, then the heading of a second instance, as the outline shows it.
+                _ if opts.skeletons && node.skeleton => vec![None, None],
                 _ => Vec::new(),
             };
             for (i, inst) in instances.into_iter().enumerate() {
@@ -127,6 +133,7 @@ fn walk<'a>(
                 c.instance = inst;
                 c.block = Some((node.id.as_str(), i));
                 c.skeleton = inst.is_none();
+                c.stub = inst.is_none() && i > 0;
                 push(children, r, opts, node, &c, &mut counters, out);
             }
         } else {
@@ -187,6 +194,7 @@ fn push<'a>(
         instance: ctx.instance,
         block: ctx.block,
         skeleton: ctx.skeleton,
+        stub: ctx.stub,
         number,
         scheme,
         path: if child.path.is_empty() {
@@ -196,7 +204,9 @@ fn push<'a>(
         },
         depth: ctx.depth,
     });
-    walk(children, r, opts, Some(node.id.as_str()), &child, out);
+    if !ctx.stub {
+        walk(children, r, opts, Some(node.id.as_str()), &child, out);
+    }
 }
 
 fn letter(k: usize, base: u8) -> String {
