@@ -251,7 +251,7 @@ fn render(path: &Path, output: &Path, tpl: Option<&Path>) -> Result<Outcome> {
     let t = template_for(&r, tpl)?;
     let bytes = render_bytes(&r, &t, output)?;
     write(output, &bytes)?;
-    let problems = report::validate(&t, &r, units()?, Options { draft: true });
+    let problems = report::validate(&t, &r, units()?, Options::default());
     let errors = problems
         .iter()
         .filter(|p| p.severity == Severity::Error)
