@@ -31,7 +31,8 @@ pub fn run(c: Command) -> Result<Outcome> {
             seed,
             output,
             template,
-        } => sample(&province, seed, output.as_deref(), &template),
+            full,
+        } => sample(&province, seed, output.as_deref(), &template, full),
         Command::Render {
             report,
             output,
@@ -212,9 +213,17 @@ fn validate(path: &Path, draft: bool, json: bool, tpl: Option<&Path>) -> Result<
     })
 }
 
-fn sample(province: &str, seed: u64, output: Option<&Path>, template: &str) -> Result<Outcome> {
+fn sample(
+    province: &str,
+    seed: u64,
+    output: Option<&Path>,
+    template: &str,
+    full: bool,
+) -> Result<Outcome> {
     let t = load_template(template)?;
-    let r = report::sample::sample(&t, units()?, province, seed).map_err(|e| e.to_string())?;
+    let opts = report::sample::SampleOptions { full };
+    let r = report::sample::sample_with(&t, units()?, province, seed, opts)
+        .map_err(|e| e.to_string())?;
     let json = r.to_json();
     match output {
         Some(o) => {

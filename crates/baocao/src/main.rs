@@ -51,6 +51,9 @@ pub enum Command {
         /// Mã đề cương.
         #[arg(long, default_value = "kl74-2021")]
         template: String,
+        /// Báo cáo lớn nhất: mọi mô hình trong danh mục, mọi đơn vị cấp huyện của tỉnh.
+        #[arg(long)]
+        full: bool,
     },
     /// Xuất văn bản: .docx, .html hoặc .md (theo đuôi tệp).
     Render {

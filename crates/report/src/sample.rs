@@ -19,6 +19,10 @@ use crate::model::{Instance, Particulars, Report, TemplateRef, UnitRef};
 pub enum SampleError {
     #[error("không có tỉnh, thành phố mã “{0}” (mã gồm 2 chữ số, ví dụ 02 là Hà Giang)")]
     UnknownProvince(String),
+    #[error("đề cương không có ngày chốt số liệu hợp lệ")]
+    NoCutoff,
+    #[error("không tạo được ngày cho báo cáo mẫu: {0}")]
+    Date(vi::DateError),
 }
 
 const SENTENCES: &[&str] = &[
@@ -87,16 +91,33 @@ fn date_between(rng: &mut ChaCha8Rng, from: vi::Date, to: vi::Date) -> vi::Date 
     from.plus_days(rng.gen_range(0..=span)).unwrap_or(from)
 }
 
-fn d(y: i32, m: u8, day: u8) -> vi::Date {
-    // Constant, valid dates: the fallback is never taken.
-    vi::Date::new(y, m, day).unwrap_or_else(|_| unreachable_date())
+/// The dates samples are drawn between, checked once.
+struct Calendar {
+    doc_from: vi::Date,
+    doc_to: vi::Date,
+    start_from: vi::Date,
+    start_to: vi::Date,
+    cutoff: vi::Date,
+    plans_from: vi::Date,
+    plans_to: vi::Date,
+    districts_from: vi::Date,
+    any_from: vi::Date,
 }
 
-fn unreachable_date() -> vi::Date {
-    // 1 January 2000 always exists; this function only satisfies the type checker.
-    match vi::Date::parse_iso("2000-01-01") {
-        Ok(d) => d,
-        Err(_) => std::process::abort(),
+impl Calendar {
+    fn new(cutoff: vi::Date) -> Result<Calendar, vi::DateError> {
+        let d = vi::Date::new;
+        Ok(Calendar {
+            doc_from: cutoff.plus_days(51)?,
+            doc_to: cutoff.plus_days(92)?,
+            start_from: d(2018, 9, 1)?,
+            start_to: d(2020, 6, 30)?,
+            cutoff,
+            plans_from: d(2018, 1, 15)?,
+            plans_to: cutoff.plus_days(-30)?,
+            districts_from: d(2019, 1, 1)?,
+            any_from: d(2018, 1, 1)?,
+        })
     }
 }
 
@@ -107,6 +128,27 @@ pub fn sample(
     province: &str,
     seed: u64,
 ) -> Result<Report, SampleError> {
+    sample_with(t, units, province, seed, SampleOptions::default())
+}
+
+/// How big a sample to make.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SampleOptions {
+    /// Every model of the catalogue in every block, and every district of the province in every
+    /// district-level block (the largest report a province could send; for benchmarks).
+    pub full: bool,
+}
+
+/// [`sample`] with options.
+pub fn sample_with(
+    t: &Template,
+    units: &Units,
+    province: &str,
+    seed: u64,
+    opts: SampleOptions,
+) -> Result<Report, SampleError> {
+    let cutoff = t.cutoff().ok_or(SampleError::NoCutoff)?;
+    let cal = Calendar::new(cutoff).map_err(SampleError::Date)?;
     let p = units
         .province(province)
         .ok_or_else(|| SampleError::UnknownProvince(province.to_string()))?;
@@ -118,9 +160,11 @@ pub fn sample(
         p,
         rng: &mut rng,
         proposal: 0,
+        full: opts.full,
+        cal,
     };
     g.proposal = g.rng.gen_range(0..3);
-    let doc_date = date_between(g.rng, d(2021, 8, 20), d(2021, 9, 30));
+    let doc_date = date_between(g.rng, g.cal.doc_from, g.cal.doc_to);
     let document = Particulars {
         number: Some(format!("{:02}", g.rng.gen_range(1..=60))),
         place: Some(p.short().to_string()),
@@ -159,7 +203,9 @@ pub fn sample(
         let district_level = t.level_of(block).is_some_and(|l| l.units == "district");
         // Two models per province-level family (the outline shows 1.1 and 1.2), two or three
         // model types per district-level family.
-        let k = if district_level {
+        let k = if g.full {
+            models.len()
+        } else if district_level {
             g.rng.gen_range(2..=3)
         } else {
             2
@@ -190,6 +236,8 @@ struct Gen<'a, 'r> {
     p: &'a Province,
     rng: &'r mut ChaCha8Rng,
     proposal: usize,
+    full: bool,
+    cal: Calendar,
 }
 
 impl Gen<'_, '_> {
@@ -197,12 +245,12 @@ impl Gen<'_, '_> {
         let t = self.t;
         let mut answers = BTreeMap::new();
         // Status first: other answers depend on it.
-        let start = date_between(self.rng, d(2018, 9, 1), d(2020, 6, 30));
+        let start = date_between(self.rng, self.cal.start_from, self.cal.start_to);
         let ended = self.rng.gen_bool(0.25);
         let end = date_between(
             self.rng,
             start.plus_days(180).unwrap_or(start),
-            d(2021, 6, 30),
+            self.cal.cutoff,
         );
         self.proposal = (self.proposal + 1) % 3;
         let proposal = if ended {
@@ -307,7 +355,11 @@ impl Gen<'_, '_> {
     fn districts(&mut self, start: vi::Date) -> Value {
         let mut all: Vec<&units::District> = self.units.districts_of(&self.p.code).collect();
         all.shuffle(self.rng);
-        let n = self.rng.gen_range(2..=all.len().clamp(2, 10));
+        let n = if self.full {
+            all.len()
+        } else {
+            self.rng.gen_range(2..=all.len().clamp(2, 10))
+        };
         let mut rows = Vec::new();
         all.truncate(n);
         all.sort_by(|a, b| a.code.cmp(&b.code));
@@ -321,7 +373,7 @@ impl Gen<'_, '_> {
                 "tt": if ended { "ket-thuc" } else { "dang" },
             });
             if ended {
-                let e = date_between(self.rng, s.plus_days(200).unwrap_or(s), d(2021, 6, 30));
+                let e = date_between(self.rng, s.plus_days(200).unwrap_or(s), self.cal.cutoff);
                 row["kt"] = json!(e.iso());
                 row["ly"] = json!(REASONS.choose(self.rng).copied().unwrap_or(REASONS[0]));
             }
@@ -352,7 +404,9 @@ impl Gen<'_, '_> {
             AnswerType::Integer => {
                 json!(self.rng.gen_range(a.min.unwrap_or(0)..=a.max.unwrap_or(50)))
             }
-            AnswerType::Date => json!(date_between(self.rng, d(2018, 1, 1), d(2021, 6, 30)).iso()),
+            AnswerType::Date => {
+                json!(date_between(self.rng, self.cal.any_from, self.cal.cutoff).iso())
+            }
             AnswerType::Choice => {
                 let o = a.option.choose(self.rng)?;
                 json!(o.value)
@@ -368,14 +422,14 @@ impl Gen<'_, '_> {
                 let k = self.rng.gen_range(1..=3);
                 let mut list = Vec::new();
                 for _ in 0..k {
-                    let date = date_between(self.rng, d(2018, 1, 15), d(2021, 5, 31));
+                    let date = date_between(self.rng, self.cal.plans_from, self.cal.plans_to);
                     list.push(self.docref(date, "KH", "Kế hoạch thực hiện Nghị quyết số 18-NQ/TW"));
                 }
                 Value::Array(list)
             }
             AnswerType::Records => {
                 if a.column.iter().any(|c| c.kind == ColumnType::Unit) {
-                    self.districts(d(2019, 1, 1))
+                    self.districts(self.cal.districts_from)
                 } else {
                     json!([])
                 }

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs every test of baocao. On a fresh machine it first installs what the tests read our output
+# back with: LibreOffice (DOCX -> PDF), poppler-utils (pdftotext, pdfinfo), the Liberation fonts
+# (metric-compatible with Times New Roman), python-docx and jsonschema. Debian/Ubuntu, as root or
+# with sudo. PostgreSQL is not needed yet (no test uses a database so far).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '\033[1m%s\033[0m\n' "$*"; }
+
+apt_packages=()
+command -v soffice >/dev/null 2>&1 || apt_packages+=(libreoffice-writer-nogui)
+command -v pdftotext >/dev/null 2>&1 || apt_packages+=(poppler-utils)
+{ command -v fc-list >/dev/null 2>&1 && fc-list | grep -qi "Liberation Serif"; } || apt_packages+=(fonts-liberation2)
+command -v python3 >/dev/null 2>&1 || apt_packages+=(python3 python3-pip)
+
+if [ ${#apt_packages[@]} -gt 0 ]; then
+  say "Cài đặt công cụ kiểm tra: ${apt_packages[*]}"
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${apt_packages[@]}" >/dev/null
+fi
+
+if ! python3 -c 'import docx, jsonschema' >/dev/null 2>&1; then
+  say "Cài đặt python-docx, jsonschema"
+  python3 -m pip install -q python-docx jsonschema 2>/dev/null \
+    || python3 -m pip install -q --break-system-packages python-docx jsonschema
+fi
+
+say "Chạy toàn bộ kiểm thử"
+cargo test --workspace --all-targets --locked
