@@ -4,13 +4,15 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{Arg, ArgAction, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 mod cmd;
 
 /// Báo cáo theo đề cương: đề cương là dữ liệu, báo cáo là JSON, văn bản đúng thể thức của Đảng.
 #[derive(Parser)]
-#[command(name = "baocao", version, about, disable_help_subcommand = true)]
+#[command(name = "baocao", version, disable_help_subcommand = true)]
+#[command(disable_help_flag = true, disable_version_flag = true)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -26,6 +28,7 @@ pub enum Command {
     /// Kiểm tra một báo cáo: in mọi lỗi và cảnh báo theo mục của đề cương.
     Validate {
         /// Tệp báo cáo JSON.
+        #[arg(value_name = "BÁO_CÁO")]
         report: PathBuf,
         /// Bản nháp: chỉ báo cái sai, không báo cái còn thiếu.
         #[arg(long)]
@@ -34,22 +37,22 @@ pub enum Command {
         #[arg(long)]
         json: bool,
         /// Tệp đề cương (mặc định: đề cương có sẵn theo mã trong báo cáo).
-        #[arg(long)]
+        #[arg(long, value_name = "ĐỀ_CƯƠNG")]
         template: Option<PathBuf>,
     },
     /// Tạo một báo cáo mẫu đầy đủ, hợp lệ cho một tỉnh, thành phố.
     Sample {
         /// Mã tỉnh, thành phố (2 chữ số, ví dụ 02 là Hà Giang).
-        #[arg(long)]
+        #[arg(long, value_name = "MÃ_TỈNH")]
         province: String,
         /// Hạt giống: cùng hạt giống cho cùng báo cáo.
-        #[arg(long, default_value_t = 1)]
+        #[arg(long, default_value_t = 1, value_name = "SỐ")]
         seed: u64,
         /// Tệp ghi ra (mặc định: in ra màn hình).
-        #[arg(short, long)]
+        #[arg(short, long, value_name = "TỆP")]
         output: Option<PathBuf>,
         /// Mã đề cương.
-        #[arg(long, default_value = "kl74-2021")]
+        #[arg(long, default_value = "kl74-2021", value_name = "ĐỀ_CƯƠNG")]
         template: String,
         /// Báo cáo lớn nhất: mọi mô hình trong danh mục, mọi đơn vị cấp huyện của tỉnh.
         #[arg(long)]
@@ -58,23 +61,25 @@ pub enum Command {
     /// Xuất văn bản: .docx, .html hoặc .md (theo đuôi tệp).
     Render {
         /// Tệp báo cáo JSON.
+        #[arg(value_name = "BÁO_CÁO")]
         report: PathBuf,
         /// Tệp ghi ra: report.docx, report.html hoặc report.md.
-        #[arg(short, long)]
+        #[arg(short, long, value_name = "TỆP")]
         output: PathBuf,
         /// Tệp đề cương (mặc định: đề cương có sẵn theo mã trong báo cáo).
-        #[arg(long)]
+        #[arg(long, value_name = "ĐỀ_CƯƠNG")]
         template: Option<PathBuf>,
     },
     /// Chạy thử: tạo báo cáo mẫu và xuất DOCX, HTML, Markdown vào một thư mục.
     Demo {
         /// Thư mục ghi ra.
-        #[arg(short, long, default_value = "out")]
+        #[arg(short, long, default_value = "out", value_name = "THƯ_MỤC")]
         output: PathBuf,
         /// Mã tỉnh, thành phố.
-        #[arg(long, default_value = "02")]
+        #[arg(long, default_value = "02", value_name = "MÃ_TỈNH")]
         province: String,
-        #[arg(long, default_value_t = 7)]
+        /// Hạt giống.
+        #[arg(long, default_value_t = 7, value_name = "SỐ")]
         seed: u64,
     },
 }
@@ -84,29 +89,112 @@ pub enum TemplateCmd {
     /// Kiểm tra một đề cương (tệp TOML hoặc mã có sẵn) và liệt kê mọi vấn đề.
     Check {
         /// Tệp .toml hoặc mã đề cương có sẵn (kl74-2021).
+        #[arg(value_name = "ĐỀ_CƯƠNG")]
         template: String,
     },
     /// In JSON Schema của báo cáo theo đề cương.
     Schema {
         /// Tệp .toml hoặc mã đề cương có sẵn (kl74-2021).
+        #[arg(value_name = "ĐỀ_CƯƠNG")]
         template: String,
     },
     /// Liệt kê các đề cương có sẵn.
     List,
 }
 
-fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(c) => c,
-        Err(e) => {
-            // clap prints help and version itself; its usage errors are English, so say it here too.
-            let code = e.exit_code();
-            let _ = e.print();
-            if code != 0 {
-                eprintln!("Lệnh không đúng. Xem hướng dẫn: baocao --help");
-                return ExitCode::from(2);
+/// clap writes its help headings in English; every command gets Vietnamese ones.
+const HELP: &str = "{about-with-newline}\nCách dùng: {usage}\n\n{all-args}{after-help}";
+
+fn localize(cmd: clap::Command) -> clap::Command {
+    cmd.help_template(HELP)
+        .subcommand_help_heading("Lệnh")
+        .subcommand_value_name("LỆNH")
+        .disable_help_flag(true)
+        .arg(
+            Arg::new("help")
+                .short('h')
+                .long("help")
+                .action(ArgAction::Help)
+                .help("In hướng dẫn này"),
+        )
+        .mut_args(|a| {
+            let heading = if a.is_positional() {
+                "Đối số"
+            } else {
+                "Tùy chọn"
+            };
+            let defaults: Vec<String> = a
+                .get_default_values()
+                .iter()
+                .map(|v| v.to_string_lossy().into_owned())
+                .collect();
+            let a = a.help_heading(heading);
+            if defaults.is_empty() {
+                return a;
             }
+            let help = a.get_help().map(|h| h.to_string()).unwrap_or_default();
+            let help = format!(
+                "{} (mặc định: {})",
+                help.trim_end_matches('.'),
+                defaults.join(", ")
+            );
+            a.hide_default_value(true).help(help)
+        })
+        .mut_subcommands(localize)
+}
+
+/// A usage error in Vietnamese (clap's own messages are English).
+fn usage_error(e: &clap::Error) -> String {
+    let ctx = |k: ContextKind| match e.get(k) {
+        Some(ContextValue::String(s)) => s.clone(),
+        Some(ContextValue::Strings(v)) => v.join(", "),
+        _ => String::new(),
+    };
+    match e.kind() {
+        ErrorKind::UnknownArgument => {
+            format!("không có tham số “{}”", ctx(ContextKind::InvalidArg))
+        }
+        ErrorKind::InvalidSubcommand => {
+            format!("không có lệnh “{}”", ctx(ContextKind::InvalidSubcommand))
+        }
+        ErrorKind::MissingRequiredArgument => {
+            format!("thiếu tham số bắt buộc: {}", ctx(ContextKind::InvalidArg))
+        }
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            "thiếu lệnh".to_string()
+        }
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => format!(
+            "giá trị “{}” không hợp lệ cho {}",
+            ctx(ContextKind::InvalidValue),
+            ctx(ContextKind::InvalidArg)
+        ),
+        ErrorKind::TooManyValues => "thừa tham số".to_string(),
+        _ => "lệnh không đúng".to_string(),
+    }
+}
+
+fn main() -> ExitCode {
+    let cmd = localize(
+        Cli::command().arg(
+            Arg::new("version")
+                .short('V')
+                .long("version")
+                .action(ArgAction::Version)
+                .help("In phiên bản"),
+        ),
+    );
+    let cli = match cmd
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m))
+    {
+        Ok(c) => c,
+        Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
+            let _ = e.print();
             return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("Lỗi: {}. Xem hướng dẫn: baocao --help", usage_error(&e));
+            return ExitCode::from(2);
         }
     };
     match cmd::run(cli.command) {
