@@ -9,6 +9,14 @@ use units::Units;
 
 use crate::{shown, Command, TemplateCmd};
 
+/// Prints a line to stdout; a closed pipe (`baocao … | head`) is not an error.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 /// What a command found.
 pub enum Outcome {
     Clean,
@@ -96,9 +104,11 @@ fn template(action: TemplateCmd) -> Result<Outcome> {
         TemplateCmd::List => {
             for id in outline::BUILTIN {
                 let t = outline::builtin(id).map_err(|e| e.to_string())?;
-                println!(
+                outln!(
                     "{}\t{}\t{}",
-                    t.template.id, t.template.version, t.template.name
+                    t.template.id,
+                    t.template.version,
+                    t.template.name
                 );
             }
             Ok(Outcome::Clean)
@@ -106,7 +116,7 @@ fn template(action: TemplateCmd) -> Result<Outcome> {
         TemplateCmd::Schema { template } => {
             let t = load_template(&template)?;
             let s = report::schema::schema(&t);
-            println!(
+            outln!(
                 "{}",
                 serde_json::to_string_pretty(&s).map_err(|e| e.to_string())?
             );
@@ -124,7 +134,7 @@ fn template(action: TemplateCmd) -> Result<Outcome> {
             };
             let (t, problems) = Template::load(&text, &origin);
             for p in &problems {
-                println!("{p}");
+                outln!("{p}");
             }
             let errors = problems
                 .iter()
@@ -134,7 +144,7 @@ fn template(action: TemplateCmd) -> Result<Outcome> {
             match (&t, errors) {
                 (Some(t), 0) => {
                     let items = t.node.len();
-                    println!(
+                    outln!(
                         "Đề cương {} (phiên bản {}) hợp lệ: {} mục, {} mô hình trong danh mục, {} chú thích; {} cảnh báo.",
                         t.template.id,
                         t.template.version,
@@ -146,7 +156,7 @@ fn template(action: TemplateCmd) -> Result<Outcome> {
                     Ok(Outcome::Clean)
                 }
                 _ => {
-                    println!("Đề cương {origin} có {errors} lỗi, {warnings} cảnh báo.");
+                    outln!("Đề cương {origin} có {errors} lỗi, {warnings} cảnh báo.");
                     Ok(Outcome::Problems)
                 }
             }
@@ -173,32 +183,32 @@ fn validate(path: &Path, draft: bool, json: bool, tpl: Option<&Path>) -> Result<
             "errors": errors,
             "warnings": warnings,
         });
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?
         );
     } else {
         if !errors.is_empty() {
-            println!("Lỗi ({}):", errors.len());
+            outln!("Lỗi ({}):", errors.len());
             for p in &errors {
-                println!("  {p}");
+                outln!("  {p}");
             }
         }
         if !warnings.is_empty() {
-            println!("Cảnh báo ({}):", warnings.len());
+            outln!("Cảnh báo ({}):", warnings.len());
             for p in &warnings {
-                println!("  {p}");
+                outln!("  {p}");
             }
         }
         let kind = if draft { "Bản nháp" } else { "Báo cáo" };
         if errors.is_empty() {
-            println!(
+            outln!(
                 "{kind} {} không có lỗi; {} cảnh báo.",
                 shown(path),
                 warnings.len()
             );
         } else {
-            println!(
+            outln!(
                 "{kind} {} có {} lỗi, {} cảnh báo.",
                 shown(path),
                 errors.len(),
@@ -230,7 +240,10 @@ fn sample(
             write(o, json.as_bytes())?;
             eprintln!("Đã ghi báo cáo mẫu vào {}", shown(o));
         }
-        None => print!("{json}"),
+        None => {
+            use std::io::Write as _;
+            let _ = std::io::stdout().write_all(json.as_bytes());
+        }
     }
     Ok(Outcome::Clean)
 }
@@ -287,19 +300,19 @@ fn demo(dir: &Path, province: &str, seed: u64) -> Result<Outcome> {
         .unwrap_or_default();
     let json_path: PathBuf = dir.join(format!("baocao-{province}.json"));
     write(&json_path, r.to_json().as_bytes())?;
-    println!("Báo cáo mẫu của {name}: {}", shown(&json_path));
+    outln!("Báo cáo mẫu của {name}: {}", shown(&json_path));
     for ext in ["docx", "html", "md"] {
         let out = dir.join(format!("baocao-{province}.{ext}"));
         let bytes = render_bytes(&r, &t, &out)?;
         write(&out, &bytes)?;
-        println!("  {}", shown(&out));
+        outln!("  {}", shown(&out));
     }
     let problems = report::validate(&t, &r, u, Options::default());
     let warnings = problems
         .iter()
         .filter(|p| p.severity == Severity::Warning)
         .count();
-    println!(
+    outln!(
         "Kiểm tra: {} lỗi, {warnings} cảnh báo. Mở tệp .docx bằng Word hoặc LibreOffice để xem văn bản.",
         problems.len() - warnings
     );

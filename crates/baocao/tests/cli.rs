@@ -502,3 +502,24 @@ fn demo_writes_the_documents() {
         assert!(std::fs::metadata(&p).unwrap().len() > 1000, "{ext}");
     }
 }
+
+/// Regression: `baocao template schema | head` panicked on the closed pipe.
+#[test]
+fn a_closed_pipe_is_not_a_crash() {
+    use std::io::Read;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_baocao"))
+        .args(["template", "schema", "kl74-2021"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 100];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap(); // then the pipe is closed
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains("panicked"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(0));
+}

@@ -116,7 +116,7 @@ pub enum NodeKind {
     Item,
     /// Guidance shown in the form as a hint, never printed in the report.
     Hint,
-    /// Fixed text printed as is (placeholders `{issuer}`, `{province}`, `{cutoff}` filled).
+    /// Fixed text printed as is (placeholders `{committee}`, `{province}`, `{cutoff}` filled).
     Text,
     /// A block repeated once per instance (one per pilot model or model type).
     Repeat,
@@ -270,8 +270,6 @@ pub struct Answer {
     pub not_after_cutoff: bool,
     /// Records and docrefs: at least this many entries when required.
     pub min_rows: Option<usize>,
-    /// The label printed before a short answer ("Số hiệu", "Thời điểm kết thúc").
-    pub label: Option<String>,
 }
 
 /// A choice option.

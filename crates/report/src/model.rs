@@ -87,6 +87,8 @@ pub enum ParseError {
         column: usize,
         message: String,
     },
+    #[error("tệp báo cáo không đúng định dạng báo cáo: {0}")]
+    Shape(String),
     #[error("tệp báo cáo quá lớn ({size} byte; tối đa {max} byte)")]
     TooLarge { size: usize, max: usize },
 }
@@ -105,7 +107,9 @@ impl Report {
         }
         let mut value: Value = serde_json::from_str(text).map_err(json_error)?;
         nfc_value(&mut value);
-        serde_json::from_value(value).map_err(json_error)
+        // From a value, serde has no line to tell: say what is wrong, not "line 0".
+        serde_json::from_value(value)
+            .map_err(|e| ParseError::Shape(translate_serde(&e.to_string())))
     }
 
     /// Writes the report as pretty JSON (keys in a stable order).

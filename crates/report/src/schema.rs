@@ -91,7 +91,7 @@ fn answer_schema(a: &outline::Answer, text: &str) -> Value {
         AnswerType::Narrative => {
             json!({"type": "string", "maxLength": crate::validate::MAX_TEXT_CHARS})
         }
-        AnswerType::Text => json!({"type": "string", "maxLength": 2000}),
+        AnswerType::Text => json!({"type": "string", "maxLength": crate::validate::MAX_LINE_CHARS}),
         AnswerType::Integer => json!({"type": "integer", "minimum": a.min.unwrap_or(0)}),
         AnswerType::Date => date_schema(),
         AnswerType::Choice => json!({"enum": enum_of(&a.option)}),

@@ -15,6 +15,9 @@ use crate::tree::{resolve, Entry, TreeOptions};
 /// The longest text accepted in one answer, in characters.
 pub const MAX_TEXT_CHARS: usize = 100_000;
 
+/// The longest one-line answer (`text`), in characters.
+pub const MAX_LINE_CHARS: usize = 2_000;
+
 /// A problem of a report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Problem {
@@ -325,6 +328,15 @@ impl<'a> V<'a> {
                 Some(s) if a.kind == AnswerType::Text && s.contains('\n') => {
                     self.err(e, &place, "chỉ ghi một dòng".into())
                 }
+                Some(s) if a.kind == AnswerType::Text && s.chars().count() > MAX_LINE_CHARS => self
+                    .err(
+                        e,
+                        &place,
+                        format!(
+                            "quá dài (tối đa {} ký tự)",
+                            vi::format_int(MAX_LINE_CHARS as i64)
+                        ),
+                    ),
                 Some(_) => {}
                 None => self.err(e, &place, "phải là văn bản".into()),
             },
@@ -404,6 +416,12 @@ impl<'a> V<'a> {
         not_after_cutoff: bool,
         what: &str,
     ) -> Option<vi::Date> {
+        // The place names the item; `what` adds the row or entry inside it ("dòng 2, “Bắt đầu”").
+        let what = if what.is_empty() {
+            String::new()
+        } else {
+            format!("{what}: ")
+        };
         let d = match vi::Date::parse_iso(s) {
             Ok(d) => d,
             Err(err) => {
@@ -417,7 +435,7 @@ impl<'a> V<'a> {
                     e,
                     place,
                     format!(
-                        "{what}: ngày {} ở sau ngày chốt số liệu {}",
+                        "{what}ngày {} ở sau ngày chốt số liệu {}",
                         d.short_vi(),
                         c.short_vi()
                     ),
@@ -436,7 +454,7 @@ impl<'a> V<'a> {
                     e,
                     place,
                     format!(
-                        "{what}: ngày {} ở trước {label}; xin kiểm tra lại",
+                        "{what}ngày {} ở trước {label}; xin kiểm tra lại",
                         d.short_vi()
                     ),
                 );

@@ -396,3 +396,31 @@ fn samples_are_deterministic_and_varied() {
     assert!(up > 10 && down > 10, "{up} {down}");
     assert_eq!(proposals.into_iter().collect::<Vec<_>>(), ["1", "2", "3"]);
 }
+
+/// Regression: date messages inside rows and document lists once read "văn bản thứ 1ngày …" and
+/// ": : ngày …".
+#[test]
+fn date_messages_read_cleanly_in_rows_lists_and_items() {
+    let f = fx();
+    let mut v = f.base();
+    let a = inst(&mut v, "B.I.2.m");
+    a["B.I.2.m.x2.dv"][0]["bd"] = json!("2021-07-15");
+    let a = inst(&mut v, "B.I.1.m");
+    a["B.I.1.m.x2.qd"][0]["date"] = json!("2021-07-02");
+    a.insert("B.I.1.m.x2.bd".into(), json!("2021-07-01"));
+    let errors = f.errors(&v);
+    let e = one(
+        &errors,
+        "dòng 1, “Bắt đầu”: ngày 15/7/2021 ở sau ngày chốt số liệu 30/6/2021",
+    );
+    assert!(e.starts_with("B.I.2.1.2"), "{e}");
+    one(
+        &errors,
+        "văn bản thứ 1: ngày 2/7/2021 ở sau ngày chốt số liệu",
+    );
+    let e = one(
+        &errors,
+        "Thời điểm bắt đầu thực hiện thí điểm: ngày 1/7/2021 ở sau",
+    );
+    assert!(!e.contains(": :"), "{e}");
+}
