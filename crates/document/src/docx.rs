@@ -80,8 +80,8 @@ fn pack<'a>(
     let time = date
         .and_then(|(y, m, d)| DateTime::from_date_and_time(y, m, d, 0, 0, 0).ok())
         .unwrap_or_default();
-    // Level 1: WordprocessingML is repetitive, so fast deflate still shrinks it about eightfold,
-    // at a third of the time of the default level (measured: docs/benchmarks.md).
+    // Level 1: WordprocessingML is repetitive, so fast deflate still shrinks it over tenfold, in
+    // half the time of the default level (measured: docs/benchmarks.md).
     let options = SimpleFileOptions::default()
         .compression_method(CompressionMethod::Deflated)
         .compression_level(Some(1))
