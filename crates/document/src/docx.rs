@@ -488,6 +488,10 @@ struct BodyWriter<'a> {
     notes: Vec<String>,
     /// The last thing written is a table (two tables in a row need a paragraph between them).
     after_table: bool,
+    /// The current section is landscape.
+    landscape: bool,
+    /// Sections closed so far (the first one alone has an unnumbered first page).
+    sections: usize,
 }
 
 impl<'a> BodyWriter<'a> {
@@ -497,6 +501,8 @@ impl<'a> BodyWriter<'a> {
             out: String::new(),
             notes: Vec::new(),
             after_table: false,
+            landscape: false,
+            sections: 0,
         }
     }
 
@@ -533,6 +539,7 @@ impl<'a> BodyWriter<'a> {
                 } => self.heading(scheme, label, inlines),
                 Block::Paragraph { style, inlines } => self.paragraph(*style, inlines),
                 Block::Table(table) => self.table(table),
+                Block::Section { landscape } => self.section_break(*landscape),
             }
         }
         self.closing(&doc.closing);
@@ -890,30 +897,51 @@ impl<'a> BodyWriter<'a> {
         self.table_end();
     }
 
-    /// A last (tiny) paragraph after the closing table, then the section: A4, margins, the
-    /// page-number header, and no number on page 1 (`w:titlePg` with an empty first header).
+    /// Ends the current section (its properties go in the last paragraph's `w:pPr`) and starts
+    /// a new one, on a new page, portrait or landscape.
+    fn section_break(&mut self, landscape: bool) {
+        let props = self.sect_pr();
+        self.out.push_str("<w:p><w:pPr>");
+        self.out.push_str(&props);
+        self.out.push_str("</w:pPr></w:p>");
+        self.sections += 1;
+        self.landscape = landscape;
+        self.after_table = false;
+    }
+
+    /// A last (tiny) paragraph after the closing table, then the last section's properties.
     fn section(&mut self) {
         let tiny = ParaFmt {
             mark: RunFmt::sized(2),
             ..ParaFmt::default()
         };
         para(&mut self.out, &tiny, "", RunFmt::default());
+        let props = self.sect_pr();
+        self.out.push_str(&props);
+    }
+
+    /// The current section's properties: A4 (turned for landscape), margins, the page-number
+    /// header, and in the first section no number on page 1 (`w:titlePg`, empty first header).
+    fn sect_pr(&self) -> String {
         let pg = &self.p.page;
-        let first_page_unnumbered = pg.page_number_from >= 2;
-        self.out
-            .push_str("<w:sectPr><w:headerReference w:type=\"default\" r:id=\"rId4\"/>");
+        let first_page_unnumbered = pg.page_number_from >= 2 && self.sections == 0;
+        let mut o = String::from("<w:sectPr><w:headerReference w:type=\"default\" r:id=\"rId4\"/>");
         if first_page_unnumbered {
-            self.out
-                .push_str("<w:headerReference w:type=\"first\" r:id=\"rId5\"/>");
+            o.push_str("<w:headerReference w:type=\"first\" r:id=\"rId5\"/>");
         }
-        self.out.push_str(&format!(
+        let (w, h, orient) = if self.landscape {
+            (pg.height_mm, pg.width_mm, " w:orient=\"landscape\"")
+        } else {
+            (pg.width_mm, pg.height_mm, "")
+        };
+        o.push_str(&format!(
             "<w:footnotePr><w:numFmt w:val=\"decimal\"/></w:footnotePr>\
-             <w:pgSz w:w=\"{}\" w:h=\"{}\"/>\
+             <w:pgSz w:w=\"{}\" w:h=\"{}\"{orient}/>\
              <w:pgMar w:top=\"{}\" w:right=\"{}\" w:bottom=\"{}\" w:left=\"{}\" \
              w:header=\"{}\" w:footer=\"0\" w:gutter=\"0\"/>\
              <w:pgNumType w:fmt=\"decimal\"/><w:cols w:space=\"720\"/>",
-            mm_twips(pg.width_mm),
-            mm_twips(pg.height_mm),
+            mm_twips(w),
+            mm_twips(h),
             mm_twips(pg.margin_top_mm),
             mm_twips(pg.margin_right_mm),
             mm_twips(pg.margin_bottom_mm),
@@ -921,9 +949,10 @@ impl<'a> BodyWriter<'a> {
             mm_twips(pg.header_distance_mm),
         ));
         if first_page_unnumbered {
-            self.out.push_str("<w:titlePg/>");
+            o.push_str("<w:titlePg/>");
         }
-        self.out.push_str("</w:sectPr>");
+        o.push_str("</w:sectPr>");
+        o
     }
 }
 

@@ -54,6 +54,7 @@ pub fn to_html(doc: &Document, profile: &Profile) -> String {
             } => w.heading(scheme, label, inlines),
             Block::Paragraph { style, inlines } => w.paragraph(*style, inlines),
             Block::Table(table) => w.table(table),
+            Block::Section { landscape } => w.section(*landscape),
         }
     }
     w.closing(&doc.closing);
@@ -147,6 +148,7 @@ padding: {t}mm {r}mm {b}mm {l}mm; background: #fff; }}
 @media print {{ html {{ background: none; }} \
 .page {{ width: auto; min-height: 0; margin: 0; padding: 0; }} }}
 p {{ margin: 0; }}
+hr.section {{ border: 0; border-top: 1px dashed #999; margin: 12pt 0; break-before: page; }}
 table.layout {{ width: 100%; border-collapse: collapse; table-layout: fixed; }}
 table.layout td {{ vertical-align: top; padding: 0; text-align: center; }}
 .superior {{ font-size: {issuer}pt; }}
@@ -226,6 +228,16 @@ struct HtmlWriter<'a> {
 }
 
 impl HtmlWriter<'_> {
+    /// A new page (a landscape section prints as a new page; the preview marks the break).
+    fn section(&mut self, landscape: bool) {
+        let class = if landscape {
+            "section landscape"
+        } else {
+            "section"
+        };
+        let _ = writeln!(self.out, "<hr class=\"{class}\">");
+    }
+
     fn header(&mut self, h: &Header) {
         let left = self.p.header.left_width_pct.min(100);
         let o = &mut self.out;

@@ -30,6 +30,7 @@ pub fn to_markdown(doc: &Document) -> String {
             } => w.heading(scheme, label, inlines),
             Block::Paragraph { inlines, .. } => w.paragraph(inlines),
             Block::Table(table) => w.table(table),
+            Block::Section { .. } => w.rule(),
         }
     }
     w.closing(&doc.closing);
@@ -89,6 +90,11 @@ struct MdWriter {
 }
 
 impl MdWriter {
+    /// A section break (new page) shown as a thematic break.
+    fn rule(&mut self) {
+        self.out.push_str("\n---\n\n");
+    }
+
     fn header(&mut self, h: &Header) {
         let mut left: Vec<String> = Vec::new();
         if let Some(sup) = h.superior.as_deref().filter(|s| !s.trim().is_empty()) {

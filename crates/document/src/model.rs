@@ -69,6 +69,8 @@ pub enum Block {
     },
     /// A table, optionally with an "Đơn vị tính: …" caption above it.
     Table(Table),
+    /// What follows starts on a new page, in portrait or landscape (wide tables, annexes).
+    Section { landscape: bool },
 }
 
 /// Paragraph styles.

@@ -252,12 +252,77 @@ impl Template {
                 self.check_answer(s, n, a);
             }
         }
+        self.check_roles(s);
         for f in &self.footnote {
             if !used_notes.contains(f.id.as_str()) {
                 s.warn(
                     format!("footnote {}", f.id),
                     "chú thích không được gắn vào mục nào",
                 );
+            }
+        }
+    }
+
+    /// Roles tell consolidation what an item means: each fits its answer type, sits in a
+    /// repeated block, and appears at most once per block.
+    fn check_roles(&self, s: &mut Sink) {
+        let mut seen: HashSet<(&str, Role)> = HashSet::new();
+        for n in &self.node {
+            let Some(role) = n.role else { continue };
+            let place = n.id.as_str();
+            let Some(block) = self.enclosing_repeat(&n.id) else {
+                s.err(place, "vai trò (role) chỉ dùng trong khối lặp");
+                continue;
+            };
+            if !seen.insert((block.id.as_str(), role)) {
+                s.err(
+                    place,
+                    format!("khối “{}” có hai mục cùng vai trò {role:?}", block.id),
+                );
+            }
+            let kind = n.answer.as_ref().map(|a| a.kind);
+            let fits = match role {
+                Role::Status | Role::Proposal | Role::ProposalScope => {
+                    kind == Some(AnswerType::Choice)
+                }
+                Role::StartDate | Role::EndDate => kind == Some(AnswerType::Date),
+                Role::EndReason => matches!(kind, Some(AnswerType::Narrative | AnswerType::Text)),
+                Role::Units => kind == Some(AnswerType::Records),
+                Role::Figures => kind == Some(AnswerType::Figures),
+                Role::LocalName => kind == Some(AnswerType::Text),
+            };
+            if !fits {
+                s.err(
+                    place,
+                    format!("vai trò {role:?} không hợp với loại câu trả lời {kind:?}"),
+                );
+            }
+            let Some(a) = &n.answer else { continue };
+            if role == Role::Status && !a.option.iter().any(|o| o.ended) {
+                s.err(
+                    place,
+                    "mục tình trạng cần một phương án “ended = true” (đã kết thúc)",
+                );
+            }
+            if role == Role::ProposalScope && n.show_if.is_none() {
+                s.err(
+                    place,
+                    "phạm vi đề xuất cần “show_if” chỉ ra phương án đề xuất của nó",
+                );
+            }
+            if role == Role::Units {
+                let roles: Vec<ColumnRole> = a.column.iter().filter_map(|c| c.role).collect();
+                if !roles.contains(&ColumnRole::Unit) {
+                    s.err(place, "bảng đơn vị cần một cột có vai trò unit");
+                }
+                for c in &a.column {
+                    if c.role == Some(ColumnRole::Status) && !c.option.iter().any(|o| o.ended) {
+                        s.err(
+                            place,
+                            format!("cột “{}” cần một phương án “ended = true”", c.key),
+                        );
+                    }
+                }
             }
         }
     }

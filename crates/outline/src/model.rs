@@ -173,6 +173,44 @@ pub struct Node {
     pub answer: Option<Answer>,
     /// Computed nodes: what to compute.
     pub compute: Option<Compute>,
+    /// What this item means for the national consolidation (see [`Role`]).
+    pub role: Option<Role>,
+}
+
+/// What an item of a repeated block means for consolidation. Consolidation finds the figures it
+/// sums through these roles, never through item ids, so another outline can declare its own.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    /// A choice: the pilot's status; the option marked `ended = true` means ended.
+    Status,
+    /// A date: when the pilot started.
+    StartDate,
+    /// A date: when the pilot ended.
+    EndDate,
+    /// A narrative: why it ended.
+    EndReason,
+    /// A records item with one row per district (columns with [`ColumnRole`]s).
+    Units,
+    /// A figures item summed across reports.
+    Figures,
+    /// A choice: the proposal.
+    Proposal,
+    /// A choice: the scope of a proposal option (its `show_if` names the option).
+    ProposalScope,
+    /// A text: the local name of the merged body.
+    LocalName,
+}
+
+/// What a column of a `units` records item means for consolidation.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]
+#[serde(rename_all = "kebab-case")]
+pub enum ColumnRole {
+    Unit,
+    Status,
+    StartDate,
+    EndDate,
+    EndReason,
 }
 
 /// A condition on another item's answer.
@@ -280,6 +318,9 @@ pub struct ChoiceOption {
     pub label: String,
     /// The text printed in the report when chosen (default: the label).
     pub print: Option<String>,
+    /// For a status: this option means the pilot has ended.
+    #[serde(default)]
+    pub ended: bool,
 }
 
 /// Column types of a records answer.
@@ -313,6 +354,8 @@ pub struct Column {
     pub option: Vec<ChoiceOption>,
     /// Relative width in the printed table (per cent).
     pub width: Option<u32>,
+    /// What the column means for consolidation.
+    pub role: Option<ColumnRole>,
 }
 
 /// A condition on another column of the same row.
