@@ -46,6 +46,12 @@ pub fn run(c: Command) -> Result<Outcome> {
             output,
             template,
         } => render(&report, &output, template.as_deref()),
+        Command::Consolidate {
+            reports,
+            output,
+            number,
+            date,
+        } => consolidate(&reports, &output, number, date.as_deref()),
         Command::Demo {
             output,
             province,
@@ -317,4 +323,84 @@ fn demo(dir: &Path, province: &str, seed: u64) -> Result<Outcome> {
         problems.len() - warnings
     );
     Ok(Outcome::Clean)
+}
+
+fn consolidate(paths: &[PathBuf], outputs: &[PathBuf], number: Option<String>, date: Option<&str>) -> Result<Outcome> {
+    let date = date
+        .map(|d| vi::Date::parse(d).map_err(|e| format!("ngày văn bản: {e}")))
+        .transpose()?;
+    if let Some(n) = &number {
+        if n.is_empty() || !n.chars().all(|c| c.is_ascii_digit()) {
+            return Err(format!("số văn bản “{n}” phải là số (ví dụ 15)"));
+        }
+    }
+    let mut reports = Vec::new();
+    for p in paths {
+        let r = load_report(p)?;
+        let version = p.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+        reports.push((r, version));
+    }
+    let Some((first, _)) = reports.first() else {
+        return Err("chưa có báo cáo nào để tổng hợp".into());
+    };
+    let t = outline::builtin(&first.template.id).map_err(|e| e.to_string())?;
+    let u = units()?;
+    let mut problems = 0;
+    for (r, v) in &reports {
+        let errors = report::validate(&t, r, u, Options::default())
+            .iter()
+            .filter(|p| p.severity == Severity::Error)
+            .count();
+        if errors > 0 {
+            eprintln!("Cảnh báo: báo cáo {v} còn {errors} lỗi; số liệu của báo cáo này có thể chưa đủ.");
+            problems += 1;
+        }
+    }
+    let sources: Vec<consolidate::Source> = reports
+        .iter()
+        .map(|(r, v)| consolidate::Source {
+            report: r.clone(),
+            version: v.clone(),
+            at: None,
+        })
+        .collect();
+    let c = consolidate::consolidate(&t, u, &sources).map_err(|e| e.to_string())?;
+    let profile = Profile::builtin(&t.template.profile).map_err(|e| e.to_string())?;
+    for out in outputs {
+        let ext = out.extension().and_then(|e| e.to_str()).unwrap_or("").to_lowercase();
+        let bytes = match ext.as_str() {
+            "json" => serde_json::to_vec_pretty(&c).map_err(|e| e.to_string())?,
+            "xlsx" => {
+                let refs: Vec<(&Report, &str)> = reports.iter().map(|(r, v)| (r, v.as_str())).collect();
+                consolidate::xlsx::workbook(&c, &t, u, &refs).map_err(|e| e.to_string())?
+            }
+            "docx" | "html" | "htm" | "md" => {
+                let opts = consolidate::document::Options {
+                    date,
+                    number: number.clone(),
+                };
+                let doc = consolidate::document::document(&c, &t, &profile, &opts);
+                match ext.as_str() {
+                    "docx" => document::docx::to_docx(&doc, &profile).map_err(|e| e.to_string())?,
+                    "md" => document::markdown::to_markdown(&doc).into_bytes(),
+                    _ => document::html::to_html(&doc, &profile).into_bytes(),
+                }
+            }
+            _ => {
+                return Err(format!(
+                    "không biết xuất ra dạng “{ext}” ({}): dùng đuôi .docx, .xlsx, .html, .md hoặc .json",
+                    shown(out)
+                ))
+            }
+        };
+        write(out, &bytes)?;
+        eprintln!("Đã ghi {}", shown(out));
+    }
+    outln!(
+        "Tổng hợp {} báo cáo; còn thiếu {} tỉnh, thành phố; {} thí điểm đã kết thúc.",
+        c.included.len(),
+        c.missing.len(),
+        c.ended.len()
+    );
+    Ok(if problems > 0 { Outcome::Problems } else { Outcome::Clean })
 }

@@ -70,6 +70,21 @@ pub enum Command {
         #[arg(long, value_name = "ĐỀ_CƯƠNG")]
         template: Option<PathBuf>,
     },
+    /// Tổng hợp toàn quốc từ nhiều báo cáo: .docx, .xlsx, .html, .json (theo đuôi tệp).
+    Consolidate {
+        /// Các tệp báo cáo JSON (mỗi tỉnh, thành phố một tệp).
+        #[arg(value_name = "BÁO_CÁO", required = true)]
+        reports: Vec<PathBuf>,
+        /// Tệp ghi ra (lặp lại để ghi nhiều dạng): tonghop.docx, tonghop.xlsx…
+        #[arg(short, long, value_name = "TỆP", required = true)]
+        output: Vec<PathBuf>,
+        /// Số văn bản (trước "-BC/BTCTW").
+        #[arg(long, value_name = "SỐ")]
+        number: Option<String>,
+        /// Ngày văn bản, dạng ngày/tháng/năm.
+        #[arg(long, value_name = "NGÀY")]
+        date: Option<String>,
+    },
     /// Chạy thử: tạo báo cáo mẫu và xuất DOCX, HTML, Markdown vào một thư mục.
     Demo {
         /// Thư mục ghi ra.

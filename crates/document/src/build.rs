@@ -114,6 +114,7 @@ pub fn build(
             recipients_label: profile.closing.recipients_label.clone(),
             recipients,
         },
+        annexes: Vec::new(),
     })
 }
 

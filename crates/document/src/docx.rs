@@ -495,6 +495,22 @@ struct BodyWriter<'a> {
 }
 
 impl<'a> BodyWriter<'a> {
+    /// Writes blocks of the body or an annex.
+    fn blocks(&mut self, blocks: &[Block]) {
+        for block in blocks {
+            match block {
+                Block::Heading {
+                    scheme,
+                    label,
+                    inlines,
+                } => self.heading(scheme, label, inlines),
+                Block::Paragraph { style, inlines } => self.paragraph(*style, inlines),
+                Block::Table(table) => self.table(table),
+                Block::Section { landscape } => self.section_break(*landscape),
+            }
+        }
+    }
+
     fn new(p: &'a Profile) -> BodyWriter<'a> {
         BodyWriter {
             p,
@@ -530,19 +546,11 @@ impl<'a> BodyWriter<'a> {
         ));
         self.header(&doc.header);
         self.title(doc);
-        for block in &doc.body {
-            match block {
-                Block::Heading {
-                    scheme,
-                    label,
-                    inlines,
-                } => self.heading(scheme, label, inlines),
-                Block::Paragraph { style, inlines } => self.paragraph(*style, inlines),
-                Block::Table(table) => self.table(table),
-                Block::Section { landscape } => self.section_break(*landscape),
-            }
-        }
+        self.blocks(&doc.body);
         self.closing(&doc.closing);
+        for annex in &doc.annexes {
+            self.blocks(annex);
+        }
         self.section();
         self.out.push_str("</w:body></w:document>");
     }

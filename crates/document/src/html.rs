@@ -45,19 +45,11 @@ pub fn to_html(doc: &Document, profile: &Profile) -> String {
     w.header(&doc.header);
     w.out.push_str("<main>\n");
     w.title(doc);
-    for block in &doc.body {
-        match block {
-            Block::Heading {
-                scheme,
-                label,
-                inlines,
-            } => w.heading(scheme, label, inlines),
-            Block::Paragraph { style, inlines } => w.paragraph(*style, inlines),
-            Block::Table(table) => w.table(table),
-            Block::Section { landscape } => w.section(*landscape),
-        }
-    }
+    w.blocks(&doc.body);
     w.closing(&doc.closing);
+    for annex in &doc.annexes {
+        w.blocks(annex);
+    }
     w.out.push_str("</main>\n");
     w.footnotes();
     w.out.push_str("</div>\n</body>\n</html>\n");
@@ -228,6 +220,22 @@ struct HtmlWriter<'a> {
 }
 
 impl HtmlWriter<'_> {
+    /// Writes blocks of the body or an annex.
+    fn blocks(&mut self, blocks: &[Block]) {
+        for block in blocks {
+            match block {
+                Block::Heading {
+                    scheme,
+                    label,
+                    inlines,
+                } => self.heading(scheme, label, inlines),
+                Block::Paragraph { style, inlines } => self.paragraph(*style, inlines),
+                Block::Table(table) => self.table(table),
+                Block::Section { landscape } => self.section(*landscape),
+            }
+        }
+    }
+
     /// A new page (a landscape section prints as a new page; the preview marks the break).
     fn section(&mut self, landscape: bool) {
         let class = if landscape {

@@ -21,19 +21,11 @@ pub fn to_markdown(doc: &Document) -> String {
     };
     w.header(&doc.header);
     w.title(doc);
-    for block in &doc.body {
-        match block {
-            Block::Heading {
-                scheme,
-                label,
-                inlines,
-            } => w.heading(scheme, label, inlines),
-            Block::Paragraph { inlines, .. } => w.paragraph(inlines),
-            Block::Table(table) => w.table(table),
-            Block::Section { .. } => w.rule(),
-        }
-    }
+    w.blocks(&doc.body);
     w.closing(&doc.closing);
+    for annex in &doc.annexes {
+        w.blocks(annex);
+    }
     w.footnotes();
     let mut out = w.out.trim_end().to_string();
     out.push('\n');
@@ -90,6 +82,22 @@ struct MdWriter {
 }
 
 impl MdWriter {
+    /// Writes blocks of the body or an annex.
+    fn blocks(&mut self, blocks: &[Block]) {
+        for block in blocks {
+            match block {
+                Block::Heading {
+                    scheme,
+                    label,
+                    inlines,
+                } => self.heading(scheme, label, inlines),
+                Block::Paragraph { inlines, .. } => self.paragraph(inlines),
+                Block::Table(table) => self.table(table),
+                Block::Section { .. } => self.rule(),
+            }
+        }
+    }
+
     /// A section break (new page) shown as a thematic break.
     fn rule(&mut self) {
         self.out.push_str("\n---\n\n");

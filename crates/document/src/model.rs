@@ -11,6 +11,9 @@ pub struct Document {
     pub title: Title,
     pub body: Vec<Block>,
     pub closing: Closing,
+    /// Annexes (phụ lục), printed after the closing, each starting on a new page (begin one with
+    /// [`Block::Section`] to choose its orientation).
+    pub annexes: Vec<Vec<Block>>,
 }
 
 /// Document properties. `date` is the document's own date (ISO `YYYY-MM-DD`), used as the fixed

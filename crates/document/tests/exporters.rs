@@ -143,6 +143,7 @@ fn sample() -> Document {
                 "- Lưu Văn phòng Tỉnh ủy.".into(),
             ],
         },
+        annexes: Vec::new(),
     }
 }
 

@@ -1,0 +1,215 @@
+//! What a consolidation is: tables, lists and collated narrative, every figure with its sources.
+
+use serde::Serialize;
+
+/// Where a figure came from: one report version and one item (and instance, row) in it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Provenance {
+    /// Province code.
+    pub province: String,
+    /// The report version (as the caller named it: a file, a stored version number).
+    pub version: String,
+    /// The template item id.
+    pub item: String,
+    /// The block instance id, when the item is inside a repeated block.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance: Option<String>,
+    /// The 1-based row of a records item.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row: Option<usize>,
+}
+
+/// An exact integer and the list of what it was summed from.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Figure {
+    pub value: i64,
+    pub sources: Vec<Provenance>,
+}
+
+impl Figure {
+    pub(crate) fn add(&mut self, n: i64, p: Provenance) {
+        self.value += n;
+        self.sources.push(p);
+    }
+}
+
+/// The measures of one model type (or a total, or one province) in one group.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Measures {
+    /// Models reported (block instances).
+    pub models: Figure,
+    /// Provinces implementing (distinct).
+    pub provinces: Figure,
+    /// District-level units implementing (distinct within a row; district-level groups only).
+    pub districts: Figure,
+    /// Province level: provinces whose pilot is ongoing; district level: provinces with at least
+    /// one district still piloting.
+    pub ongoing_provinces: Figure,
+    /// Province level: provinces whose pilot ended; district level: provinces where every
+    /// district that piloted has ended.
+    pub ended_provinces: Figure,
+    /// District level: districts still piloting.
+    pub ongoing_districts: Figure,
+    /// District level: districts that ended.
+    pub ended_districts: Figure,
+    /// Merger figures, in the template's row order (empty for groups without figures).
+    pub figures: Vec<FigureSum>,
+    /// Proposals, aligned with [`Group::proposals`].
+    pub proposals: Vec<Figure>,
+}
+
+/// Sums of one figure row. Only instances giving both `before` and `after` are summed, so
+/// `change` is exactly `after - before`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct FigureSum {
+    pub key: String,
+    pub label: String,
+    pub before: Figure,
+    pub authorised: Figure,
+    pub after: Figure,
+    pub change: Figure,
+}
+
+/// A proposal option (with its scope, for option (1)).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProposalKey {
+    /// "1:ca-nuoc", "1:dia-phuong", "1", "2", "3".
+    pub key: String,
+    pub label: String,
+}
+
+/// One family × level (one repeated block of the template), by model type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Group {
+    /// The repeated block's id ("B.II.2.m").
+    pub block: String,
+    pub family: String,
+    pub family_label: String,
+    pub level: String,
+    pub level_label: String,
+    pub district_level: bool,
+    /// Figure rows (key, label) when the block has a figures item.
+    pub figure_rows: Vec<(String, String)>,
+    pub proposals: Vec<ProposalKey>,
+    /// One row per model type of the catalogue (in catalogue order) that any report has, then
+    /// "khác" (models outside the catalogue) if any.
+    pub rows: Vec<ModelRow>,
+    /// All model types together: provinces and districts counted once each (distinct); models,
+    /// pilots ongoing or ended, figures and proposals summed over the model types.
+    pub total: Measures,
+}
+
+/// A model type's row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ModelRow {
+    /// Catalogue code, or "khac".
+    pub code: String,
+    pub name: String,
+    pub measures: Measures,
+}
+
+/// A province's row: its measures in each group (aligned with [`Consolidation::groups`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProvinceRow {
+    pub code: String,
+    pub name: String,
+    pub version: String,
+    pub groups: Vec<Measures>,
+}
+
+/// A pilot that ended: a province-level model, or one district of a district-level model type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EndedPilot {
+    pub province: String,
+    pub province_name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub district: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub district_name: Option<String>,
+    pub block: String,
+    pub family_label: String,
+    pub level_label: String,
+    pub model: String,
+    pub model_name: String,
+    /// ISO date, when given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<String>,
+    pub reason: String,
+    pub source: Provenance,
+}
+
+/// A model reported outside the catalogue ("khác").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OtherModel {
+    pub province: String,
+    pub province_name: String,
+    pub block: String,
+    pub family_label: String,
+    pub level_label: String,
+    pub name: String,
+    pub source: Provenance,
+}
+
+/// A report included in the consolidation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Included {
+    pub province: String,
+    pub name: String,
+    pub version: String,
+    /// When it was submitted or accepted, if known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at: Option<String>,
+}
+
+/// A province with no report in the consolidation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Missing {
+    pub province: String,
+    pub name: String,
+}
+
+/// One province's text for one outline item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NarrativeEntry {
+    pub province: String,
+    pub province_name: String,
+    /// Model code and name, for items inside a repeated block.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model_name: Option<String>,
+    pub text: String,
+    pub source: Provenance,
+}
+
+/// Every included province's text for one outline item, in Vietnamese alphabetical order of
+/// province names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NarrativeItem {
+    pub item: String,
+    /// The item's text in the outline (numbering and markup removed).
+    pub title: String,
+    /// For items inside a repeated block: its family and level.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub family: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<String>,
+    /// "Kiêm nhiệm chức danh, cấp tỉnh" for block items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub block_label: Option<String>,
+    pub entries: Vec<NarrativeEntry>,
+}
+
+/// The national consolidation of one round.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Consolidation {
+    pub template: String,
+    pub template_version: String,
+    pub included: Vec<Included>,
+    pub missing: Vec<Missing>,
+    pub groups: Vec<Group>,
+    pub provinces: Vec<ProvinceRow>,
+    pub ended: Vec<EndedPilot>,
+    pub others: Vec<OtherModel>,
+    pub narrative: Vec<NarrativeItem>,
+}
