@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of baocao. On a fresh machine it first installs what the tests read our output
 # back with: LibreOffice (DOCX -> PDF), poppler-utils (pdftotext, pdfinfo), the Liberation fonts
-# (metric-compatible with Times New Roman), python-docx and jsonschema. Debian/Ubuntu, as root or
+# (metric-compatible with Times New Roman), python-docx, jsonschema and openpyxl. Debian/Ubuntu, as root or
 # with sudo. PostgreSQL is not needed yet (no test uses a database so far).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,10 +22,10 @@ if [ ${#apt_packages[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${apt_packages[@]}" >/dev/null
 fi
 
-if ! python3 -c 'import docx, jsonschema' >/dev/null 2>&1; then
-  say "Cài đặt python-docx, jsonschema"
-  python3 -m pip install -q python-docx jsonschema 2>/dev/null \
-    || python3 -m pip install -q --break-system-packages python-docx jsonschema
+if ! python3 -c 'import docx, jsonschema, openpyxl' >/dev/null 2>&1; then
+  say "Cài đặt python-docx, jsonschema, openpyxl"
+  python3 -m pip install -q python-docx jsonschema openpyxl 2>/dev/null \
+    || python3 -m pip install -q --break-system-packages python-docx jsonschema openpyxl
 fi
 
 say "Chạy toàn bộ kiểm thử"

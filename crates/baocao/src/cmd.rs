@@ -45,7 +45,8 @@ pub fn run(c: Command) -> Result<Outcome> {
             report,
             output,
             template,
-        } => render(&report, &output, template.as_deref()),
+            pdfa,
+        } => render(&report, &output, template.as_deref(), pdfa),
         Command::Consolidate {
             reports,
             output,
@@ -256,6 +257,11 @@ fn sample(
 
 /// Renders a report to the format its extension names.
 pub fn render_bytes(r: &Report, t: &Template, output: &Path) -> Result<Vec<u8>> {
+    render_bytes_pdfa(r, t, output, false)
+}
+
+/// Like [`render_bytes`]; `pdfa` asks for PDF/A-2b (a .pdf output only).
+pub fn render_bytes_pdfa(r: &Report, t: &Template, output: &Path, pdfa: bool) -> Result<Vec<u8>> {
     let profile = Profile::builtin(&t.template.profile).map_err(|e| e.to_string())?;
     let doc = document::build(t, r, &profile, units()?).map_err(|e| e.to_string())?;
     let ext = output
@@ -263,21 +269,45 @@ pub fn render_bytes(r: &Report, t: &Template, output: &Path) -> Result<Vec<u8>> 
         .and_then(|e| e.to_str())
         .unwrap_or("")
         .to_lowercase();
+    if pdfa && ext != "pdf" {
+        return Err(format!(
+            "--pdfa chỉ dùng khi xuất tệp .pdf ({})",
+            shown(output)
+        ));
+    }
     match ext.as_str() {
         "docx" => document::docx::to_docx(&doc, &profile).map_err(|e| e.to_string()),
+        #[cfg(feature = "pdf")]
+        "pdf" => {
+            let opts = pdf::PdfOptions {
+                pdfa,
+                ..pdf::PdfOptions::default()
+            };
+            let out = pdf::render(&doc, &profile, &opts).map_err(|e| e.to_string())?;
+            for w in &out.warnings {
+                eprintln!("Cảnh báo: {w}");
+            }
+            Ok(out.bytes)
+        }
+        #[cfg(not(feature = "pdf"))]
+        "pdf" => Err(
+            "bản baocao này được dựng không có phần xuất PDF (tính năng “pdf”): dựng lại với \
+             các tính năng mặc định, ví dụ cargo install --path crates/baocao"
+                .to_string(),
+        ),
         "html" | "htm" => Ok(document::html::to_html(&doc, &profile).into_bytes()),
         "md" => Ok(document::markdown::to_markdown(&doc).into_bytes()),
         _ => Err(format!(
-            "không biết xuất ra dạng “{ext}” ({}): dùng đuôi .docx, .html hoặc .md",
+            "không biết xuất ra dạng “{ext}” ({}): dùng đuôi .docx, .pdf, .html hoặc .md",
             shown(output)
         )),
     }
 }
 
-fn render(path: &Path, output: &Path, tpl: Option<&Path>) -> Result<Outcome> {
+fn render(path: &Path, output: &Path, tpl: Option<&Path>, pdfa: bool) -> Result<Outcome> {
     let r = load_report(path)?;
     let t = template_for(&r, tpl)?;
-    let bytes = render_bytes(&r, &t, output)?;
+    let bytes = render_bytes_pdfa(&r, &t, output, pdfa)?;
     write(output, &bytes)?;
     let problems = report::validate(&t, &r, units()?, Options::default());
     let errors = problems
@@ -325,7 +355,12 @@ fn demo(dir: &Path, province: &str, seed: u64) -> Result<Outcome> {
     Ok(Outcome::Clean)
 }
 
-fn consolidate(paths: &[PathBuf], outputs: &[PathBuf], number: Option<String>, date: Option<&str>) -> Result<Outcome> {
+fn consolidate(
+    paths: &[PathBuf],
+    outputs: &[PathBuf],
+    number: Option<String>,
+    date: Option<&str>,
+) -> Result<Outcome> {
     let date = date
         .map(|d| vi::Date::parse(d).map_err(|e| format!("ngày văn bản: {e}")))
         .transpose()?;
@@ -337,7 +372,10 @@ fn consolidate(paths: &[PathBuf], outputs: &[PathBuf], number: Option<String>, d
     let mut reports = Vec::new();
     for p in paths {
         let r = load_report(p)?;
-        let version = p.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+        let version = p
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default();
         reports.push((r, version));
     }
     let Some((first, _)) = reports.first() else {
@@ -352,7 +390,9 @@ fn consolidate(paths: &[PathBuf], outputs: &[PathBuf], number: Option<String>, d
             .filter(|p| p.severity == Severity::Error)
             .count();
         if errors > 0 {
-            eprintln!("Cảnh báo: báo cáo {v} còn {errors} lỗi; số liệu của báo cáo này có thể chưa đủ.");
+            eprintln!(
+                "Cảnh báo: báo cáo {v} còn {errors} lỗi; số liệu của báo cáo này có thể chưa đủ."
+            );
             problems += 1;
         }
     }
@@ -367,7 +407,11 @@ fn consolidate(paths: &[PathBuf], outputs: &[PathBuf], number: Option<String>, d
     let c = consolidate::consolidate(&t, u, &sources).map_err(|e| e.to_string())?;
     let profile = Profile::builtin(&t.template.profile).map_err(|e| e.to_string())?;
     for out in outputs {
-        let ext = out.extension().and_then(|e| e.to_str()).unwrap_or("").to_lowercase();
+        let ext = out
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_lowercase();
         let bytes = match ext.as_str() {
             "json" => serde_json::to_vec_pretty(&c).map_err(|e| e.to_string())?,
             "xlsx" => {
@@ -402,5 +446,9 @@ fn consolidate(paths: &[PathBuf], outputs: &[PathBuf], number: Option<String>, d
         c.missing.len(),
         c.ended.len()
     );
-    Ok(if problems > 0 { Outcome::Problems } else { Outcome::Clean })
+    Ok(if problems > 0 {
+        Outcome::Problems
+    } else {
+        Outcome::Clean
+    })
 }

@@ -32,9 +32,11 @@ impl<'t> BlockRoles<'t> {
     fn new(t: &'t Template, block: &'t Node) -> BlockRoles<'t> {
         let mut roles = HashMap::new();
         let mut scopes = Vec::new();
-        for n in t.node.iter().filter(|n| {
-            t.enclosing_repeat(&n.id).map(|b| b.id.as_str()) == Some(block.id.as_str())
-        }) {
+        for n in t
+            .node
+            .iter()
+            .filter(|n| t.enclosing_repeat(&n.id).map(|b| b.id.as_str()) == Some(block.id.as_str()))
+        {
             if let Some(r) = n.role {
                 roles.insert(r, n);
                 if r == Role::ProposalScope {
@@ -161,6 +163,14 @@ impl Acc {
     }
 }
 
+/// One figure row of one instance: (before, after) when both are given, and the authorised.
+struct FigureValues {
+    row: usize,
+    pair: Option<(i64, i64)>,
+    authorised: Option<i64>,
+    source: Provenance,
+}
+
 /// What one instance contributes, computed once and added to several accumulators.
 struct Contribution {
     province: String,
@@ -168,7 +178,7 @@ struct Contribution {
     districts: Vec<(String, Provenance, Option<bool>)>,
     /// Province-level status: Some(true) ended, Some(false) ongoing.
     status: Option<bool>,
-    figures: Vec<(usize, Option<(i64, i64)>, Option<i64>, Provenance)>,
+    figures: Vec<FigureValues>,
     proposal: Option<(usize, Provenance)>,
 }
 
@@ -185,7 +195,9 @@ impl Contribution {
             (true, _) => (false, !self.districts.is_empty()),
         };
         for (code, prov, ended) in &self.districts {
-            acc.districts.entry(code.clone()).or_insert_with(|| prov.clone());
+            acc.districts
+                .entry(code.clone())
+                .or_insert_with(|| prov.clone());
             match ended {
                 Some(true) => acc.ended_districts.add(1, prov.clone()),
                 Some(false) => {
@@ -196,21 +208,24 @@ impl Contribution {
                 None => all_ended = false,
             }
         }
-        let e = acc
-            .status
-            .entry(self.province.clone())
-            .or_insert((false, true, self.block_prov.clone()));
+        let e = acc.status.entry(self.province.clone()).or_insert((
+            false,
+            true,
+            self.block_prov.clone(),
+        ));
         e.0 |= any_ongoing;
         e.1 &= all_ended;
-        for (i, pair, authorised, prov) in &self.figures {
-            let Some(f) = acc.figures.get_mut(*i) else { continue };
-            if let Some((b, a)) = pair {
-                f.before.add(*b, prov.clone());
-                f.after.add(*a, prov.clone());
-                f.change.add(a - b, prov.clone());
+        for v in &self.figures {
+            let Some(f) = acc.figures.get_mut(v.row) else {
+                continue;
+            };
+            if let Some((b, a)) = v.pair {
+                f.before.add(b, v.source.clone());
+                f.after.add(a, v.source.clone());
+                f.change.add(a - b, v.source.clone());
             }
-            if let Some(au) = authorised {
-                f.authorised.add(*au, prov.clone());
+            if let Some(au) = v.authorised {
+                f.authorised.add(au, v.source.clone());
             }
         }
         if let Some((i, prov)) = &self.proposal {
@@ -227,7 +242,11 @@ fn is_ended(options: &[outline::ChoiceOption], v: Option<&Value>) -> Option<bool
 }
 
 /// Consolidates `sources` (reports of one template, at most one per province).
-pub fn consolidate(t: &Template, units: &Units, sources: &[Source]) -> Result<Consolidation, Error> {
+pub fn consolidate(
+    t: &Template,
+    units: &Units,
+    sources: &[Source],
+) -> Result<Consolidation, Error> {
     let mut by_province: BTreeMap<&str, &Source> = BTreeMap::new();
     for s in sources {
         if s.report.template.id != t.template.id {
@@ -275,7 +294,12 @@ pub fn consolidate(t: &Template, units: &Units, sources: &[Source]) -> Result<Co
         let figures_node = br.get(Role::Figures);
         let figure_rows: Vec<(String, String)> = figures_node
             .and_then(|n| n.answer.as_ref())
-            .map(|a| a.row.iter().map(|r| (r.key.clone(), r.label.clone())).collect())
+            .map(|a| {
+                a.row
+                    .iter()
+                    .map(|r| (r.key.clone(), r.label.clone()))
+                    .collect()
+            })
             .unwrap_or_default();
         let proposals = br.proposal_keys();
 
@@ -284,9 +308,22 @@ pub fn consolidate(t: &Template, units: &Units, sources: &[Source]) -> Result<Co
         let mut prov_acc: BTreeMap<&str, Acc> = BTreeMap::new();
 
         for (&p, s) in &by_province {
-            let Some(instances) = s.report.blocks.get(&block.id) else { continue };
+            let Some(instances) = s.report.blocks.get(&block.id) else {
+                continue;
+            };
             for inst in instances {
-                let c = contribution(t, units, br, &figure_rows, &proposals, s, inst, &mut ended, &family_label, &level_label);
+                let c = contribution(
+                    t,
+                    units,
+                    br,
+                    &figure_rows,
+                    &proposals,
+                    s,
+                    inst,
+                    &mut ended,
+                    &family_label,
+                    &level_label,
+                );
                 if inst.model == "khac" {
                     others.push(OtherModel {
                         province: p.to_string(),
@@ -416,7 +453,10 @@ fn contribution(
         instance: Some(inst.id.clone()),
         row,
     };
-    let answer = |r: Role| br.get(r).and_then(|n| inst.answers.get(&n.id).map(|v| (n, v)));
+    let answer = |r: Role| {
+        br.get(r)
+            .and_then(|n| inst.answers.get(&n.id).map(|v| (n, v)))
+    };
     let model_name = if inst.model == "khac" {
         format!("Khác: {}", inst.name.clone().unwrap_or_default())
     } else {
@@ -438,7 +478,11 @@ fn contribution(
     };
     // Province-level status.
     if let Some(node) = br.get(Role::Status) {
-        let options = node.answer.as_ref().map(|a| a.option.as_slice()).unwrap_or(&[]);
+        let options = node
+            .answer
+            .as_ref()
+            .map(|a| a.option.as_slice())
+            .unwrap_or(&[]);
         c.status = is_ended(options, inst.answers.get(&node.id));
         if c.status == Some(true) {
             let date = answer(Role::EndDate).and_then(|(_, v)| v.as_str().map(str::to_string));
@@ -469,14 +513,19 @@ fn contribution(
         let (end_col, reason_col) = (col(ColumnRole::EndDate), col(ColumnRole::EndReason));
         let rows = inst.answers.get(&node.id).and_then(Value::as_array);
         for (i, row) in rows.into_iter().flatten().enumerate() {
-            let Some(code) = unit_col.and_then(|c| row.get(&c.key)).and_then(Value::as_str) else {
+            let Some(code) = unit_col
+                .and_then(|c| row.get(&c.key))
+                .and_then(Value::as_str)
+            else {
                 continue;
             };
             let rp = prov(&node.id, Some(i + 1));
             let status = status_col.and_then(|c| is_ended(&c.option, row.get(&c.key)));
             if status == Some(true) {
                 let get = |c: Option<&outline::Column>| {
-                    c.and_then(|c| row.get(&c.key)).and_then(Value::as_str).map(str::to_string)
+                    c.and_then(|c| row.get(&c.key))
+                        .and_then(Value::as_str)
+                        .map(str::to_string)
                 };
                 ended.push(EndedPilot {
                     province: p.clone(),
@@ -503,7 +552,12 @@ fn contribution(
                 let cell = v.get(key);
                 let get = |k: &str| cell.and_then(|c| c.get(k)).and_then(Value::as_i64);
                 let pair = get("before").zip(get("after"));
-                c.figures.push((i, pair, get("authorised"), prov(&node.id, None)));
+                c.figures.push(FigureValues {
+                    row: i,
+                    pair,
+                    authorised: get("authorised"),
+                    source: prov(&node.id, None),
+                });
             }
         }
     }

@@ -3,7 +3,10 @@
 //! the body and, as annexes, the table by province and the list of ended pilots on landscape
 //! pages and each outline item's collated narrative.
 
-use ::document::{Block, Cell, CellAlign, Closing, Column, Document, Header, Inline, Meta, ParaStyle, Table, Title};
+use ::document::{
+    Block, Cell, CellAlign, Closing, Column, Document, Header, Inline, Meta, ParaStyle, Table,
+    Title,
+};
 use outline::{Profile, Template};
 
 use crate::model::*;
@@ -87,12 +90,32 @@ pub fn group_table(g: &Group) -> Block {
         .iter()
         .map(|r| (r.code.as_str(), r.name.as_str(), &r.measures))
         .collect();
-    all.push(("", "Tổng cộng (số tỉnh, số huyện tính không trùng)", &g.total));
+    all.push((
+        "",
+        "Tổng cộng (số tỉnh, số huyện tính không trùng)",
+        &g.total,
+    ));
     for (i, (code, name, m)) in all.iter().enumerate() {
-        let stt = if code.is_empty() { String::new() } else { (i + 1).to_string() };
-        let mut r = vec![Cell::text(stt), if code.is_empty() { Cell::bold(*name) } else { Cell::text(*name) }, n(&m.provinces)];
+        let stt = if code.is_empty() {
+            String::new()
+        } else {
+            (i + 1).to_string()
+        };
+        let mut r = vec![
+            Cell::text(stt),
+            if code.is_empty() {
+                Cell::bold(*name)
+            } else {
+                Cell::text(*name)
+            },
+            n(&m.provinces),
+        ];
         if g.district_level {
-            r.extend([n(&m.districts), n(&m.ongoing_districts), n(&m.ended_districts)]);
+            r.extend([
+                n(&m.districts),
+                n(&m.ongoing_districts),
+                n(&m.ended_districts),
+            ]);
         } else {
             r.extend([n(&m.ongoing_provinces), n(&m.ended_provinces)]);
         }
@@ -102,14 +125,27 @@ pub fn group_table(g: &Group) -> Block {
         table(
             Some("Đơn vị tính: tỉnh, thành phố; đơn vị cấp huyện"),
             &[8, 44, 12, 12, 12, 12],
-            vec!["STT", "Mô hình", "Số tỉnh, thành phố", "Số đơn vị cấp huyện", "Đang thực hiện", "Đã kết thúc"],
+            vec![
+                "STT",
+                "Mô hình",
+                "Số tỉnh, thành phố",
+                "Số đơn vị cấp huyện",
+                "Đang thực hiện",
+                "Đã kết thúc",
+            ],
             rows,
         )
     } else {
         table(
             Some("Đơn vị tính: tỉnh, thành phố"),
             &[8, 50, 14, 14, 14],
-            vec!["STT", "Mô hình", "Số tỉnh, thành phố", "Đang thực hiện", "Đã kết thúc"],
+            vec![
+                "STT",
+                "Mô hình",
+                "Số tỉnh, thành phố",
+                "Đang thực hiện",
+                "Đã kết thúc",
+            ],
             rows,
         )
     }
@@ -139,7 +175,14 @@ pub fn figures_table(g: &Group) -> Option<Block> {
     Some(table(
         Some("Đơn vị tính: người, đơn vị"),
         &[8, 38, 13, 14, 13, 14],
-        vec!["STT", "Nội dung", "Trước thí điểm", "Theo quyết định", "Đến ngày chốt số liệu", "Tăng (+), giảm (-)"],
+        vec![
+            "STT",
+            "Nội dung",
+            "Trước thí điểm",
+            "Theo quyết định",
+            "Đến ngày chốt số liệu",
+            "Tăng (+), giảm (-)",
+        ],
         rows,
     ))
 }
@@ -147,14 +190,22 @@ pub fn figures_table(g: &Group) -> Option<Block> {
 /// The proposals of a group.
 pub fn proposals_table(g: &Group) -> Option<Block> {
     let used: Vec<usize> = (0..g.proposals.len())
-        .filter(|&i| g.total.proposals.get(i).is_some_and(|f| f.value > 0) || !g.proposals[i].label.contains("chưa ghi"))
+        .filter(|&i| {
+            g.total.proposals.get(i).is_some_and(|f| f.value > 0)
+                || !g.proposals[i].label.contains("chưa ghi")
+        })
         .collect();
     if used.is_empty() {
         return None;
     }
     let rows = used
         .iter()
-        .map(|&i| vec![Cell::text(g.proposals[i].label.clone()), n(&g.total.proposals[i])])
+        .map(|&i| {
+            vec![
+                Cell::text(g.proposals[i].label.clone()),
+                n(&g.total.proposals[i]),
+            ]
+        })
         .collect();
     Some(table(None, &[76, 24], vec!["Đề xuất", "Số mô hình"], rows))
 }
@@ -163,7 +214,8 @@ pub fn proposals_table(g: &Group) -> Option<Block> {
 pub fn document(c: &Consolidation, t: &Template, profile: &Profile, opts: &Options) -> Document {
     let expected = c.included.len() + c.missing.len();
     let cutoff = t.cutoff().map(|d| d.short_vi()).unwrap_or_default();
-    let mut body = vec![para(format!(
+    let mut body =
+        vec![para(format!(
         "Thực hiện {}, Ban Tổ chức Trung ương đã nhận được báo cáo của {}/{} tỉnh ủy, thành ủy. \
          Trên cơ sở tổng hợp báo cáo của các địa phương (số liệu đến ngày {cutoff}), Ban Tổ chức \
          Trung ương báo cáo như sau:",
@@ -187,7 +239,9 @@ pub fn document(c: &Consolidation, t: &Template, profile: &Profile, opts: &Optio
         body.push(heading("arabic-1", &format!("{}-", i + 1), &title));
         body.push(group_table(g));
         if let Some(f) = figures_table(g) {
-            body.push(para("Số lượng đầu mối, lãnh đạo, biên chế trước và sau thí điểm (tổng các mô hình):"));
+            body.push(para(
+                "Số lượng đầu mối, lãnh đạo, biên chế trước và sau thí điểm (tổng các mô hình):",
+            ));
             body.push(f);
         }
         if let Some(p) = proposals_table(g) {
@@ -203,7 +257,10 @@ pub fn document(c: &Consolidation, t: &Template, profile: &Profile, opts: &Optio
     if !c.others.is_empty() {
         body.push(heading("upper-roman", "IV-", "Các mô hình ngoài danh mục"));
         for o in &c.others {
-            body.push(para(format!("- {} ({}, {}): {}.", o.province_name, o.family_label, o.level_label, o.name)));
+            body.push(para(format!(
+                "- {} ({}, {}): {}.",
+                o.province_name, o.family_label, o.level_label, o.name
+            )));
         }
     }
 
@@ -217,7 +274,11 @@ pub fn document(c: &Consolidation, t: &Template, profile: &Profile, opts: &Optio
             title: format!("BÁO CÁO Tổng hợp {}", lower_first(&t.template.subject)),
             author: "Ban Tổ chức Trung ương".into(),
             subject: t.template.subject.clone(),
-            date: opts.date.or_else(|| t.cutoff()).map(|d| d.iso()).unwrap_or_default(),
+            date: opts
+                .date
+                .or_else(|| t.cutoff())
+                .map(|d| d.iso())
+                .unwrap_or_default(),
             draft: opts.number.is_none(),
         },
         header: Header {
@@ -299,8 +360,16 @@ pub fn province_annex(c: &Consolidation) -> Vec<Block> {
     let cols = head.len() as u32;
     let rest = 100u32.saturating_sub(4 + 12);
     let mut widths = vec![4, 12];
-    widths.extend(std::iter::repeat_n(rest / (cols - 2).max(1), head.len() - 2));
-    out.push(table(None, &widths, head.iter().map(String::as_str).collect(), rows));
+    widths.extend(std::iter::repeat_n(
+        rest / (cols - 2).max(1),
+        head.len() - 2,
+    ));
+    out.push(table(
+        None,
+        &widths,
+        head.iter().map(String::as_str).collect(),
+        rows,
+    ));
     out
 }
 
@@ -335,7 +404,14 @@ pub fn ended_annex(c: &Consolidation) -> Vec<Block> {
     out.push(table(
         None,
         &[5, 12, 15, 30, 10, 28],
-        vec!["STT", "Tỉnh, thành phố", "Đơn vị cấp huyện", "Mô hình", "Thời điểm kết thúc", "Nguyên nhân"],
+        vec![
+            "STT",
+            "Tỉnh, thành phố",
+            "Đơn vị cấp huyện",
+            "Mô hình",
+            "Thời điểm kết thúc",
+            "Nguyên nhân",
+        ],
         rows,
     ));
     out
@@ -344,7 +420,10 @@ pub fn ended_annex(c: &Consolidation) -> Vec<Block> {
 /// Annex 3 (portrait): each narrative item, every province's text, attributed.
 pub fn narrative_annex(c: &Consolidation) -> Vec<Block> {
     let mut out = vec![Block::Section { landscape: false }];
-    out.extend(annex_title(3, "NỘI DUNG BÁO CÁO CỦA CÁC ĐỊA PHƯƠNG THEO TỪNG MỤC CỦA ĐỀ CƯƠNG"));
+    out.extend(annex_title(
+        3,
+        "NỘI DUNG BÁO CÁO CỦA CÁC ĐỊA PHƯƠNG THEO TỪNG MỤC CỦA ĐỀ CƯƠNG",
+    ));
     let mut k = 0;
     for item in c.narrative.iter().filter(|i| !i.entries.is_empty()) {
         k += 1;

@@ -5,7 +5,9 @@
 
 use outline::{ColumnRole, Role, Template};
 use report::Report;
-use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{
+    DocProperties, ExcelDateTime, Format, FormatAlign, Workbook, Worksheet, XlsxError,
+};
 use serde_json::Value;
 use units::Units;
 
@@ -25,7 +27,9 @@ struct Sheet<'a> {
 impl Sheet<'_> {
     fn header(&mut self, cols: &[&str], widths: &[f64]) -> Result<(), Error> {
         for (i, c) in cols.iter().enumerate() {
-            self.ws.write_string_with_format(self.row, i as u16, *c, self.head).map_err(e)?;
+            self.ws
+                .write_string_with_format(self.row, i as u16, *c, self.head)
+                .map_err(e)?;
             if let Some(w) = widths.get(i) {
                 self.ws.set_column_width(i as u16, *w).map_err(e)?;
             }
@@ -37,11 +41,17 @@ impl Sheet<'_> {
 
     fn text(&mut self, col: u16, s: &str) -> Result<(), Error> {
         // write_string stores a string cell: never parsed as a formula, whatever it starts with.
-        self.ws.write_string(self.row, col, s).map(|_| ()).map_err(e)
+        self.ws
+            .write_string(self.row, col, s)
+            .map(|_| ())
+            .map_err(e)
     }
 
     fn num(&mut self, col: u16, n: i64) -> Result<(), Error> {
-        self.ws.write_number(self.row, col, n as f64).map(|_| ()).map_err(e)
+        self.ws
+            .write_number(self.row, col, n as f64)
+            .map(|_| ())
+            .map_err(e)
     }
 
     fn next(&mut self) {
@@ -51,14 +61,27 @@ impl Sheet<'_> {
 
 /// Short sheet names (Excel allows 31 characters).
 fn sheet_name(g: &Group, prefix: &str) -> String {
-    let fam = if g.family.contains("kiem") { "Kiêm nhiệm" } else { "Hợp nhất" };
-    let lvl = if g.district_level { "huyện" } else { "tỉnh" };
+    let fam = if g.family.contains("kiem") {
+        "Kiêm nhiệm"
+    } else {
+        "Hợp nhất"
+    };
+    let lvl = if g.district_level {
+        "huyện"
+    } else {
+        "tỉnh"
+    };
     let s = format!("{prefix}{fam} {lvl}");
     s.chars().take(31).collect()
 }
 
 /// Writes the workbook. `reports` are the consolidated reports (for the per-block sheets).
-pub fn workbook(c: &Consolidation, t: &Template, units: &Units, reports: &[(&Report, &str)]) -> Result<Vec<u8>, Error> {
+pub fn workbook(
+    c: &Consolidation,
+    t: &Template,
+    units: &Units,
+    reports: &[(&Report, &str)],
+) -> Result<Vec<u8>, Error> {
     let mut wb = Workbook::new();
     let created = ExcelDateTime::from_ymd(2021, 1, 1).map_err(e)?;
     let date = t
@@ -71,19 +94,51 @@ pub fn workbook(c: &Consolidation, t: &Template, units: &Units, reports: &[(&Rep
             .set_author("Ban Tổ chức Trung ương")
             .set_creation_datetime(&date),
     );
-    let head = Format::new().set_bold().set_text_wrap().set_align(FormatAlign::Center).set_align(FormatAlign::VerticalCenter);
+    let head = Format::new()
+        .set_bold()
+        .set_text_wrap()
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter);
 
     // Reporting state.
     {
-        let ws = wb.add_worksheet().set_name("Tình hình báo cáo").map_err(e)?;
-        let mut s = Sheet { ws, head: &head, row: 0 };
-        s.header(&["Mã", "Tỉnh, thành phố", "Tình trạng", "Phiên bản", "Thời điểm"], &[6.0, 22.0, 16.0, 24.0, 20.0])?;
+        let ws = wb
+            .add_worksheet()
+            .set_name("Tình hình báo cáo")
+            .map_err(e)?;
+        let mut s = Sheet {
+            ws,
+            head: &head,
+            row: 0,
+        };
+        s.header(
+            &[
+                "Mã",
+                "Tỉnh, thành phố",
+                "Tình trạng",
+                "Phiên bản",
+                "Thời điểm",
+            ],
+            &[6.0, 22.0, 16.0, 24.0, 20.0],
+        )?;
         let mut rows: Vec<(&str, &str, &str, &str, &str)> = c
             .included
             .iter()
-            .map(|i| (i.province.as_str(), i.name.as_str(), "Đã báo cáo", i.version.as_str(), i.at.as_deref().unwrap_or("")))
+            .map(|i| {
+                (
+                    i.province.as_str(),
+                    i.name.as_str(),
+                    "Đã báo cáo",
+                    i.version.as_str(),
+                    i.at.as_deref().unwrap_or(""),
+                )
+            })
             .collect();
-        rows.extend(c.missing.iter().map(|m| (m.province.as_str(), m.name.as_str(), "Chưa báo cáo", "", "")));
+        rows.extend(
+            c.missing
+                .iter()
+                .map(|m| (m.province.as_str(), m.name.as_str(), "Chưa báo cáo", "", "")),
+        );
         rows.sort();
         for (code, name, state, version, at) in rows {
             s.text(0, code)?;
@@ -97,7 +152,11 @@ pub fn workbook(c: &Consolidation, t: &Template, units: &Units, reports: &[(&Rep
     // By model type, one sheet per group.
     for g in &c.groups {
         let ws = wb.add_worksheet().set_name(sheet_name(g, "")).map_err(e)?;
-        let mut s = Sheet { ws, head: &head, row: 0 };
+        let mut s = Sheet {
+            ws,
+            head: &head,
+            row: 0,
+        };
         let mut cols: Vec<String> = vec![
             "Mã".into(),
             "Mô hình".into(),
@@ -119,14 +178,29 @@ pub fn workbook(c: &Consolidation, t: &Template, units: &Units, reports: &[(&Rep
         }
         let mut widths = vec![8.0, 50.0];
         widths.extend(std::iter::repeat_n(14.0, cols.len() - 2));
-        s.header(&cols.iter().map(String::as_str).collect::<Vec<_>>(), &widths)?;
-        let mut all: Vec<(&str, &str, &Measures)> = g.rows.iter().map(|r| (r.code.as_str(), r.name.as_str(), &r.measures)).collect();
+        s.header(
+            &cols.iter().map(String::as_str).collect::<Vec<_>>(),
+            &widths,
+        )?;
+        let mut all: Vec<(&str, &str, &Measures)> = g
+            .rows
+            .iter()
+            .map(|r| (r.code.as_str(), r.name.as_str(), &r.measures))
+            .collect();
         all.push(("", "Tổng cộng", &g.total));
         for (code, name, m) in all {
             s.text(0, code)?;
             s.text(1, name)?;
             let mut col = 2;
-            for f in [&m.models, &m.provinces, &m.districts, &m.ongoing_provinces, &m.ended_provinces, &m.ongoing_districts, &m.ended_districts] {
+            for f in [
+                &m.models,
+                &m.provinces,
+                &m.districts,
+                &m.ongoing_provinces,
+                &m.ended_provinces,
+                &m.ongoing_districts,
+                &m.ended_districts,
+            ] {
                 s.num(col, f.value)?;
                 col += 1;
             }
@@ -146,11 +220,20 @@ pub fn workbook(c: &Consolidation, t: &Template, units: &Units, reports: &[(&Rep
     // By province.
     {
         let ws = wb.add_worksheet().set_name("Theo tỉnh").map_err(e)?;
-        let mut s = Sheet { ws, head: &head, row: 0 };
+        let mut s = Sheet {
+            ws,
+            head: &head,
+            row: 0,
+        };
         let mut cols: Vec<String> = vec!["Mã".into(), "Tỉnh, thành phố".into()];
         for g in &c.groups {
             let name = sheet_name(g, "");
-            for part in ["số mô hình", "số đơn vị cấp huyện", "đã kết thúc (tỉnh)", "đã kết thúc (huyện)"] {
+            for part in [
+                "số mô hình",
+                "số đơn vị cấp huyện",
+                "đã kết thúc (tỉnh)",
+                "đã kết thúc (huyện)",
+            ] {
                 cols.push(format!("{name}: {part}"));
             }
             for (_, label) in &g.figure_rows {
@@ -160,13 +243,21 @@ pub fn workbook(c: &Consolidation, t: &Template, units: &Units, reports: &[(&Rep
         }
         let mut widths = vec![6.0, 22.0];
         widths.extend(std::iter::repeat_n(14.0, cols.len() - 2));
-        s.header(&cols.iter().map(String::as_str).collect::<Vec<_>>(), &widths)?;
+        s.header(
+            &cols.iter().map(String::as_str).collect::<Vec<_>>(),
+            &widths,
+        )?;
         for p in &c.provinces {
             s.text(0, &p.code)?;
             s.text(1, &p.name)?;
             let mut col = 2;
             for m in &p.groups {
-                for f in [&m.models, &m.districts, &m.ended_provinces, &m.ended_districts] {
+                for f in [
+                    &m.models,
+                    &m.districts,
+                    &m.ended_provinces,
+                    &m.ended_districts,
+                ] {
                     s.num(col, f.value)?;
                     col += 1;
                 }
@@ -182,9 +273,22 @@ pub fn workbook(c: &Consolidation, t: &Template, units: &Units, reports: &[(&Rep
     // Ended pilots.
     {
         let ws = wb.add_worksheet().set_name("Đã kết thúc").map_err(e)?;
-        let mut s = Sheet { ws, head: &head, row: 0 };
+        let mut s = Sheet {
+            ws,
+            head: &head,
+            row: 0,
+        };
         s.header(
-            &["Tỉnh, thành phố", "Đơn vị cấp huyện", "Nhóm", "Cấp", "Mã mô hình", "Mô hình", "Thời điểm kết thúc", "Nguyên nhân"],
+            &[
+                "Tỉnh, thành phố",
+                "Đơn vị cấp huyện",
+                "Nhóm",
+                "Cấp",
+                "Mã mô hình",
+                "Mô hình",
+                "Thời điểm kết thúc",
+                "Nguyên nhân",
+            ],
             &[18.0, 22.0, 20.0, 10.0, 8.0, 50.0, 14.0, 60.0],
         )?;
         let date_fmt = Format::new().set_num_format("dd/mm/yyyy");
@@ -195,9 +299,14 @@ pub fn workbook(c: &Consolidation, t: &Template, units: &Units, reports: &[(&Rep
             s.text(3, &x.level_label)?;
             s.text(4, &x.model)?;
             s.text(5, &x.model_name)?;
-            if let Some(d) = x.end_date.as_deref().and_then(|d| vi::Date::parse_iso(d).ok()) {
+            if let Some(d) = x
+                .end_date
+                .as_deref()
+                .and_then(|d| vi::Date::parse_iso(d).ok())
+            {
                 let dt = ExcelDateTime::from_ymd(d.year() as u16, d.month(), d.day()).map_err(e)?;
-                s.ws.write_datetime_with_format(s.row, 6, &dt, &date_fmt).map_err(e)?;
+                s.ws.write_datetime_with_format(s.row, 6, &dt, &date_fmt)
+                    .map_err(e)?;
             }
             s.text(7, &x.reason)?;
             s.next();
@@ -206,8 +315,15 @@ pub fn workbook(c: &Consolidation, t: &Template, units: &Units, reports: &[(&Rep
     // Models outside the catalogue.
     {
         let ws = wb.add_worksheet().set_name("Mô hình khác").map_err(e)?;
-        let mut s = Sheet { ws, head: &head, row: 0 };
-        s.header(&["Tỉnh, thành phố", "Nhóm", "Cấp", "Tên mô hình"], &[18.0, 20.0, 10.0, 60.0])?;
+        let mut s = Sheet {
+            ws,
+            head: &head,
+            row: 0,
+        };
+        s.header(
+            &["Tỉnh, thành phố", "Nhóm", "Cấp", "Tên mô hình"],
+            &[18.0, 20.0, 10.0, 60.0],
+        )?;
         for o in &c.others {
             s.text(0, &o.province_name)?;
             s.text(1, &o.family_label)?;
@@ -223,7 +339,14 @@ pub fn workbook(c: &Consolidation, t: &Template, units: &Units, reports: &[(&Rep
     wb.save_to_buffer().map_err(e)
 }
 
-fn block_sheet(wb: &mut Workbook, head: &Format, t: &Template, units: &Units, g: &Group, reports: &[(&Report, &str)]) -> Result<(), Error> {
+fn block_sheet(
+    wb: &mut Workbook,
+    head: &Format,
+    t: &Template,
+    units: &Units,
+    g: &Group,
+    reports: &[(&Report, &str)],
+) -> Result<(), Error> {
     let Some(block) = t.node(&g.block) else {
         return Ok(());
     };
@@ -233,13 +356,27 @@ fn block_sheet(wb: &mut Workbook, head: &Format, t: &Template, units: &Units, g:
         .filter(|n| n.role.is_some() && t.enclosing_repeat(&n.id).map(|b| &b.id) == Some(&block.id))
         .collect();
     let find = |r: Role| in_block.iter().find(|n| n.role == Some(r)).copied();
-    let ws = wb.add_worksheet().set_name(sheet_name(g, "Khối ")).map_err(e)?;
+    let ws = wb
+        .add_worksheet()
+        .set_name(sheet_name(g, "Khối "))
+        .map_err(e)?;
     let mut s = Sheet { ws, head, row: 0 };
-    let mut cols: Vec<String> = vec!["Mã tỉnh".into(), "Tỉnh, thành phố".into(), "Phiên bản".into(), "Mã mô hình".into(), "Mô hình".into()];
+    let mut cols: Vec<String> = vec![
+        "Mã tỉnh".into(),
+        "Tỉnh, thành phố".into(),
+        "Phiên bản".into(),
+        "Mã mô hình".into(),
+        "Mô hình".into(),
+    ];
     if g.district_level {
         cols.extend(["Mã huyện".into(), "Đơn vị cấp huyện".into()]);
     }
-    cols.extend(["Tình trạng".into(), "Bắt đầu".into(), "Kết thúc".into(), "Nguyên nhân kết thúc".into()]);
+    cols.extend([
+        "Tình trạng".into(),
+        "Bắt đầu".into(),
+        "Kết thúc".into(),
+        "Nguyên nhân kết thúc".into(),
+    ]);
     if !g.district_level {
         cols.push("Đề xuất".into());
     }
@@ -249,7 +386,10 @@ fn block_sheet(wb: &mut Workbook, head: &Format, t: &Template, units: &Units, g:
     }
     let mut widths = vec![8.0, 18.0, 16.0, 8.0, 45.0];
     widths.extend(std::iter::repeat_n(16.0, cols.len() - 5));
-    s.header(&cols.iter().map(String::as_str).collect::<Vec<_>>(), &widths)?;
+    s.header(
+        &cols.iter().map(String::as_str).collect::<Vec<_>>(),
+        &widths,
+    )?;
     let str_of = |v: Option<&Value>| v.and_then(Value::as_str).unwrap_or("").to_string();
     let choice_label = |node: Option<&outline::Node>, v: &str| {
         node.and_then(|n| n.answer.as_ref())
@@ -260,12 +400,17 @@ fn block_sheet(wb: &mut Workbook, head: &Format, t: &Template, units: &Units, g:
     let mut sorted: Vec<&(&Report, &str)> = reports.iter().collect();
     sorted.sort_by(|a, b| a.0.unit.province.cmp(&b.0.unit.province));
     for (r, version) in sorted {
-        let pname = units.province(&r.unit.province).map(|p| p.short().to_string()).unwrap_or_default();
+        let pname = units
+            .province(&r.unit.province)
+            .map(|p| p.short().to_string())
+            .unwrap_or_default();
         for inst in r.blocks.get(&g.block).into_iter().flatten() {
             let model_name = if inst.model == "khac" {
                 inst.name.clone().unwrap_or_default()
             } else {
-                t.catalogue_entry(&inst.model).map(|c| c.name.clone()).unwrap_or_default()
+                t.catalogue_entry(&inst.model)
+                    .map(|c| c.name.clone())
+                    .unwrap_or_default()
             };
             let get = |role: Role| find(role).and_then(|n| inst.answers.get(&n.id));
             let figs = get(Role::Figures);
@@ -280,7 +425,11 @@ fn block_sheet(wb: &mut Workbook, head: &Format, t: &Template, units: &Units, g:
             let tail = |s: &mut Sheet, mut col: u16| -> Result<(), Error> {
                 for (key, _) in &g.figure_rows {
                     for part in ["before", "after"] {
-                        if let Some(x) = figs.and_then(|f| f.get(key)).and_then(|c| c.get(part)).and_then(Value::as_i64) {
+                        if let Some(x) = figs
+                            .and_then(|f| f.get(key))
+                            .and_then(|c| c.get(part))
+                            .and_then(Value::as_i64)
+                        {
                             s.num(col, x)?;
                         }
                         col += 1;
@@ -291,16 +440,34 @@ fn block_sheet(wb: &mut Workbook, head: &Format, t: &Template, units: &Units, g:
             if g.district_level {
                 let units_node = find(Role::Units);
                 let a = units_node.and_then(|n| n.answer.as_ref());
-                let col_key = |cr: ColumnRole| a.and_then(|a| a.column.iter().find(|c| c.role == Some(cr))).map(|c| c.key.clone()).unwrap_or_default();
-                let status_col = a.and_then(|a| a.column.iter().find(|c| c.role == Some(ColumnRole::Status)));
-                for row in get(Role::Units).and_then(Value::as_array).into_iter().flatten() {
+                let col_key = |cr: ColumnRole| {
+                    a.and_then(|a| a.column.iter().find(|c| c.role == Some(cr)))
+                        .map(|c| c.key.clone())
+                        .unwrap_or_default()
+                };
+                let status_col =
+                    a.and_then(|a| a.column.iter().find(|c| c.role == Some(ColumnRole::Status)));
+                for row in get(Role::Units)
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
                     let mut col = lead(&mut s)?;
                     let code = str_of(row.get(col_key(ColumnRole::Unit)));
                     s.text(col, &code)?;
-                    s.text(col + 1, &units.district(&code).map(|d| d.name.clone()).unwrap_or_default())?;
+                    s.text(
+                        col + 1,
+                        &units
+                            .district(&code)
+                            .map(|d| d.name.clone())
+                            .unwrap_or_default(),
+                    )?;
                     col += 2;
                     let st = str_of(row.get(col_key(ColumnRole::Status)));
-                    let st_label = status_col.and_then(|c| c.option.iter().find(|o| o.value == st)).map(|o| o.label.clone()).unwrap_or(st);
+                    let st_label = status_col
+                        .and_then(|c| c.option.iter().find(|o| o.value == st))
+                        .map(|o| o.label.clone())
+                        .unwrap_or(st);
                     s.text(col, &st_label)?;
                     s.text(col + 1, &str_of(row.get(col_key(ColumnRole::StartDate))))?;
                     s.text(col + 2, &str_of(row.get(col_key(ColumnRole::EndDate))))?;

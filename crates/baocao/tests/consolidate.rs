@@ -1,0 +1,278 @@
+//! `baocao consolidate`: the XLSX read back with openpyxl, the DOCX with python-docx and
+//! LibreOffice, the same figures in both, formula injection kept as text.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::{json, Value};
+
+fn baocao(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_baocao"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap()
+}
+
+fn python(script: &str, args: &[&str]) -> Value {
+    let o = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("python3 is needed ({e}); scripts/test.sh installs it"));
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+const XLSX_DUMP: &str = r#"
+import json, sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+out = {}
+for ws in wb.worksheets:
+    rows = []
+    for row in ws.iter_rows():
+        rows.append([[c.value, c.data_type] for c in row])
+    out[ws.title] = {"freeze": ws.freeze_panes, "bold_header": all(c.font.b for c in ws[1] if c.value is not None), "rows": rows}
+print(json.dumps(out, ensure_ascii=False, default=str))
+"#;
+
+#[test]
+fn xlsx_and_docx_hold_the_same_exact_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
+    for (p, seed) in [
+        ("02", "1"),
+        ("04", "2"),
+        ("01", "3"),
+        ("79", "4"),
+        ("48", "5"),
+        ("31", "6"),
+    ] {
+        let path = dir.path().join(format!("r-{p}.json"));
+        let o = baocao(&[
+            "sample",
+            "--province",
+            p,
+            "--seed",
+            seed,
+            "-o",
+            path.to_str().unwrap(),
+        ]);
+        assert!(o.status.success());
+        files.push(path);
+    }
+    // A model outside the catalogue whose name is a formula, and a narrative starting with "-".
+    let mut v: Value = serde_json::from_str(&std::fs::read_to_string(&files[0]).unwrap()).unwrap();
+    v["blocks"]["B.II.2.m"][0]["model"] = json!("khac");
+    v["blocks"]["B.II.2.m"][0]["name"] = json!("=1+1");
+    std::fs::write(&files[0], serde_json::to_string(&v).unwrap()).unwrap();
+
+    let (docx, xlsx, js) = (
+        dir.path().join("t.docx"),
+        dir.path().join("t.xlsx"),
+        dir.path().join("t.json"),
+    );
+    let mut args = vec!["consolidate"];
+    args.extend(files.iter().map(|f| f.to_str().unwrap()));
+    args.extend([
+        "-o",
+        docx.to_str().unwrap(),
+        "-o",
+        xlsx.to_str().unwrap(),
+        "-o",
+        js.to_str().unwrap(),
+        "--date",
+        "20/9/2021",
+    ]);
+    let o = baocao(&args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("Tổng hợp 6 báo cáo; còn thiếu 57"));
+
+    let c: Value = serde_json::from_str(&std::fs::read_to_string(&js).unwrap()).unwrap();
+    let x = python(XLSX_DUMP, &[xlsx.to_str().unwrap()]);
+    let names: Vec<&String> = x.as_object().unwrap().keys().collect();
+    for want in [
+        "Tình hình báo cáo",
+        "Kiêm nhiệm tỉnh",
+        "Kiêm nhiệm huyện",
+        "Hợp nhất tỉnh",
+        "Hợp nhất huyện",
+        "Theo tỉnh",
+        "Đã kết thúc",
+        "Mô hình khác",
+        "Khối Hợp nhất huyện",
+    ] {
+        assert!(
+            names.iter().any(|n| n.as_str() == want),
+            "sheet {want} missing: {names:?}"
+        );
+    }
+    for (name, sheet) in x.as_object().unwrap() {
+        assert_eq!(sheet["freeze"], "A2", "{name}: header row not frozen");
+        assert_eq!(sheet["bold_header"], true, "{name}");
+    }
+    // The injected formula is a text cell.
+    let other = &x["Mô hình khác"]["rows"][1];
+    assert_eq!(other[3], json!(["=1+1", "s"]), "{other}");
+
+    // Group sheets: numbers typed as numbers, equal to the JSON; the DOCX tables say the same.
+    let d = Command::new("python3")
+        .args([
+            root().join("scripts/docx_dump.py").to_str().unwrap(),
+            docx.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(d.status.success(), "{}", String::from_utf8_lossy(&d.stderr));
+    let d: Value = serde_json::from_slice(&d.stdout).unwrap();
+    let tables = d["tables"].as_array().unwrap();
+    for (gi, sheet) in [
+        "Kiêm nhiệm tỉnh",
+        "Kiêm nhiệm huyện",
+        "Hợp nhất tỉnh",
+        "Hợp nhất huyện",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let g = &c["groups"][gi];
+        let rows = x[sheet]["rows"].as_array().unwrap();
+        let total = rows.last().unwrap();
+        assert_eq!(total[1][0], "Tổng cộng");
+        assert_eq!(total[3][1], "n", "{sheet}: a number cell");
+        assert_eq!(
+            total[3][0].as_f64(),
+            g["total"]["provinces"]["value"].as_f64(),
+            "{sheet}"
+        );
+        // The DOCX group table with the same total.
+        let doc_table = tables
+            .iter()
+            .filter(|t| {
+                t[0].to_string().contains("Số tỉnh, thành phố")
+                    && t[0].to_string().contains("Mô hình")
+            })
+            .nth(gi)
+            .unwrap_or_else(|| panic!("group table {gi} not in DOCX"));
+        let last: Vec<&str> = doc_table
+            .as_array()
+            .unwrap()
+            .last()
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap())
+            .collect();
+        let provinces = g["total"]["provinces"]["value"]
+            .as_i64()
+            .unwrap()
+            .to_string();
+        assert_eq!(last[2], provinces, "{sheet}: DOCX {last:?}");
+        let ended = if g["district_level"] == true {
+            &g["total"]["ended_districts"]
+        } else {
+            &g["total"]["ended_provinces"]
+        };
+        assert_eq!(
+            last.last().unwrap().to_string(),
+            ended["value"].as_i64().unwrap().to_string(),
+            "{sheet}"
+        );
+        // XLSX ended column (province or district) holds the same number.
+        let col = if g["district_level"] == true { 8 } else { 6 };
+        assert_eq!(
+            total[col][0].as_f64().unwrap() as i64,
+            ended["value"].as_i64().unwrap(),
+            "{sheet}"
+        );
+    }
+    // Merger figures: the DOCX before/after table equals the XLSX and the JSON.
+    let hn = &c["groups"][2];
+    let bien_che = hn["total"]["figures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["key"] == "bien-che")
+        .unwrap();
+    let (b, a) = (
+        bien_che["before"]["value"].as_i64().unwrap(),
+        bien_che["after"]["value"].as_i64().unwrap(),
+    );
+    let fmt = |n: i64| {
+        let s = n.abs().to_string();
+        let mut o = String::new();
+        for (i, ch) in s.chars().enumerate() {
+            if i > 0 && (s.len() - i).is_multiple_of(3) {
+                o.push('.');
+            }
+            o.push(ch);
+        }
+        if n < 0 {
+            format!("-{o}")
+        } else {
+            o
+        }
+    };
+    let found = tables.iter().any(|t| {
+        t.as_array().unwrap().iter().any(|r| {
+            let r: Vec<&str> = r
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c.as_str().unwrap())
+                .collect();
+            r.len() == 6 && r[1] == "Biên chế được giao" && r[2] == fmt(b) && r[4] == fmt(a)
+        })
+    });
+    assert!(found, "merger figures {b} -> {a} not in the DOCX");
+
+    // Header of the BTCTW, landscape annexes, and LibreOffice opens it.
+    let header = tables[0].to_string();
+    assert!(
+        header.contains("BAN CHẤP HÀNH TRUNG ƯƠNG")
+            && header.contains("BAN TỔ CHỨC")
+            && header.contains("-BC/BTCTW"),
+        "{header}"
+    );
+    assert!(
+        header.contains("Hà Nội, ngày 20 tháng 9 năm 2021"),
+        "{header}"
+    );
+    let sections = d["sections"].as_array().unwrap();
+    assert!(
+        sections
+            .iter()
+            .any(|s| s["page_width_mm"].as_f64() == Some(297.0)),
+        "no landscape annex"
+    );
+    assert_eq!(sections[0]["page_width_mm"].as_f64(), Some(210.0));
+    let out = dir.path().join("pdf");
+    let profile = format!(
+        "-env:UserInstallation=file://{}",
+        dir.path().join("lo").display()
+    );
+    let o = Command::new("soffice")
+        .args([
+            &profile,
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            out.to_str().unwrap(),
+            docx.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success() && out.join("t.pdf").exists(),
+        "LibreOffice failed"
+    );
+}
