@@ -2,6 +2,7 @@
 //! with GSO codes, from `data/dvhc-2021/` (embedded in the binary so a fresh install needs
 //! nothing else). Names are NFC; codes are zero-padded strings.
 
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
@@ -44,11 +45,15 @@ pub enum Error {
     },
 }
 
-/// The register: provinces and districts, sorted by code.
+/// The register: provinces and districts, sorted by code, with lookups by code.
 #[derive(Debug, Clone)]
 pub struct Units {
     pub provinces: Vec<Province>,
     pub districts: Vec<District>,
+    province_index: HashMap<String, usize>,
+    district_index: HashMap<String, usize>,
+    /// Province code -> its districts' positions.
+    by_province: HashMap<String, Vec<usize>>,
 }
 
 fn read<T: for<'de> Deserialize<'de>>(text: &str, file: &'static str) -> Result<Vec<T>, Error> {
@@ -61,10 +66,38 @@ fn read<T: for<'de> Deserialize<'de>>(text: &str, file: &'static str) -> Result<
 impl Units {
     /// Parses the embedded register.
     pub fn load() -> Result<Units, Error> {
-        Ok(Units {
-            provinces: read(PROVINCES, "provinces-2021.csv")?,
-            districts: read(DISTRICTS, "districts-2021.csv")?,
-        })
+        Ok(Units::new(
+            read(PROVINCES, "provinces-2021.csv")?,
+            read(DISTRICTS, "districts-2021.csv")?,
+        ))
+    }
+
+    /// A register of these units (tests and benchmarks build synthetic ones).
+    pub fn new(provinces: Vec<Province>, districts: Vec<District>) -> Units {
+        let province_index = provinces
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.code.clone(), i))
+            .collect();
+        let district_index = districts
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.code.clone(), i))
+            .collect();
+        let mut by_province: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, d) in districts.iter().enumerate() {
+            by_province
+                .entry(d.province_code.clone())
+                .or_default()
+                .push(i);
+        }
+        Units {
+            provinces,
+            districts,
+            province_index,
+            district_index,
+            by_province,
+        }
     }
 
     /// The embedded register, parsed once.
@@ -74,21 +107,24 @@ impl Units {
     }
 
     pub fn province(&self, code: &str) -> Option<&Province> {
-        self.provinces.iter().find(|p| p.code == code)
+        self.province_index
+            .get(code)
+            .and_then(|&i| self.provinces.get(i))
     }
 
     pub fn district(&self, code: &str) -> Option<&District> {
-        self.districts.iter().find(|d| d.code == code)
+        self.district_index
+            .get(code)
+            .and_then(|&i| self.districts.get(i))
     }
 
-    /// The districts of a province, by code.
-    pub fn districts_of<'a>(
-        &'a self,
-        province: &'a str,
-    ) -> impl Iterator<Item = &'a District> + 'a {
-        self.districts
-            .iter()
-            .filter(move |d| d.province_code == province)
+    /// The districts of a province, in code order.
+    pub fn districts_of<'a>(&'a self, province: &str) -> impl Iterator<Item = &'a District> + 'a {
+        self.by_province
+            .get(province)
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| self.districts.get(i))
     }
 }
 
