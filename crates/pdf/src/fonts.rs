@@ -1,0 +1,431 @@
+//! Fonts: found on the system at run time, never downloaded, never bundled.
+//!
+//! The profile names the family (Times New Roman). When the system lacks it, a free
+//! metric-compatible family takes its place without comment: Liberation Serif (what LibreOffice
+//! substitutes, so the DOCX and the PDF share glyphs) or Tinos. Failing those, the best serif
+//! family with every Vietnamese letter in all four styles is used, and failing that the family
+//! with the most of them; both cases are reported as a Vietnamese warning and in the PDF's
+//! keywords. Characters that the chosen family lacks are taken from another installed font;
+//! a character that no font has is an error: the PDF never shows a missing glyph.
+//!
+//! This module is the crate's only I/O: it reads font files.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+
+use typst::foundations::Bytes;
+use typst::text::Font;
+
+use crate::Error;
+
+/// Every letter of the Vietnamese alphabet, lower then upper case: the 29 letters, the vowels
+/// with each of the five tone marks, and the Latin letters f j w z of loanwords. 134 of them are
+/// precomposed non-ASCII letters.
+pub const VIETNAMESE_LETTERS: &str = concat!(
+    "aàáảãạăằắẳẵặâầấẩẫậbcdđeèéẻẽẹêềếểễệfghiìíỉĩịjklmnoòóỏõọôồốổỗộơờớởỡợpqrstuùúủũụưừứửữựvwxyỳýỷỹỵz",
+    "AÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬBCDĐEÈÉẺẼẸÊỀẾỂỄỆFGHIÌÍỈĨỊJKLMNOÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢPQRSTUÙÚỦŨỤƯỪỨỬỮỰVWXYỲÝỶỸỴZ",
+);
+
+/// Families that stand in for Times New Roman with the same metrics (SIL OFL).
+const METRIC_COMPATIBLE: [&str; 2] = ["Liberation Serif", "Tinos"];
+
+/// Vietnamese-complete serif families worth preferring, in order, when neither Times New Roman
+/// nor a metric-compatible family is installed.
+const GOOD_SERIFS: [&str; 6] = [
+    "Noto Serif",
+    "DejaVu Serif",
+    "FreeSerif",
+    "Gentium Plus",
+    "Charis SIL",
+    "Source Serif 4",
+];
+
+/// Where fonts come from.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub enum FontSource {
+    /// The system's fonts (fontconfig's directories on Linux), read once per process.
+    #[default]
+    System,
+    /// Only the fonts in these directories (searched recursively): for tests and for machines
+    /// whose fonts live elsewhere.
+    Dirs(Vec<PathBuf>),
+}
+
+/// One face of an installed font, as found by the scan (the file is read only when needed).
+#[derive(Debug, Clone)]
+struct FaceRef {
+    path: PathBuf,
+    index: u32,
+    families: Vec<String>,
+    italic: bool,
+    weight: u16,
+}
+
+/// The installed fonts: faces found by scanning, and the data of the faces loaded so far.
+pub struct FontLibrary {
+    faces: Vec<FaceRef>,
+    loaded: std::sync::Mutex<BTreeMap<(PathBuf, u32), Option<Font>>>,
+}
+
+impl std::fmt::Debug for FontLibrary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FontLibrary")
+            .field("faces", &self.faces.len())
+            .finish()
+    }
+}
+
+impl FontLibrary {
+    /// The fonts of `source`. The system's are scanned once per process and kept.
+    pub fn get(source: &FontSource) -> Arc<FontLibrary> {
+        static SYSTEM: OnceLock<Arc<FontLibrary>> = OnceLock::new();
+        match source {
+            FontSource::System => SYSTEM
+                .get_or_init(|| {
+                    let mut db = fontdb::Database::new();
+                    db.load_system_fonts();
+                    Arc::new(FontLibrary::from_db(&db))
+                })
+                .clone(),
+            FontSource::Dirs(dirs) => {
+                let mut db = fontdb::Database::new();
+                for dir in dirs {
+                    db.load_fonts_dir(dir);
+                }
+                Arc::new(FontLibrary::from_db(&db))
+            }
+        }
+    }
+
+    fn from_db(db: &fontdb::Database) -> FontLibrary {
+        let mut faces: Vec<FaceRef> = db
+            .faces()
+            .filter_map(|f| {
+                let path = match &f.source {
+                    fontdb::Source::File(p) | fontdb::Source::SharedFile(p, _) => p.clone(),
+                    fontdb::Source::Binary(_) => return None,
+                };
+                Some(FaceRef {
+                    path,
+                    index: f.index,
+                    families: f.families.iter().map(|(name, _)| name.clone()).collect(),
+                    italic: !matches!(f.style, fontdb::Style::Normal),
+                    weight: f.weight.0,
+                })
+            })
+            .collect();
+        // Deterministic order whatever order the directories were read in.
+        faces.sort_by(|a, b| (&a.path, a.index).cmp(&(&b.path, b.index)));
+        FontLibrary {
+            faces,
+            loaded: std::sync::Mutex::new(BTreeMap::new()),
+        }
+    }
+
+    /// Number of faces found.
+    pub fn len(&self) -> usize {
+        self.faces.len()
+    }
+
+    /// True when no font was found at all.
+    pub fn is_empty(&self) -> bool {
+        self.faces.is_empty()
+    }
+
+    fn load(&self, face: &FaceRef) -> Option<Font> {
+        let key = (face.path.clone(), face.index);
+        if let Ok(cache) = self.loaded.lock() {
+            if let Some(font) = cache.get(&key) {
+                return font.clone();
+            }
+        }
+        let font = std::fs::read(&face.path)
+            .ok()
+            .and_then(|data| Font::new(Bytes::new(data), face.index));
+        if let Ok(mut cache) = self.loaded.lock() {
+            cache.insert(key, font.clone());
+        }
+        font
+    }
+
+    /// Family names as the scan found them, each once, sorted.
+    fn family_names(&self) -> BTreeSet<String> {
+        self.faces
+            .iter()
+            .flat_map(|f| f.families.iter().cloned())
+            .collect()
+    }
+
+    /// The four faces (regular, bold, italic, bold italic) of a family, as far as installed.
+    fn family(&self, name: &str) -> Family {
+        let members: Vec<&FaceRef> = self
+            .faces
+            .iter()
+            .filter(|f| f.families.iter().any(|n| n.eq_ignore_ascii_case(name)))
+            .collect();
+        let pick = |italic: bool, bold: bool| -> Option<Font> {
+            let target: u16 = if bold { 700 } else { 400 };
+            members
+                .iter()
+                .filter(|f| f.italic == italic && (f.weight >= 600) == bold)
+                .min_by_key(|f| (f.weight.abs_diff(target), f.path.clone(), f.index))
+                .and_then(|f| self.load(f))
+        };
+        Family {
+            name: name.to_string(),
+            faces: [
+                pick(false, false),
+                pick(false, true),
+                pick(true, false),
+                pick(true, true),
+            ],
+        }
+    }
+}
+
+/// A family's four styles: regular, bold, italic, bold italic (`None` where not installed).
+#[derive(Debug, Clone)]
+struct Family {
+    name: String,
+    faces: [Option<Font>; 4],
+}
+
+impl Family {
+    fn installed(&self) -> impl Iterator<Item = &Font> {
+        self.faces.iter().flatten()
+    }
+
+    fn complete_styles(&self) -> bool {
+        self.faces.iter().all(Option::is_some)
+    }
+
+    /// How many (style, Vietnamese letter) pairs the family can show.
+    fn vietnamese_score(&self) -> usize {
+        self.installed()
+            .map(|f| {
+                VIETNAMESE_LETTERS
+                    .chars()
+                    .filter(|&c| f.info().coverage.contains(c as u32))
+                    .count()
+            })
+            .sum()
+    }
+
+    fn vietnamese_complete(&self) -> bool {
+        self.complete_styles() && self.vietnamese_score() == 4 * VIETNAMESE_LETTERS.chars().count()
+    }
+
+    /// True when every installed style has `c`.
+    fn covers(&self, c: char) -> bool {
+        self.complete_styles()
+            && self
+                .installed()
+                .all(|f| f.info().coverage.contains(c as u32))
+    }
+
+    fn serif(&self) -> bool {
+        self.installed()
+            .any(|f| f.info().flags.contains(typst::text::FontFlags::SERIF))
+    }
+
+    /// The family name as typst knows it (its typographic family).
+    fn typst_name(&self) -> String {
+        self.installed()
+            .next()
+            .map(|f| f.info().family.clone())
+            .unwrap_or_else(|| self.name.clone())
+    }
+}
+
+/// The fonts a document is set in.
+#[derive(Debug, Clone)]
+pub struct Selection {
+    /// Font families for typst, the main one first, then those that supply missing characters.
+    pub families: Vec<String>,
+    /// Every face given to typst, in the order of `families`.
+    pub fonts: Vec<Font>,
+    /// The main family's name.
+    pub main: String,
+    /// Ascent (with the line gap) and descent of the main regular face, in em: Word's single line.
+    pub ascent: f64,
+    pub descent: f64,
+    /// Vietnamese warnings (a substitute family, characters from other fonts).
+    pub warnings: Vec<String>,
+    /// What to put in the PDF's keywords when the main family is not the profile's nor
+    /// metric-compatible with it.
+    pub note: Option<String>,
+}
+
+/// Chooses the fonts for a text made of `chars`, with `wanted` (the profile's family) first.
+pub fn select(lib: &FontLibrary, wanted: &str, chars: &BTreeSet<char>) -> Result<Selection, Error> {
+    if lib.is_empty() {
+        return Err(Error::NoFonts);
+    }
+    let mut warnings = Vec::new();
+    let mut note = None;
+
+    let mut preferred: Vec<&str> = vec![wanted];
+    preferred.extend(METRIC_COMPATIBLE.iter().filter(|f| **f != wanted));
+    let main = preferred
+        .iter()
+        .map(|name| lib.family(name))
+        .find(Family::vietnamese_complete);
+    let main = match main {
+        Some(f) => f,
+        None => {
+            // Any Vietnamese-complete serif, the well-known ones first.
+            let names = lib.family_names();
+            let mut order: Vec<String> = GOOD_SERIFS
+                .iter()
+                .filter(|g| names.iter().any(|n| n.eq_ignore_ascii_case(g)))
+                .map(|g| g.to_string())
+                .collect();
+            let rest: Vec<String> = names
+                .iter()
+                .filter(|n| !order.contains(n))
+                .cloned()
+                .collect();
+            order.extend(rest);
+            let families: Vec<Family> = order.iter().map(|n| lib.family(n)).collect();
+            let complete_serif = families
+                .iter()
+                .find(|f| f.serif() && f.vietnamese_complete());
+            match complete_serif {
+                Some(f) => {
+                    let msg = format!(
+                        "máy không có phông {wanted} (hay Liberation Serif, Tinos cùng cỡ chữ): \
+                         dùng phông {}, đủ chữ tiếng Việt nhưng số dòng, số trang có thể khác bản \
+                         Word; cài gói fonts-liberation2 để có bản giống Word",
+                        f.typst_name()
+                    );
+                    note = Some(format!("phông thay thế: {}", f.typst_name()));
+                    warnings.push(msg);
+                    f.clone()
+                }
+                None => {
+                    // The best there is: most Vietnamese letters, serif first, most styles.
+                    let best = families
+                        .iter()
+                        .filter(|f| f.installed().next().is_some())
+                        .max_by_key(|f| {
+                            (
+                                f.vietnamese_score(),
+                                f.serif(),
+                                f.installed().count(),
+                                std::cmp::Reverse(f.name.clone()),
+                            )
+                        })
+                        .ok_or(Error::NoFonts)?;
+                    let msg = format!(
+                        "máy không có phông chữ có chân nào đủ chữ tiếng Việt ở cả bốn kiểu \
+                         (thường, đậm, nghiêng, đậm nghiêng): dùng phông {}, chữ thiếu lấy từ phông \
+                         khác; cài gói fonts-liberation2 để có bản đúng thể thức",
+                        best.typst_name()
+                    );
+                    note = Some(format!(
+                        "phông thay thế, không đủ chữ tiếng Việt: {}",
+                        best.typst_name()
+                    ));
+                    warnings.push(msg);
+                    best.clone()
+                }
+            }
+        }
+    };
+
+    let (ascent, descent) = main
+        .faces
+        .iter()
+        .flatten()
+        .next()
+        .map(win_metrics)
+        .unwrap_or((0.933, 0.216));
+
+    let mut families = vec![main.typst_name()];
+    let mut fonts: Vec<Font> = main.installed().cloned().collect();
+
+    // Characters the main family lacks in some style: from other families, fewest first.
+    let visible = |c: &char| !c.is_whitespace() && !c.is_control();
+    let mut missing: Vec<char> = chars
+        .iter()
+        .copied()
+        .filter(visible)
+        .filter(|&c| !main.covers(c))
+        .collect();
+    if !missing.is_empty() {
+        let mut others: Vec<Family> = lib
+            .family_names()
+            .iter()
+            .filter(|n| !n.eq_ignore_ascii_case(&main.name))
+            .map(|n| lib.family(n))
+            .collect();
+        // Serif families with all four styles first, then the rest, by name.
+        others.sort_by_key(|f| (!f.serif(), !f.complete_styles(), f.name.clone()));
+        let mut borrowed = Vec::new();
+        for fam in &others {
+            if missing.is_empty() {
+                break;
+            }
+            let has = |c: char| {
+                fam.installed()
+                    .any(|f| f.info().coverage.contains(c as u32))
+            };
+            if missing.iter().any(|&c| has(c)) {
+                let name = fam.typst_name();
+                if !families.contains(&name) {
+                    families.push(name.clone());
+                    fonts.extend(fam.installed().cloned());
+                }
+                let (got, rest): (Vec<char>, Vec<char>) = missing.iter().partition(|&&c| has(c));
+                borrowed.push((name, got));
+                missing = rest;
+            }
+        }
+        // A character the main family has in some styles only is still shown by it in those.
+        missing.retain(|&c| {
+            !main
+                .installed()
+                .any(|f| f.info().coverage.contains(c as u32))
+        });
+        if !missing.is_empty() {
+            return Err(Error::MissingGlyphs(missing.iter().collect()));
+        }
+        for (name, got) in borrowed {
+            let shown: String = got.iter().take(20).collect();
+            warnings.push(format!(
+                "phông {} thiếu {} ký tự ({shown}), lấy từ phông {name}",
+                main.typst_name(),
+                got.len()
+            ));
+        }
+    }
+
+    Ok(Selection {
+        main: main.typst_name(),
+        families,
+        fonts,
+        ascent,
+        descent,
+        warnings,
+        note,
+    })
+}
+
+/// Windows ascent plus the line gap, and the Windows descent: what Word's single line spacing
+/// is made of (1.15 em for Times New Roman and Liberation Serif), in em.
+fn win_metrics(font: &Font) -> (f64, f64) {
+    let fallback = (0.933, 0.216);
+    let Ok(face) = ttf_parser::Face::parse(font.data().as_slice(), font.index()) else {
+        return fallback;
+    };
+    let upem = f64::from(face.units_per_em());
+    let gap = f64::from(face.line_gap().max(0));
+    match face.tables().os2 {
+        Some(os2) if upem > 0.0 && os2.windows_ascender() > 0 => (
+            (f64::from(os2.windows_ascender()) + gap) / upem,
+            f64::from(os2.windows_descender()).abs() / upem,
+        ),
+        _ => fallback,
+    }
+}
