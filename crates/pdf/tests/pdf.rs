@@ -1,0 +1,557 @@
+//! The PDF exporter on hand-made documents, read back by independent tools (poppler's
+//! pdftotext, pdffonts, pdfinfo, pdftoppm; fontconfig's fc-list). scripts/test.sh installs them.
+//!
+//! Every test also asserts that typst said nothing: an unknown font name, for one, is only a
+//! warning in typst, and a warning here is a failure.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use document::{
+    Block, Cell, CellAlign, Closing, Column, Document, Header, Inline, Meta, ParaStyle, Table,
+    Title,
+};
+use outline::Profile;
+use pdf::{FontSource, PdfOptions, VIETNAMESE_LETTERS};
+use unicode_normalization::UnicodeNormalization;
+
+fn profile() -> Profile {
+    Profile::builtin("hd36-2018").unwrap()
+}
+
+fn doc(body: Vec<Block>) -> Document {
+    Document {
+        meta: Meta {
+            title: "Báo cáo thử".into(),
+            author: "Ban Thường vụ Tỉnh ủy Hà Giang".into(),
+            subject: "Thử xuất PDF".into(),
+            date: "2021-09-05".into(),
+            draft: false,
+        },
+        header: Header {
+            superior: None,
+            issuer: "Tỉnh ủy Hà Giang".into(),
+            star: "*".into(),
+            number: "Số 05-BC/TU".into(),
+            party_line: "Đảng Cộng sản Việt Nam".into(),
+            place_date: "Hà Giang, ngày 05 tháng 9 năm 2021".into(),
+        },
+        title: Title {
+            kind: "Báo cáo".into(),
+            subject: "Thử xuất PDF".into(),
+            rule: "-----".into(),
+        },
+        body,
+        closing: Closing {
+            on_behalf: "T/M Ban Thường vụ".into(),
+            signer_title: "Bí thư".into(),
+            signer_name: "Nguyễn Văn A".into(),
+            recipients_label: "Nơi nhận:".into(),
+            recipients: vec![
+                "- Ban Tổ chức Trung ương,".into(),
+                "- Lưu Văn phòng Tỉnh ủy.".into(),
+            ],
+        },
+        annexes: Vec::new(),
+    }
+}
+
+fn para(s: &str) -> Block {
+    Block::Paragraph {
+        style: ParaStyle::Body,
+        inlines: vec![Inline::Text(s.into())],
+    }
+}
+
+/// Renders and asserts that neither typst nor font selection had anything to say.
+fn render_clean(d: &Document, opts: &PdfOptions) -> Vec<u8> {
+    let out = pdf::render(d, &profile(), opts).unwrap();
+    assert!(out.warnings.is_empty(), "{:#?}", out.warnings);
+    out.bytes
+}
+
+fn write_tmp(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, bytes).unwrap();
+    p
+}
+
+fn tool(program: &str, args: &[&str]) -> String {
+    let o = Command::new(program)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{program} is needed ({e}); scripts/test.sh installs it"));
+    assert!(
+        o.status.success(),
+        "{program} {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8(o.stdout).unwrap()
+}
+
+fn text_of(pdf: &Path) -> String {
+    tool("pdftotext", &["-enc", "UTF-8", pdf.to_str().unwrap(), "-"])
+        .nfc()
+        .collect()
+}
+
+/// One letter a word.
+fn spaced(s: &str) -> String {
+    s.chars().map(String::from).collect::<Vec<_>>().join(" ")
+}
+
+/// Whitespace runs to one space.
+fn squash(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Font names of `pdffonts` with their "emb" column.
+fn fonts_of(pdf: &Path) -> Vec<(String, bool)> {
+    tool("pdffonts", &[pdf.to_str().unwrap()])
+        .lines()
+        .skip(2)
+        .map(|l| {
+            let cols: Vec<&str> = l.split_whitespace().collect();
+            let name = cols[0].split('+').next_back().unwrap().to_string();
+            // name, type (2 words: "CID TrueType"), encoding, emb, sub, uni, id, gen
+            let emb = cols[cols.len() - 5] == "yes";
+            (name, emb)
+        })
+        .collect()
+}
+
+#[test]
+fn the_alphabet_constant_holds_every_vietnamese_letter() {
+    // 12 vowels x (no tone + 5 tones) + đ, in both cases, composed independently with NFC.
+    let vowels = ["a", "ă", "â", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "y"];
+    let tones = ["", "\u{300}", "\u{301}", "\u{309}", "\u{303}", "\u{323}"];
+    let mut letters = Vec::new();
+    for v in vowels {
+        for t in tones {
+            let lower: String = format!("{v}{t}").nfc().collect();
+            letters.push(lower.clone());
+            letters.push(lower.to_uppercase());
+        }
+    }
+    letters.push("đ".into());
+    letters.push("Đ".into());
+    assert_eq!(letters.len(), 146);
+    let precomposed = letters.iter().filter(|l| !l.is_ascii()).count();
+    assert_eq!(precomposed, 134);
+    for l in &letters {
+        assert_eq!(l.chars().count(), 1, "{l} is not precomposed");
+        assert!(VIETNAMESE_LETTERS.contains(l.as_str()), "{l} missing");
+    }
+}
+
+#[test]
+fn every_vietnamese_letter_in_regular_bold_italic_and_bold_italic() {
+    // One letter a word, so that lines can break between them.
+    let letters: String = VIETNAMESE_LETTERS
+        .chars()
+        .map(String::from)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let d = doc(vec![
+        para(&letters),
+        Block::Paragraph {
+            style: ParaStyle::Plain,
+            inlines: vec![Inline::Bold(letters.clone())],
+        },
+        Block::Paragraph {
+            style: ParaStyle::Plain,
+            inlines: vec![Inline::Italic(letters.clone())],
+        },
+        // arabic-2 headings are bold italic in hd36-2018.
+        Block::Heading {
+            scheme: "arabic-2".into(),
+            label: String::new(),
+            inlines: vec![Inline::Text(letters.clone())],
+        },
+    ]);
+    assert!(profile().heading("arabic-2").bold && profile().heading("arabic-2").italic);
+    let out = pdf::render(&d, &profile(), &PdfOptions::default()).unwrap();
+    assert!(out.warnings.is_empty(), "{:#?}", out.warnings);
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_tmp(dir.path(), "letters.pdf", &out.bytes);
+
+    // Four faces of one family, every one embedded.
+    let fonts = fonts_of(&path);
+    let styles: std::collections::BTreeSet<&str> = fonts
+        .iter()
+        .map(|(n, _)| n.rsplit_once('-').map_or("Regular", |(_, s)| s))
+        .collect();
+    assert!(fonts.iter().all(|(_, emb)| *emb), "{fonts:?}");
+    assert_eq!(fonts.len(), 4, "{fonts:?}");
+    for s in ["Bold", "Italic", "BoldItalic"] {
+        assert!(styles.contains(s), "{s} missing: {fonts:?}");
+    }
+
+    // Each face, as fontconfig knows it, has every Vietnamese letter.
+    let charset: Vec<String> = VIETNAMESE_LETTERS
+        .chars()
+        .map(|c| format!("{:x}", c as u32))
+        .collect();
+    for (name, _) in &fonts {
+        let pattern = format!(":postscriptname={name}:charset={}", charset.join(" "));
+        let found = tool("fc-list", &[&pattern, "file"]);
+        assert!(
+            !found.trim().is_empty(),
+            "{name} lacks a Vietnamese letter (fc-list)"
+        );
+    }
+
+    // The text comes back with its diacritics, four times (pdftotext may break long lines).
+    let text: String = text_of(&path).split_whitespace().collect();
+    assert_eq!(text.matches(VIETNAMESE_LETTERS).count(), 4, "{text}");
+}
+
+#[test]
+fn markup_characters_are_printed_as_text() {
+    let nasty = "#set page(width: 1cm) *đậm* _nghiêng_ $x^2$ @nhan <nhan> \\ `mã` [ngoặc] \
+                 // chú thích /* khối */ #{1+1} \"ngoặc kép\" ~ -- --- ... 'a' = - + 1. ư";
+    let d = doc(vec![
+        para(nasty),
+        Block::Heading {
+            scheme: "arabic-1".into(),
+            label: "1-".into(),
+            inlines: vec![
+                Inline::Text("#heading[x] ".into()),
+                Inline::Footnote("#footnote[y] $z$".into()),
+            ],
+        },
+        Block::Table(Table {
+            caption: Some("Đơn vị tính: #người".into()),
+            columns: vec![
+                Column {
+                    width_pct: 50,
+                    align: CellAlign::Left,
+                },
+                Column {
+                    width_pct: 50,
+                    align: CellAlign::Right,
+                },
+            ],
+            header_rows: 1,
+            rows: vec![
+                vec![Cell::text("*Tên*"), Cell::text("$Số$")],
+                vec![Cell::text("]#["), Cell::gap("#[chưa nhập]")],
+            ],
+        }),
+    ]);
+    let bytes = render_clean(&d, &PdfOptions::default());
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_tmp(dir.path(), "nasty.pdf", &bytes);
+    let text = squash(&text_of(&path));
+    for s in [
+        nasty,
+        "1- #heading[x]",
+        "#footnote[y] $z$",
+        "Đơn vị tính: #người",
+        "*Tên*",
+        "$Số$",
+        "]#[",
+        "#[chưa nhập]",
+    ] {
+        assert!(text.contains(&squash(s)), "{s:?} not in {text}");
+    }
+    let info = tool("pdfinfo", &[path.to_str().unwrap()]);
+    assert!(info.contains("Pages:           1"), "{info}");
+    assert!(info.contains("595.276 x 841.89"), "{info}");
+}
+
+#[test]
+fn same_document_same_bytes() {
+    let d = doc(vec![para("Cùng đầu vào, cùng từng byte.")]);
+    for pdfa in [false, true] {
+        let opts = PdfOptions {
+            pdfa,
+            ..PdfOptions::default()
+        };
+        let a = render_clean(&d, &opts);
+        let b = render_clean(&d, &opts);
+        assert!(a == b, "pdfa={pdfa}: two renders differ");
+    }
+}
+
+#[test]
+fn sections_and_annexes_turn_pages() {
+    let mut d = doc(vec![
+        para("Trang dọc."),
+        Block::Section { landscape: true },
+        para("Trang ngang."),
+    ]);
+    d.annexes = vec![
+        vec![para("Phụ lục 1, trang dọc.")],
+        vec![
+            Block::Section { landscape: true },
+            para("Phụ lục 2, trang ngang."),
+        ],
+    ];
+    let bytes = render_clean(&d, &PdfOptions::default());
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_tmp(dir.path(), "sections.pdf", &bytes);
+    let info = tool("pdfinfo", &["-f", "1", "-l", "9", path.to_str().unwrap()]);
+    let sizes: Vec<&str> = info
+        .lines()
+        .filter(|l| l.starts_with("Page") && l.contains("size:"))
+        .map(|l| l.split_once("size:").unwrap().1.trim())
+        .collect();
+    assert_eq!(
+        sizes,
+        [
+            "595.276 x 841.89 pts (A4)",
+            "841.89 x 595.276 pts (A4)",
+            "595.276 x 841.89 pts (A4)",
+            "841.89 x 595.276 pts (A4)",
+        ],
+        "{info}"
+    );
+    // Where each text landed, and the closing after the body, before the annexes.
+    for (page, s) in [
+        (1, "Trang dọc."),
+        (2, "Trang ngang."),
+        (2, "T/M BAN THƯỜNG VỤ"),
+        (3, "Phụ lục 1"),
+        (4, "Phụ lục 2"),
+    ] {
+        let p = page.to_string();
+        let t = tool(
+            "pdftotext",
+            &["-f", &p, "-l", &p, path.to_str().unwrap(), "-"],
+        );
+        assert!(t.contains(s), "page {page} lacks {s:?}: {t}");
+    }
+}
+
+#[test]
+fn long_tables_repeat_their_header_rows_on_every_page() {
+    let rows: Vec<Vec<Cell>> = std::iter::once(vec![
+        Cell::text("STT"),
+        Cell::text("Đơn vị cấp huyện"),
+        Cell::text("Số lượng"),
+    ])
+    .chain((1..=120).map(|i| {
+        vec![
+            Cell::text(i.to_string()),
+            Cell::text(format!("Huyện thứ {i}")),
+            Cell::text(format!("{}", 1000 + i)),
+        ]
+    }))
+    .collect();
+    let d = doc(vec![Block::Table(Table {
+        caption: Some("Đơn vị tính: người".into()),
+        columns: vec![
+            Column {
+                width_pct: 10,
+                align: CellAlign::Center,
+            },
+            Column {
+                width_pct: 60,
+                align: CellAlign::Left,
+            },
+            Column {
+                width_pct: 30,
+                align: CellAlign::Right,
+            },
+        ],
+        header_rows: 1,
+        rows,
+    })]);
+    let bytes = render_clean(&d, &PdfOptions::default());
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_tmp(dir.path(), "table.pdf", &bytes);
+    let info = tool("pdfinfo", &[path.to_str().unwrap()]);
+    let pages: usize = info
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    assert!(pages >= 3, "{info}");
+    for page in 1..=pages {
+        let p = page.to_string();
+        let t = tool(
+            "pdftotext",
+            &["-f", &p, "-l", &p, path.to_str().unwrap(), "-"],
+        );
+        if t.contains("Huyện thứ") {
+            assert!(t.contains("Đơn vị cấp huyện"), "page {page}: no header row");
+        }
+    }
+    // Every row once, in order; numbers right-aligned: their right edges line up.
+    let text = squash(&text_of(&path));
+    let mut at = 0;
+    for i in 1..=120 {
+        let s = format!("Huyện thứ {i} ");
+        at += text[at..]
+            .find(&s)
+            .unwrap_or_else(|| panic!("row {i} missing"))
+            + s.len();
+    }
+    let bbox = tool("pdftotext", &["-bbox", path.to_str().unwrap(), "-"]);
+    let right_edges: Vec<f64> = bbox
+        .lines()
+        .filter(|l| l.contains("<word"))
+        .filter(|l| {
+            let word = l.split('>').nth(1).and_then(|w| w.split('<').next());
+            word.and_then(|w| w.parse::<u32>().ok())
+                .is_some_and(|n| (1001..=1120).contains(&n))
+        })
+        .filter_map(|l| attr(l, "xMax"))
+        .collect();
+    assert_eq!(right_edges.len(), 120);
+    let (min, max) = right_edges
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(a, b), &x| (a.min(x), b.max(x)));
+    assert!(max - min < 0.5, "numbers not right-aligned: {min}..{max}");
+}
+
+/// An attribute of a pdftotext -bbox `<word>` line.
+fn attr(line: &str, name: &str) -> Option<f64> {
+    let start = line.find(&format!("{name}=\""))? + name.len() + 2;
+    let end = start + line[start..].find('"')?;
+    line[start..end].parse().ok()
+}
+
+#[test]
+fn gaps_are_highlighted() {
+    let d = doc(vec![Block::Paragraph {
+        style: ParaStyle::Body,
+        inlines: vec![
+            Inline::Text("Số cán bộ: ".into()),
+            Inline::Gap("[chưa nhập]".into()),
+        ],
+    }]);
+    let bytes = render_clean(&d, &PdfOptions::default());
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_tmp(dir.path(), "gap.pdf", &bytes);
+    let prefix = dir.path().join("gap");
+    tool(
+        "pdftoppm",
+        &[
+            "-r",
+            "50",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            path.to_str().unwrap(),
+            prefix.to_str().unwrap(),
+        ],
+    );
+    let ppm = std::fs::read(dir.path().join("gap-1.ppm")).unwrap();
+    // P6 header: magic, width, height, maxval, each followed by whitespace.
+    let mut fields = 0;
+    let mut i = 0;
+    while fields < 4 {
+        while ppm[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        while !ppm[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        fields += 1;
+    }
+    let pixels = &ppm[i + 1..];
+    let yellow = pixels
+        .chunks_exact(3)
+        .filter(|p| p[0] > 240 && p[1] > 240 && p[2] < 30)
+        .count();
+    assert!(yellow > 100, "no yellow highlight ({yellow} pixels)");
+}
+
+/// A directory holding copies of the system's font files whose names match `pattern`.
+fn font_dir(pattern: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let list = tool("fc-list", &[":", "file"]);
+    let mut n = 0;
+    for line in list.lines() {
+        let file = line.trim().trim_end_matches(':');
+        let name = Path::new(file).file_name().unwrap().to_str().unwrap();
+        if name.contains(pattern) {
+            std::fs::copy(file, dir.path().join(name)).unwrap();
+            n += 1;
+        }
+    }
+    assert!(n > 0, "no installed font file matches {pattern}");
+    dir
+}
+
+#[test]
+fn without_times_or_liberation_serif_a_vietnamese_serif_stands_in_and_says_so() {
+    // DejaVu Serif (Debian fonts-dejavu-core) has every Vietnamese letter in four styles.
+    let fonts = font_dir("DejaVuSerif");
+    let opts = PdfOptions {
+        fonts: FontSource::Dirs(vec![fonts.path().to_path_buf()]),
+        ..PdfOptions::default()
+    };
+    let d = doc(vec![para(&spaced(VIETNAMESE_LETTERS))]);
+    let out = pdf::render(&d, &profile(), &opts).unwrap();
+    assert_eq!(out.font, "DejaVu Serif");
+    assert_eq!(out.warnings.len(), 1, "{:?}", out.warnings);
+    assert!(
+        out.warnings[0].contains("DejaVu Serif"),
+        "{:?}",
+        out.warnings
+    );
+    assert!(
+        out.warnings[0].contains("fonts-liberation2"),
+        "{:?}",
+        out.warnings
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_tmp(dir.path(), "dejavu.pdf", &out.bytes);
+    let info = tool("pdfinfo", &[path.to_str().unwrap()]);
+    assert!(info.contains("phông thay thế: DejaVu Serif"), "{info}");
+    assert!(fonts_of(&path)
+        .iter()
+        .all(|(n, emb)| *emb && n.starts_with("DejaVuSerif")));
+}
+
+#[test]
+fn with_no_serif_at_all_the_best_font_is_used_and_no_glyph_is_missing() {
+    let fonts = font_dir("LiberationSans");
+    let opts = PdfOptions {
+        fonts: FontSource::Dirs(vec![fonts.path().to_path_buf()]),
+        ..PdfOptions::default()
+    };
+    let d = doc(vec![para(&spaced(VIETNAMESE_LETTERS))]);
+    let out = pdf::render(&d, &profile(), &opts).unwrap();
+    assert_eq!(out.font, "Liberation Sans");
+    assert!(
+        out.warnings.iter().any(|w| w.contains("Liberation Sans")),
+        "{:?}",
+        out.warnings
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_tmp(dir.path(), "sans.pdf", &out.bytes);
+    let text: String = text_of(&path).split_whitespace().collect();
+    assert!(text.contains(VIETNAMESE_LETTERS), "{text}");
+}
+
+#[test]
+fn a_character_no_font_has_is_an_error_not_a_blank_box() {
+    let fonts = font_dir("LiberationSerif");
+    let opts = PdfOptions {
+        fonts: FontSource::Dirs(vec![fonts.path().to_path_buf()]),
+        ..PdfOptions::default()
+    };
+    let d = doc(vec![para("Chữ Hán: 漢")]);
+    let err = pdf::render(&d, &profile(), &opts).unwrap_err();
+    assert!(
+        matches!(err, pdf::Error::MissingGlyphs(ref s) if s == "漢"),
+        "{err}"
+    );
+    assert!(err.to_string().contains("漢"), "{err}");
+
+    let empty = tempfile::tempdir().unwrap();
+    let opts = PdfOptions {
+        fonts: FontSource::Dirs(vec![empty.path().to_path_buf()]),
+        ..PdfOptions::default()
+    };
+    let err = pdf::render(&d, &profile(), &opts).unwrap_err();
+    assert!(matches!(err, pdf::Error::NoFonts), "{err}");
+    assert!(err.to_string().contains("fonts-liberation2"), "{err}");
+}
