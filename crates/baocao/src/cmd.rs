@@ -53,6 +53,11 @@ pub fn run(c: Command) -> Result<Outcome> {
             number,
             date,
         } => consolidate(&reports, &output, number, date.as_deref()),
+        Command::Search {
+            reports,
+            query,
+            limit,
+        } => search(&reports, &query, limit),
         Command::Demo {
             output,
             province,
@@ -369,19 +374,7 @@ fn consolidate(
             return Err(format!("số văn bản “{n}” phải là số (ví dụ 15)"));
         }
     }
-    let mut reports = Vec::new();
-    for p in paths {
-        let r = load_report(p)?;
-        let version = p
-            .file_name()
-            .map(|f| f.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        reports.push((r, version));
-    }
-    let Some((first, _)) = reports.first() else {
-        return Err("chưa có báo cáo nào để tổng hợp".into());
-    };
-    let t = outline::builtin(&first.template.id).map_err(|e| e.to_string())?;
+    let (reports, t) = load_reports(paths)?;
     let u = units()?;
     let mut problems = 0;
     for (r, v) in &reports {
@@ -451,4 +444,58 @@ fn consolidate(
     } else {
         Outcome::Clean
     })
+}
+
+/// Reports named by files (each file name is the version in provenance) and their template.
+fn load_reports(paths: &[PathBuf]) -> Result<(Vec<(Report, String)>, Template)> {
+    let mut reports = Vec::new();
+    for p in paths {
+        let r = load_report(p)?;
+        let version = p
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        reports.push((r, version));
+    }
+    let Some((first, _)) = reports.first() else {
+        return Err("chưa có báo cáo nào".into());
+    };
+    let t = outline::builtin(&first.template.id).map_err(|e| e.to_string())?;
+    Ok((reports, t))
+}
+
+fn search(paths: &[PathBuf], query: &str, limit: usize) -> Result<Outcome> {
+    let (reports, t) = load_reports(paths)?;
+    let sources: Vec<consolidate::Source> = reports
+        .into_iter()
+        .map(|(report, version)| consolidate::Source {
+            report,
+            version,
+            at: None,
+        })
+        .collect();
+    let c = consolidate::consolidate(&t, units()?, &sources).map_err(|e| e.to_string())?;
+    let index = consolidate::search::NarrativeIndex::build(&c).map_err(|e| e.to_string())?;
+    let hits = index.search(query, limit).map_err(|e| e.to_string())?;
+    if hits.is_empty() {
+        outln!("Không tìm thấy nội dung nào khớp với “{query}”.");
+        return Ok(Outcome::Problems);
+    }
+    outln!("{} kết quả cho “{query}”:", hits.len());
+    for (i, h) in hits.iter().enumerate() {
+        let model = h
+            .model_name
+            .as_deref()
+            .map(|m| format!(" – {m}"))
+            .unwrap_or_default();
+        outln!(
+            "{}. {}{model} – {} [{}]",
+            i + 1,
+            h.province_name,
+            h.title,
+            h.item
+        );
+        outln!("   {}", h.snippet);
+    }
+    Ok(Outcome::Clean)
 }

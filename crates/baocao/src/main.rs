@@ -58,17 +58,21 @@ pub enum Command {
         #[arg(long)]
         full: bool,
     },
-    /// Xuất văn bản: .docx, .html hoặc .md (theo đuôi tệp).
+    /// Xuất văn bản: .docx, .pdf, .html hoặc .md (theo đuôi tệp).
     Render {
         /// Tệp báo cáo JSON.
         #[arg(value_name = "BÁO_CÁO")]
         report: PathBuf,
-        /// Tệp ghi ra: report.docx, report.html hoặc report.md.
+        /// Tệp ghi ra: report.docx, report.pdf, report.html hoặc report.md.
         #[arg(short, long, value_name = "TỆP")]
         output: PathBuf,
         /// Tệp đề cương (mặc định: đề cương có sẵn theo mã trong báo cáo).
         #[arg(long, value_name = "ĐỀ_CƯƠNG")]
         template: Option<PathBuf>,
+        /// PDF lưu trữ (PDF/A-2b): nhúng phông, ghi tiêu đề, cơ quan ban hành, trích yếu và ngày
+        /// của báo cáo; chỉ dùng với tệp .pdf.
+        #[arg(long)]
+        pdfa: bool,
     },
     /// Tổng hợp toàn quốc từ nhiều báo cáo: .docx, .xlsx, .html, .json (theo đuôi tệp).
     Consolidate {
@@ -84,6 +88,18 @@ pub enum Command {
         /// Ngày văn bản, dạng ngày/tháng/năm.
         #[arg(long, value_name = "NGÀY")]
         date: Option<String>,
+    },
+    /// Tìm trong nội dung báo cáo của các địa phương (không phân biệt dấu, hoa thường).
+    Search {
+        /// Các tệp báo cáo JSON.
+        #[arg(value_name = "BÁO_CÁO", required = true)]
+        reports: Vec<PathBuf>,
+        /// Nội dung cần tìm, ví dụ: kiem nhiem.
+        #[arg(short, long, value_name = "TỪ_KHÓA")]
+        query: String,
+        /// Số kết quả tối đa.
+        #[arg(long, default_value_t = 10, value_name = "SỐ")]
+        limit: usize,
     },
     /// Chạy thử: tạo báo cáo mẫu và xuất DOCX, HTML, Markdown vào một thư mục.
     Demo {

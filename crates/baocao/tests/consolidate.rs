@@ -276,3 +276,59 @@ fn xlsx_and_docx_hold_the_same_exact_figures() {
         "LibreOffice failed"
     );
 }
+
+#[test]
+fn search_ignores_diacritics_and_case_ranks_and_says_when_nothing_matches() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
+    for (p, seed) in [("02", "1"), ("04", "2"), ("01", "3")] {
+        let path = dir.path().join(format!("r-{p}.json"));
+        assert!(baocao(&[
+            "sample",
+            "--province",
+            p,
+            "--seed",
+            seed,
+            "-o",
+            path.to_str().unwrap()
+        ])
+        .status
+        .success());
+        files.push(path);
+    }
+    // One province writes the phrase twice in one item: it must rank first.
+    let mut v: Value = serde_json::from_str(&std::fs::read_to_string(&files[1]).unwrap()).unwrap();
+    v["answers"]["B.IV"] = json!("Tiếp tục Kiêm Nhiệm chức danh ở cấp huyện; mở rộng kiêm nhiệm chức danh Trưởng Ban Dân vận.");
+    std::fs::write(&files[1], serde_json::to_string(&v).unwrap()).unwrap();
+    let mut args = vec!["search"];
+    args.extend(files.iter().map(|f| f.to_str().unwrap()));
+    let run = |q: &str| {
+        let mut a = args.clone();
+        a.extend(["-q", q, "--limit", "5"]);
+        let o = baocao(&a);
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+        )
+    };
+    for q in ["kiem nhiem chuc danh", "KIÊM NHIỆM CHỨC DANH", "Kiem Nhiem"] {
+        let (code, out) = run(q);
+        assert_eq!(code, Some(0), "{q}: {out}");
+        let first = out.lines().nth(1).unwrap_or_default();
+        assert!(
+            first.starts_with("1. Cao Bằng") && first.contains("[B.IV]"),
+            "{q}: {out}"
+        );
+        assert!(
+            out.contains("Kiêm Nhiệm chức danh"),
+            "snippet keeps the original text: {out}"
+        );
+    }
+    // A query nothing matches says so.
+    let (code, out) = run("xyzzy khong co");
+    assert_eq!(code, Some(1));
+    assert!(
+        out.contains("Không tìm thấy nội dung nào khớp với “xyzzy khong co”"),
+        "{out}"
+    );
+}

@@ -1,6 +1,7 @@
 //! Computing the consolidation from a set of reports.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use outline::{AnswerType, ColumnRole, Node, NodeKind, Role, Template};
 use report::{Instance, Report};
@@ -97,10 +98,10 @@ impl<'t> BlockRoles<'t> {
 #[derive(Default)]
 struct Acc {
     models: Figure,
-    provinces: BTreeMap<String, Provenance>,
-    districts: BTreeMap<String, Provenance>,
+    provinces: BTreeMap<String, u32>,
+    districts: BTreeMap<String, u32>,
     /// Province -> (any ongoing, all ended, first provenance).
-    status: BTreeMap<String, (bool, bool, Provenance)>,
+    status: BTreeMap<String, (bool, bool, u32)>,
     ongoing_districts: Figure,
     ended_districts: Figure,
     figures: Vec<FigureSum>,
@@ -111,15 +112,15 @@ fn sum<'a>(figures: impl Iterator<Item = &'a Figure>) -> Figure {
     let mut out = Figure::default();
     for f in figures {
         out.value += f.value;
-        out.sources.extend(f.sources.iter().cloned());
+        out.sources.extend(f.sources.iter().copied());
     }
     out
 }
 
-fn distinct(m: &BTreeMap<String, Provenance>) -> Figure {
+fn distinct(m: &BTreeMap<String, u32>) -> Figure {
     Figure {
         value: m.len() as i64,
-        sources: m.values().cloned().collect(),
+        sources: m.values().copied().collect(),
     }
 }
 
@@ -168,26 +169,26 @@ struct FigureValues {
     row: usize,
     pair: Option<(i64, i64)>,
     authorised: Option<i64>,
-    source: Provenance,
+    source: u32,
 }
 
 /// What one instance contributes, computed once and added to several accumulators.
 struct Contribution {
     province: String,
-    block_prov: Provenance,
-    districts: Vec<(String, Provenance, Option<bool>)>,
+    block_prov: u32,
+    districts: Vec<(String, u32, Option<bool>)>,
     /// Province-level status: Some(true) ended, Some(false) ongoing.
     status: Option<bool>,
     figures: Vec<FigureValues>,
-    proposal: Option<(usize, Provenance)>,
+    proposal: Option<(usize, u32)>,
 }
 
 impl Contribution {
     fn add_to(&self, acc: &mut Acc, district_level: bool) {
-        acc.models.add(1, self.block_prov.clone());
+        acc.models.add(1, self.block_prov);
         acc.provinces
             .entry(self.province.clone())
-            .or_insert_with(|| self.block_prov.clone());
+            .or_insert(self.block_prov);
         let (mut any_ongoing, mut all_ended) = match (district_level, self.status) {
             (false, Some(true)) => (false, true),
             (false, Some(false)) => (true, false),
@@ -195,13 +196,11 @@ impl Contribution {
             (true, _) => (false, !self.districts.is_empty()),
         };
         for (code, prov, ended) in &self.districts {
-            acc.districts
-                .entry(code.clone())
-                .or_insert_with(|| prov.clone());
+            acc.districts.entry(code.clone()).or_insert(*prov);
             match ended {
-                Some(true) => acc.ended_districts.add(1, prov.clone()),
+                Some(true) => acc.ended_districts.add(1, *prov),
                 Some(false) => {
-                    acc.ongoing_districts.add(1, prov.clone());
+                    acc.ongoing_districts.add(1, *prov);
                     any_ongoing = true;
                     all_ended = false;
                 }
@@ -211,7 +210,7 @@ impl Contribution {
         let e = acc.status.entry(self.province.clone()).or_insert((
             false,
             true,
-            self.block_prov.clone(),
+            self.block_prov,
         ));
         e.0 |= any_ongoing;
         e.1 &= all_ended;
@@ -220,17 +219,17 @@ impl Contribution {
                 continue;
             };
             if let Some((b, a)) = v.pair {
-                f.before.add(b, v.source.clone());
-                f.after.add(a, v.source.clone());
-                f.change.add(a - b, v.source.clone());
+                f.before.add(b, v.source);
+                f.after.add(a, v.source);
+                f.change.add(a - b, v.source);
             }
             if let Some(au) = v.authorised {
-                f.authorised.add(au, v.source.clone());
+                f.authorised.add(au, v.source);
             }
         }
-        if let Some((i, prov)) = &self.proposal {
-            if let Some(f) = acc.proposals.get_mut(*i) {
-                f.add(1, prov.clone());
+        if let Some((i, prov)) = self.proposal {
+            if let Some(f) = acc.proposals.get_mut(i) {
+                f.add(1, prov);
             }
         }
     }
@@ -278,6 +277,7 @@ pub fn consolidate(
         .map(|b| BlockRoles::new(t, b))
         .collect();
 
+    let mut table: Vec<Provenance> = Vec::new();
     let mut groups = Vec::new();
     let mut per_province: BTreeMap<&str, Vec<Measures>> = BTreeMap::new();
     let mut ended = Vec::new();
@@ -323,6 +323,7 @@ pub fn consolidate(
                     &mut ended,
                     &family_label,
                     &level_label,
+                    &mut table,
                 );
                 if inst.model == "khac" {
                     others.push(OtherModel {
@@ -332,7 +333,7 @@ pub fn consolidate(
                         family_label: family_label.clone(),
                         level_label: level_label.clone(),
                         name: inst.name.clone().unwrap_or_default(),
-                        source: c.block_prov.clone(),
+                        source: table[c.block_prov as usize].clone(),
                     });
                 }
                 let row = rows
@@ -420,6 +421,7 @@ pub fn consolidate(
         .collect();
     let narrative = crate::narrative::collate(t, units, &by_province)?;
     Ok(Consolidation {
+        provenance: table,
         template: t.template.id.clone(),
         template_version: t.template.version.clone(),
         included,
@@ -430,6 +432,12 @@ pub fn consolidate(
         others,
         narrative,
     })
+}
+
+/// Adds a source to the table and returns its position.
+fn push(table: &mut Vec<Provenance>, p: Provenance) -> u32 {
+    table.push(p);
+    (table.len() - 1) as u32
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -444,13 +452,19 @@ fn contribution(
     ended: &mut Vec<EndedPilot>,
     family_label: &str,
     level_label: &str,
+    table: &mut Vec<Provenance>,
 ) -> Contribution {
     let p = s.report.unit.province.clone();
+    let (p_arc, v_arc, i_arc): (Arc<str>, Arc<str>, Arc<str>) = (
+        p.as_str().into(),
+        s.version.as_str().into(),
+        inst.id.as_str().into(),
+    );
     let prov = |item: &str, row: Option<usize>| Provenance {
-        province: p.clone(),
-        version: s.version.clone(),
-        item: item.to_string(),
-        instance: Some(inst.id.clone()),
+        province: p_arc.clone(),
+        version: v_arc.clone(),
+        item: item.into(),
+        instance: Some(i_arc.clone()),
         row,
     };
     let answer = |r: Role| {
@@ -470,7 +484,7 @@ fn contribution(
         .unwrap_or_default();
     let mut c = Contribution {
         province: p.clone(),
-        block_prov: prov(&br.block.id, None),
+        block_prov: push(table, prov(&br.block.id, None)),
         districts: Vec::new(),
         status: None,
         figures: Vec::new(),
@@ -542,7 +556,8 @@ fn contribution(
                     source: rp.clone(),
                 });
             }
-            c.districts.push((code.to_string(), rp, status));
+            c.districts
+                .push((code.to_string(), push(table, rp), status));
         }
     }
     // Figures.
@@ -556,7 +571,7 @@ fn contribution(
                     row: i,
                     pair,
                     authorised: get("authorised"),
-                    source: prov(&node.id, None),
+                    source: push(table, prov(&node.id, None)),
                 });
             }
         }
@@ -574,7 +589,7 @@ fn contribution(
                 None => value.to_string(),
             };
             if let Some(i) = proposals.iter().position(|k| k.key == key) {
-                c.proposal = Some((i, prov(&node.id, None)));
+                c.proposal = Some((i, push(table, prov(&node.id, None))));
             }
         }
     }

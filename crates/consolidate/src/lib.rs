@@ -14,6 +14,7 @@ mod compute;
 pub mod document;
 mod model;
 mod narrative;
+pub mod search;
 pub mod xlsx;
 
 pub use compute::{consolidate, Source};
@@ -37,4 +38,6 @@ pub enum Error {
     Collation(String),
     #[error("không ghi được tệp Excel: {0}")]
     Xlsx(String),
+    #[error("lỗi tìm kiếm: {0}")]
+    Search(String),
 }

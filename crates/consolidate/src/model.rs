@@ -1,33 +1,47 @@
 //! What a consolidation is: tables, lists and collated narrative, every figure with its sources.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 /// Where a figure came from: one report version and one item (and instance, row) in it.
+/// Its strings are shared (`Arc<str>`): a figure of a national round carries tens of thousands.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Provenance {
     /// Province code.
-    pub province: String,
+    pub province: Arc<str>,
     /// The report version (as the caller named it: a file, a stored version number).
-    pub version: String,
+    pub version: Arc<str>,
     /// The template item id.
-    pub item: String,
+    pub item: Arc<str>,
     /// The block instance id, when the item is inside a repeated block.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub instance: Option<String>,
+    pub instance: Option<Arc<str>>,
     /// The 1-based row of a records item.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub row: Option<usize>,
 }
 
-/// An exact integer and the list of what it was summed from.
+/// An exact integer and the list of what it was summed from: positions in
+/// [`Consolidation::provenance`] (a national round has millions of such references; one table
+/// keeps them small).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Figure {
     pub value: i64,
-    pub sources: Vec<Provenance>,
+    pub sources: Vec<u32>,
+}
+
+impl Consolidation {
+    /// The sources of a figure.
+    pub fn sources_of<'a>(&'a self, f: &'a Figure) -> impl Iterator<Item = &'a Provenance> + 'a {
+        f.sources
+            .iter()
+            .filter_map(|&i| self.provenance.get(i as usize))
+    }
 }
 
 impl Figure {
-    pub(crate) fn add(&mut self, n: i64, p: Provenance) {
+    pub(crate) fn add(&mut self, n: i64, p: u32) {
         self.value += n;
         self.sources.push(p);
     }
@@ -203,6 +217,8 @@ pub struct NarrativeItem {
 /// The national consolidation of one round.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Consolidation {
+    /// Every source a figure refers to; [`Figure::sources`] are positions in it.
+    pub provenance: Vec<Provenance>,
     pub template: String,
     pub template_version: String,
     pub included: Vec<Included>,

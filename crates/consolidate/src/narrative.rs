@@ -54,9 +54,9 @@ pub(crate) fn collate(
                             model_name: None,
                             text,
                             source: Provenance {
-                                province: p.to_string(),
-                                version: s.version.clone(),
-                                item: n.id.clone(),
+                                province: p.into(),
+                                version: s.version.as_str().into(),
+                                item: n.id.as_str().into(),
                                 instance: None,
                                 row: None,
                             },
@@ -80,10 +80,10 @@ pub(crate) fn collate(
                                 model_name: Some(model_name),
                                 text,
                                 source: Provenance {
-                                    province: p.to_string(),
-                                    version: s.version.clone(),
-                                    item: n.id.clone(),
-                                    instance: Some(inst.id.clone()),
+                                    province: p.into(),
+                                    version: s.version.as_str().into(),
+                                    item: n.id.as_str().into(),
+                                    instance: Some(inst.id.as_str().into()),
                                     row: None,
                                 },
                             });

@@ -119,29 +119,34 @@ fn expect(raw: &BTreeMap<String, Value>, block: &str, model: Option<&str>) -> Ex
     e
 }
 
-fn check_sources(f: &Figure, raw: &BTreeMap<String, Value>, what: &str) {
-    for s in &f.sources {
-        let r = &raw[&s.province];
-        assert_eq!(s.version, format!("v1-{}", s.province), "{what}");
+fn check_sources(c: &Consolidation, f: &Figure, raw: &BTreeMap<String, Value>, what: &str) {
+    assert_eq!(
+        c.sources_of(f).count(),
+        f.sources.len(),
+        "{what}: dangling source"
+    );
+    for s in c.sources_of(f) {
+        let r = &raw[&*s.province];
+        assert_eq!(&*s.version, format!("v1-{}", s.province), "{what}");
         let inst = s.instance.as_ref().map(|id| {
             r["blocks"]
                 .as_object()
                 .unwrap()
                 .values()
                 .flat_map(|l| l.as_array().unwrap())
-                .find(|i| i["id"] == id.as_str())
+                .find(|i| i["id"] == **id)
                 .unwrap_or_else(|| panic!("{what}: instance {id} not in {}", s.province))
         });
         if let Some(i) = inst {
-            let is_block = r["blocks"].get(&s.item).is_some();
+            let is_block = r["blocks"].get(&*s.item).is_some();
             assert!(
-                is_block || i["answers"].get(&s.item).is_some(),
+                is_block || i["answers"].get(&*s.item).is_some(),
                 "{what}: item {} not answered",
                 s.item
             );
             if let Some(row) = s.row {
                 assert!(
-                    i["answers"][&s.item].as_array().unwrap().len() >= row,
+                    i["answers"][&*s.item].as_array().unwrap().len() >= row,
                     "{what}: row {row}"
                 );
             }
@@ -186,11 +191,9 @@ fn every_figure_equals_an_independent_sum_with_complete_provenance() {
             );
             assert_eq!(m.ended_districts.value, e.ended_d, "{what} ended districts");
             // Provenance: distinct counts list exactly the provinces or districts counted.
-            let provs: BTreeSet<String> = m
-                .provinces
-                .sources
-                .iter()
-                .map(|s| s.province.clone())
+            let provs: BTreeSet<String> = c
+                .sources_of(&m.provinces)
+                .map(|s| s.province.to_string())
                 .collect();
             assert_eq!(provs, e.provinces, "{what} province sources");
             assert_eq!(
@@ -230,7 +233,7 @@ fn every_figure_equals_an_independent_sum_with_complete_provenance() {
                     "{what} {} sources",
                     f.key
                 );
-                check_sources(&f.before, &raw, &what);
+                check_sources(&c, &f.before, &raw, &what);
             }
             for (k, p) in g.proposals.iter().zip(&m.proposals) {
                 assert_eq!(
@@ -248,7 +251,7 @@ fn every_figure_equals_an_independent_sum_with_complete_provenance() {
                 &m.ended_districts,
                 &m.models,
             ] {
-                check_sources(f, &raw, &what);
+                check_sources(&c, f, &raw, &what);
             }
         }
         // Totals: provinces and districts distinct over the whole block; the rest sums.
