@@ -207,11 +207,10 @@ impl Contribution {
                 None => all_ended = false,
             }
         }
-        let e = acc.status.entry(self.province.clone()).or_insert((
-            false,
-            true,
-            self.block_prov,
-        ));
+        let e = acc
+            .status
+            .entry(self.province.clone())
+            .or_insert((false, true, self.block_prov));
         e.0 |= any_ongoing;
         e.1 &= all_ended;
         for v in &self.figures {

@@ -185,13 +185,13 @@ pub struct Missing {
 /// One province's text for one outline item.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NarrativeEntry {
-    pub province: String,
-    pub province_name: String,
+    pub province: Arc<str>,
+    pub province_name: Arc<str>,
     /// Model code and name, for items inside a repeated block.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub model: Option<String>,
+    pub model: Option<Arc<str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub model_name: Option<String>,
+    pub model_name: Option<Arc<str>>,
     pub text: String,
     pub source: Provenance,
 }

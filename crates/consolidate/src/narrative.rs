@@ -2,6 +2,7 @@
 //! attributed, in Vietnamese alphabetical order of province names.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use outline::{AnswerType, Template};
 use serde_json::Value;
@@ -28,6 +29,32 @@ pub(crate) fn collate(
     let names: BTreeMap<&str, String> = order.iter().map(|c| (*c, name(c))).collect();
     order.sort_by(|a, b| collator.compare(&names[a], &names[b]));
 
+    // Shared strings, made once: a national round has hundreds of thousands of entries.
+    struct Prov<'s> {
+        code: Arc<str>,
+        name: Arc<str>,
+        version: Arc<str>,
+        source: &'s Source,
+    }
+    let provs: Vec<Prov> = order
+        .iter()
+        .map(|&p| Prov {
+            code: p.into(),
+            name: names[p].as_str().into(),
+            version: sources[p].version.as_str().into(),
+            source: sources[p],
+        })
+        .collect();
+    let mut model_names: BTreeMap<String, Arc<str>> = BTreeMap::new();
+    for c in &t.catalogue {
+        model_names.insert(c.code.clone(), c.name.as_str().into());
+    }
+    let text_of = |v: Option<&Value>| {
+        v.and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_string)
+    };
     let mut items = Vec::new();
     for n in &t.node {
         let Some(a) = &n.answer else { continue };
@@ -35,57 +62,47 @@ pub(crate) fn collate(
             continue;
         }
         let block = t.enclosing_repeat(&n.id);
+        let item: Arc<str> = n.id.as_str().into();
         let mut entries = Vec::new();
-        for &p in &order {
-            let s = sources[p];
-            let text_of = |v: Option<&Value>| {
-                v.and_then(Value::as_str)
-                    .map(str::trim)
-                    .filter(|t| !t.is_empty())
-                    .map(str::to_string)
+        for p in &provs {
+            let source = |instance: Option<Arc<str>>| Provenance {
+                province: p.code.clone(),
+                version: p.version.clone(),
+                item: item.clone(),
+                instance,
+                row: None,
             };
             match block {
                 None => {
-                    if let Some(text) = text_of(s.report.answers.get(&n.id)) {
+                    if let Some(text) = text_of(p.source.report.answers.get(&n.id)) {
                         entries.push(NarrativeEntry {
-                            province: p.to_string(),
-                            province_name: names[p].clone(),
+                            province: p.code.clone(),
+                            province_name: p.name.clone(),
                             model: None,
                             model_name: None,
                             text,
-                            source: Provenance {
-                                province: p.into(),
-                                version: s.version.as_str().into(),
-                                item: n.id.as_str().into(),
-                                instance: None,
-                                row: None,
-                            },
+                            source: source(None),
                         });
                     }
                 }
                 Some(b) => {
-                    for inst in s.report.blocks.get(&b.id).into_iter().flatten() {
+                    for inst in p.source.report.blocks.get(&b.id).into_iter().flatten() {
                         if let Some(text) = text_of(inst.answers.get(&n.id)) {
-                            let model_name = if inst.model == "khac" {
-                                inst.name.clone().unwrap_or_default()
+                            let model_name: Arc<str> = if inst.model == "khac" {
+                                inst.name.as_deref().unwrap_or_default().into()
                             } else {
-                                t.catalogue_entry(&inst.model)
-                                    .map(|c| c.name.clone())
-                                    .unwrap_or_default()
+                                model_names
+                                    .get(&inst.model)
+                                    .cloned()
+                                    .unwrap_or_else(|| "".into())
                             };
                             entries.push(NarrativeEntry {
-                                province: p.to_string(),
-                                province_name: names[p].clone(),
-                                model: Some(inst.model.clone()),
+                                province: p.code.clone(),
+                                province_name: p.name.clone(),
+                                model: Some(inst.model.as_str().into()),
                                 model_name: Some(model_name),
                                 text,
-                                source: Provenance {
-                                    province: p.into(),
-                                    version: s.version.as_str().into(),
-                                    item: n.id.as_str().into(),
-                                    instance: Some(inst.id.as_str().into()),
-                                    row: None,
-                                },
+                                source: source(Some(inst.id.as_str().into())),
                             });
                         }
                     }
@@ -152,7 +169,7 @@ impl NarrativeItem {
         }
         self.entries
             .iter()
-            .filter(|e| f.model.is_none() || e.model == f.model)
+            .filter(|e| f.model.is_none() || e.model.as_deref() == f.model.as_deref())
             .collect()
     }
 }

@@ -102,9 +102,9 @@ impl NarrativeIndex {
             hits.push(Hit {
                 item: item.item.clone(),
                 title: item.title.clone(),
-                province: e.province.clone(),
-                province_name: e.province_name.clone(),
-                model_name: e.model_name.clone(),
+                province: e.province.to_string(),
+                province_name: e.province_name.to_string(),
+                model_name: e.model_name.as_deref().map(str::to_string),
                 snippet: snippet(&e.text, &words),
                 score,
             });

@@ -367,11 +367,7 @@ fn narrative_is_collated_in_vietnamese_order_and_filterable() {
     let (c, _) = setup(&["01", "79"]);
     let item = c.narrative.iter().find(|i| i.item == "A.I").unwrap();
     assert_eq!(item.entries.len(), 61);
-    let names: Vec<&str> = item
-        .entries
-        .iter()
-        .map(|e| e.province_name.as_str())
-        .collect();
+    let names: Vec<&str> = item.entries.iter().map(|e| &*e.province_name).collect();
     // Vietnamese order, not code-point order.
     let pos = |n: &str| names.iter().position(|x| *x == n).unwrap();
     assert!(pos("An Giang") < pos("Bà Rịa - Vũng Tàu"));

@@ -125,3 +125,26 @@ fn unknown_keys_are_rejected() {
     assert_eq!(p.len(), 1);
     assert!(p[0].contains("numbring"), "{}", p[0]);
 }
+
+#[test]
+fn roles_must_fit_their_answers_and_blocks() {
+    // A status role on a narrative, outside any repeated block.
+    let bad = MINIMAL.replace(
+        "text = \"Phần một\"",
+        "text = \"Phần một\"\nrole = \"status\"",
+    );
+    let p = problems(&bad);
+    assert!(
+        p.iter()
+            .any(|m| m.contains("vai trò (role) chỉ dùng trong khối lặp")),
+        "{p:?}"
+    );
+    // In the KL74 template, a status without an ended option is rejected.
+    let kl74 = outline::KL74_2021.replacen("ended = true\n", "", 1);
+    let p = problems(&kl74);
+    assert!(
+        p.iter()
+            .any(|m| m.contains("cần một phương án “ended = true”")),
+        "{p:?}"
+    );
+}
