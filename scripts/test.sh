@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test of baocao. On a fresh machine it first installs what the tests read our output
-# back with: LibreOffice (DOCX -> PDF), poppler-utils (pdftotext, pdfinfo), the Liberation fonts
-# (metric-compatible with Times New Roman), python-docx, jsonschema and openpyxl. Debian/Ubuntu, as root or
-# with sudo. PostgreSQL is not needed yet (no test uses a database so far).
+# back with: LibreOffice (DOCX -> PDF), poppler-utils (pdftotext, pdfinfo, pdffonts, pdftoppm),
+# the Liberation fonts (metric-compatible with Times New Roman; our PDFs are set in them when Times
+# New Roman is absent), fontconfig and DejaVu Serif (PDF font tests), python-docx, jsonschema,
+# openpyxl and pikepdf (PDF/A metadata). Debian/Ubuntu, as root or with sudo. PostgreSQL is not needed yet (no test uses a database so far).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +14,10 @@ command -v soffice >/dev/null 2>&1 || apt_packages+=(libreoffice-writer-nogui)
 command -v pdftotext >/dev/null 2>&1 || apt_packages+=(poppler-utils)
 { command -v fc-list >/dev/null 2>&1 && fc-list | grep -qi "Liberation Serif"; } || apt_packages+=(fonts-liberation2)
 command -v python3 >/dev/null 2>&1 || apt_packages+=(python3 python3-pip)
+# PDF tests: fontconfig's fc-list checks the embedded fonts' Vietnamese letters; DejaVu Serif is
+# the substitute family of the font-fallback test.
+command -v fc-list >/dev/null 2>&1 || apt_packages+=(fontconfig)
+{ command -v fc-list >/dev/null 2>&1 && fc-list | grep -qi "DejaVu Serif"; } || apt_packages+=(fonts-dejavu-core)
 
 if [ ${#apt_packages[@]} -gt 0 ]; then
   say "Cài đặt công cụ kiểm tra: ${apt_packages[*]}"
@@ -26,6 +31,23 @@ if ! python3 -c 'import docx, jsonschema, openpyxl' >/dev/null 2>&1; then
   say "Cài đặt python-docx, jsonschema, openpyxl"
   python3 -m pip install -q python-docx jsonschema openpyxl 2>/dev/null \
     || python3 -m pip install -q --break-system-packages python-docx jsonschema openpyxl
+fi
+
+if ! python3 -c 'import pikepdf' >/dev/null 2>&1; then
+  say "Cài đặt pikepdf (đọc PDF/A)"
+  python3 -m pip install -q pikepdf 2>/dev/null \
+    || python3 -m pip install -q --break-system-packages pikepdf
+fi
+
+say "Dựng bản không có phần xuất PDF (--no-default-features)"
+cargo build -q -p baocao --no-default-features --locked
+nopdf=$(mktemp -d)
+trap 'rm -rf "$nopdf"' EXIT
+target/debug/baocao sample --province 02 -o "$nopdf/r.json" 2>/dev/null
+if target/debug/baocao render "$nopdf/r.json" -o "$nopdf/r.pdf" 2>"$nopdf/err" \
+  || ! grep -q 'tính năng “pdf”' "$nopdf/err"; then
+  echo "bản không có PDF phải từ chối xuất .pdf và nói rõ lý do" >&2
+  exit 1
 fi
 
 say "Chạy toàn bộ kiểm thử"
