@@ -208,7 +208,7 @@ fn bad_input_gets_a_clear_error_and_no_output() {
         dir.path().join("x.pdfx").to_str().unwrap(),
     ]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("dùng đuôi .docx, .html hoặc .md"));
+    assert!(stderr(&o).contains("dùng đuôi .docx, .pdf, .html hoặc .md"));
 }
 
 #[test]
