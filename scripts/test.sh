@@ -43,8 +43,9 @@ say "Dựng bản không có phần xuất PDF (--no-default-features)"
 cargo build -q -p baocao --no-default-features --locked
 nopdf=$(mktemp -d)
 trap 'rm -rf "$nopdf"' EXIT
-target/debug/baocao sample --province 02 -o "$nopdf/r.json" 2>/dev/null
-if target/debug/baocao render "$nopdf/r.json" -o "$nopdf/r.pdf" 2>"$nopdf/err" \
+bin="${CARGO_TARGET_DIR:-target}/debug/baocao"
+"$bin" sample --province 02 -o "$nopdf/r.json" 2>/dev/null
+if "$bin" render "$nopdf/r.json" -o "$nopdf/r.pdf" 2>"$nopdf/err" \
   || ! grep -q 'tính năng “pdf”' "$nopdf/err"; then
   echo "bản không có PDF phải từ chối xuất .pdf và nói rõ lý do" >&2
   exit 1
