@@ -17,7 +17,9 @@ use outline::Profile;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
-use crate::model::{Block, Cell, CellAlign, Closing, Document, Header, Inline, ParaStyle, Table};
+use crate::model::{
+    split_lines, Block, Cell, CellAlign, Closing, Document, Header, Inline, ParaStyle, Table,
+};
 use crate::Error;
 
 /// Writes `doc` as a DOCX file laid out by `profile`.
@@ -962,36 +964,6 @@ impl<'a> BodyWriter<'a> {
         o.push_str("</w:sectPr>");
         o
     }
-}
-
-/// Splits inlines at "\n" into the inlines of separate paragraphs.
-pub(crate) fn split_lines(inlines: &[Inline]) -> Vec<Vec<Inline>> {
-    let mut lines = vec![Vec::new()];
-    for inline in inlines {
-        let (text, make): (&str, fn(String) -> Inline) = match inline {
-            Inline::Text(s) => (s, Inline::Text),
-            Inline::Bold(s) => (s, Inline::Bold),
-            Inline::Italic(s) => (s, Inline::Italic),
-            Inline::Gap(s) => (s, Inline::Gap),
-            Inline::Footnote(_) => {
-                if let Some(line) = lines.last_mut() {
-                    line.push(inline.clone());
-                }
-                continue;
-            }
-        };
-        for (i, piece) in text.split('\n').enumerate() {
-            if i > 0 {
-                lines.push(Vec::new());
-            }
-            if let Some(line) = lines.last_mut() {
-                if !piece.is_empty() {
-                    line.push(make(piece.to_string()));
-                }
-            }
-        }
-    }
-    lines
 }
 
 /// Column widths in twips summing to `text_w`: from the columns' `width_pct` (normalised), a

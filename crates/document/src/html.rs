@@ -11,7 +11,8 @@ use std::fmt::Write as _;
 use outline::profile::Align;
 use outline::Profile;
 
-use crate::docx::{outline_level, split_lines, CLOSING_LEFT_PCT};
+use crate::docx::{outline_level, CLOSING_LEFT_PCT};
+use crate::model::split_lines;
 use crate::model::{Block, Cell, CellAlign, Closing, Document, Header, Inline, ParaStyle, Table};
 
 /// Writes `doc` as a complete HTML5 page laid out by `profile`.

@@ -10,7 +10,7 @@
 
 use std::fmt::Write as _;
 
-use crate::docx::split_lines;
+use crate::model::split_lines;
 use crate::model::{Block, Cell, CellAlign, Closing, Document, Header, Inline, Table};
 
 /// Writes `doc` as Markdown.

@@ -171,3 +171,34 @@ pub struct Closing {
     /// One line each, already starting with "- ".
     pub recipients: Vec<String>,
 }
+
+/// Splits inlines at "\n" into the inlines of separate paragraphs (each piece keeps its
+/// formatting; footnotes stay where they were). Every exporter breaks lines this way.
+pub fn split_lines(inlines: &[Inline]) -> Vec<Vec<Inline>> {
+    let mut lines = vec![Vec::new()];
+    for inline in inlines {
+        let (text, make): (&str, fn(String) -> Inline) = match inline {
+            Inline::Text(s) => (s, Inline::Text),
+            Inline::Bold(s) => (s, Inline::Bold),
+            Inline::Italic(s) => (s, Inline::Italic),
+            Inline::Gap(s) => (s, Inline::Gap),
+            Inline::Footnote(_) => {
+                if let Some(line) = lines.last_mut() {
+                    line.push(inline.clone());
+                }
+                continue;
+            }
+        };
+        for (i, piece) in text.split('\n').enumerate() {
+            if i > 0 {
+                lines.push(Vec::new());
+            }
+            if let Some(line) = lines.last_mut() {
+                if !piece.is_empty() {
+                    line.push(make(piece.to_string()));
+                }
+            }
+        }
+    }
+    lines
+}

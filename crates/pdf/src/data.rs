@@ -7,7 +7,9 @@
 
 use std::collections::BTreeSet;
 
-use document::{Block, Cell, CellAlign, Closing, Document, Header, Inline, ParaStyle, Table};
+use document::{
+    split_lines, Block, Cell, CellAlign, Closing, Document, Header, Inline, ParaStyle, Table,
+};
 use outline::profile::Align;
 use outline::Profile;
 use serde_json::{json, Value};
@@ -348,36 +350,6 @@ impl<'a> DataBuilder<'a> {
             "blank_lines": cl.signature_blank_lines,
         })
     }
-}
-
-/// Splits inlines at "\n" into the inlines of separate paragraphs (as the DOCX exporter does).
-fn split_lines(inlines: &[Inline]) -> Vec<Vec<Inline>> {
-    let mut lines = vec![Vec::new()];
-    for inline in inlines {
-        let (text, make): (&str, fn(String) -> Inline) = match inline {
-            Inline::Text(s) => (s, Inline::Text),
-            Inline::Bold(s) => (s, Inline::Bold),
-            Inline::Italic(s) => (s, Inline::Italic),
-            Inline::Gap(s) => (s, Inline::Gap),
-            Inline::Footnote(_) => {
-                if let Some(line) = lines.last_mut() {
-                    line.push(inline.clone());
-                }
-                continue;
-            }
-        };
-        for (i, piece) in text.split('\n').enumerate() {
-            if i > 0 {
-                lines.push(Vec::new());
-            }
-            if let Some(line) = lines.last_mut() {
-                if !piece.is_empty() {
-                    line.push(make(piece.to_string()));
-                }
-            }
-        }
-    }
-    lines
 }
 
 /// Column widths in points summing to `text_w`: from the columns' `width_pct` (normalised), a
