@@ -188,17 +188,7 @@ fn cell_jc(align: CellAlign) -> &'static str {
 
 /// The outline level (navigation pane) of a heading scheme, outermost first.
 pub(crate) fn outline_level(scheme: &str) -> Option<u8> {
-    let order = [
-        "upper-letter",
-        "upper-roman",
-        "arabic-1",
-        "arabic-2",
-        "arabic-3",
-        "arabic-4",
-        "lower-letter",
-        "paren-arabic",
-    ];
-    order.iter().position(|s| *s == scheme).map(|i| i as u8)
+    crate::model::heading_depth(scheme).map(|d| d as u8)
 }
 
 /// Character formatting of a run, written in the schema's element order.
@@ -795,13 +785,7 @@ impl<'a> BodyWriter<'a> {
     }
 
     fn table(&mut self, t: &Table) {
-        let ncols = t
-            .rows
-            .iter()
-            .map(Vec::len)
-            .chain([t.columns.len()])
-            .max()
-            .unwrap_or(0);
+        let ncols = t.column_count();
         if ncols == 0 || t.rows.is_empty() {
             return;
         }

@@ -361,13 +361,7 @@ impl HtmlWriter<'_> {
     }
 
     fn table(&mut self, t: &Table) {
-        let ncols = t
-            .rows
-            .iter()
-            .map(Vec::len)
-            .chain([t.columns.len()])
-            .max()
-            .unwrap_or(0);
+        let ncols = t.column_count();
         if ncols == 0 || t.rows.is_empty() {
             return;
         }

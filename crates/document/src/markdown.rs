@@ -187,13 +187,7 @@ impl MdWriter {
     }
 
     fn table(&mut self, t: &Table) {
-        let ncols = t
-            .rows
-            .iter()
-            .map(Vec::len)
-            .chain([t.columns.len()])
-            .max()
-            .unwrap_or(0);
+        let ncols = t.column_count();
         if ncols == 0 || t.rows.is_empty() {
             return;
         }

@@ -202,3 +202,33 @@ pub fn split_lines(inlines: &[Inline]) -> Vec<Vec<Inline>> {
     }
     lines
 }
+
+/// The heading schemes from the outermost to the innermost (A-, I-, 1-, 1.1-, 1.1.1-, 1.1.1.1-,
+/// a), (1)).
+pub const HEADING_SCHEMES: [&str; 8] = [
+    "upper-letter",
+    "upper-roman",
+    "arabic-1",
+    "arabic-2",
+    "arabic-3",
+    "arabic-4",
+    "lower-letter",
+    "paren-arabic",
+];
+
+/// How deep a heading scheme sits (0 for "upper-letter"), if it is one of [`HEADING_SCHEMES`].
+pub fn heading_depth(scheme: &str) -> Option<usize> {
+    HEADING_SCHEMES.iter().position(|s| *s == scheme)
+}
+
+impl Table {
+    /// The number of columns: the widest row, or the declared columns if more.
+    pub fn column_count(&self) -> usize {
+        self.rows
+            .iter()
+            .map(Vec::len)
+            .chain([self.columns.len()])
+            .max()
+            .unwrap_or(0)
+    }
+}

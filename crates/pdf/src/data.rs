@@ -23,20 +23,7 @@ const CELL_PAD_PT: f64 = 5.4;
 
 /// The outline level of a heading scheme, outermost first (1-based, as PDF bookmarks nest).
 fn heading_level(scheme: &str) -> usize {
-    const ORDER: [&str; 8] = [
-        "upper-letter",
-        "upper-roman",
-        "arabic-1",
-        "arabic-2",
-        "arabic-3",
-        "arabic-4",
-        "lower-letter",
-        "paren-arabic",
-    ];
-    ORDER
-        .iter()
-        .position(|s| *s == scheme)
-        .map_or(ORDER.len() + 1, |i| i + 1)
+    document::heading_depth(scheme).map_or(document::HEADING_SCHEMES.len() + 1, |i| i + 1)
 }
 
 /// Removes what cannot be printed (control characters other than tab and line feed).
@@ -286,13 +273,7 @@ impl<'a> DataBuilder<'a> {
     }
 
     fn table(&mut self, t: &Table) -> Option<Value> {
-        let ncols = t
-            .rows
-            .iter()
-            .map(Vec::len)
-            .chain([t.columns.len()])
-            .max()
-            .unwrap_or(0);
+        let ncols = t.column_count();
         if ncols == 0 || t.rows.is_empty() {
             return None;
         }
