@@ -1,0 +1,1173 @@
+//! baocao's persistence: users, sessions, reporting rounds, reports with their immutable submitted
+//! versions, comments of the reviewers and the audit log.
+//!
+//! One code path for both databases: sqlx's `Any` driver over SQLite (the embedded default, a
+//! file in WAL mode with `synchronous=FULL`, so that a committed save survives a crash) or
+//! PostgreSQL. Every query is written once (`$1` parameters work in both).
+//!
+//! Invariants kept here, whatever the caller does:
+//! - a report's content changes only through [`Store::save`] (or [`Store::replace`]), which
+//!   succeeds only when the caller's base revision is the current one, and only while the report
+//!   is a draft or returned: a stale or locked save changes nothing;
+//! - a submitted version is a new row of `versions` and is never updated except for its decision;
+//! - every change writes its audit entries in the same transaction as the change itself.
+//!
+//! On SQLite every write goes through one connection (a pool of one): writers queue in process
+//! instead of failing with "database is locked", and readers use their own pool (WAL lets them
+//! read while a write is in progress).
+
+mod schema;
+
+use std::str::FromStr;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde::Serialize;
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{AnyPool, Row};
+
+/// Errors of the store. Messages are Vietnamese: they can reach a user.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("lỗi cơ sở dữ liệu: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("không mở được cơ sở dữ liệu {url}: {source}")]
+    Open { url: String, source: sqlx::Error },
+    #[error(
+        "báo cáo đã được lưu ở nơi khác (phiên bản {current}) sau khi anh/chị mở nó (phiên bản \
+         {base}); nội dung vừa nhập chưa được lưu"
+    )]
+    Stale { base: i64, current: i64 },
+    #[error("báo cáo đang ở trạng thái “{}”, không thể {action}", .state.label())]
+    WrongState { state: State, action: &'static str },
+    #[error("không tìm thấy {0}")]
+    NotFound(&'static str),
+    #[error("tên đăng nhập “{0}” đã có")]
+    DuplicateUser(String),
+    #[error("dữ liệu trong cơ sở dữ liệu không hợp lệ: {0}")]
+    Corrupt(String),
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// Milliseconds since the Unix epoch, now.
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// The roles of PRODUCT.md §2.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// A province's drafter (chuyên viên): edits the province's report.
+    Drafter,
+    /// A province's approver (lãnh đạo): edits and submits.
+    Approver,
+    /// A central reviewer of the BTCTW: reads every report, comments, returns, accepts.
+    Reviewer,
+    /// Manages users and rounds; reads the audit log.
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Role::Drafter, Role::Approver, Role::Reviewer, Role::Admin];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Drafter => "drafter",
+            Role::Approver => "approver",
+            Role::Reviewer => "reviewer",
+            Role::Admin => "admin",
+        }
+    }
+    /// The role's Vietnamese name.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Drafter => "Chuyên viên tỉnh (soạn báo cáo)",
+            Role::Approver => "Lãnh đạo tỉnh (duyệt và gửi)",
+            Role::Reviewer => "Chuyên viên Ban Tổ chức Trung ương",
+            Role::Admin => "Quản trị hệ thống",
+        }
+    }
+    /// Whether users of this role belong to a province.
+    pub fn is_provincial(self) -> bool {
+        matches!(self, Role::Drafter | Role::Approver)
+    }
+}
+
+impl FromStr for Role {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Role> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| Error::Corrupt(format!("vai trò “{s}”")))
+    }
+}
+
+/// A report's workflow state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum State {
+    Draft,
+    Submitted,
+    Returned,
+    Accepted,
+}
+
+impl State {
+    pub const ALL: [State; 4] = [
+        State::Draft,
+        State::Submitted,
+        State::Returned,
+        State::Accepted,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Draft => "draft",
+            State::Submitted => "submitted",
+            State::Returned => "returned",
+            State::Accepted => "accepted",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            State::Draft => "Đang soạn",
+            State::Submitted => "Đã gửi",
+            State::Returned => "Bị trả lại",
+            State::Accepted => "Đã tiếp nhận",
+        }
+    }
+    /// Whether the province may still edit.
+    pub fn editable(self) -> bool {
+        matches!(self, State::Draft | State::Returned)
+    }
+}
+
+impl FromStr for State {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<State> {
+        State::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| Error::Corrupt(format!("trạng thái “{s}”")))
+    }
+}
+
+/// A user account.
+#[derive(Debug, Clone, Serialize)]
+pub struct User {
+    pub id: i64,
+    pub username: String,
+    pub full_name: String,
+    pub role: Role,
+    /// The province (GSO code) of a provincial user.
+    pub province: Option<String>,
+    pub active: bool,
+    #[serde(skip)]
+    pub password_hash: String,
+}
+
+/// A new user.
+#[derive(Debug, Clone)]
+pub struct NewUser<'a> {
+    pub username: &'a str,
+    pub full_name: &'a str,
+    pub role: Role,
+    pub province: Option<&'a str>,
+    pub password_hash: &'a str,
+}
+
+/// A reporting round: a template, a deadline and a cut-off date.
+#[derive(Debug, Clone, Serialize)]
+pub struct Round {
+    pub id: i64,
+    pub name: String,
+    pub template: String,
+    /// ISO date.
+    pub deadline: String,
+    /// ISO date.
+    pub cutoff: String,
+    pub created_at: i64,
+}
+
+/// A report without its content (lists, dashboard).
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportInfo {
+    pub id: i64,
+    pub round_id: i64,
+    pub province: String,
+    pub state: State,
+    pub revision: i64,
+    pub errors: i64,
+    pub warnings: i64,
+    pub updated_at: i64,
+    pub updated_by: Option<String>,
+    pub submitted_at: Option<i64>,
+}
+
+/// A report with its current content (report JSON).
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportRow {
+    #[serde(flatten)]
+    pub info: ReportInfo,
+    pub content: String,
+}
+
+/// A submitted version: immutable content, its decision.
+#[derive(Debug, Clone, Serialize)]
+pub struct Version {
+    pub number: i64,
+    pub state: State,
+    pub submitted_at: i64,
+    pub submitted_by: String,
+    pub decided_at: Option<i64>,
+    #[serde(skip)]
+    pub content: String,
+}
+
+/// A reviewer's comment on an outline item.
+#[derive(Debug, Clone, Serialize)]
+pub struct Comment {
+    pub id: i64,
+    pub version: i64,
+    pub item: String,
+    pub instance: Option<String>,
+    pub place: String,
+    pub body: String,
+    pub author: String,
+    pub created_at: i64,
+}
+
+/// A new comment.
+#[derive(Debug, Clone)]
+pub struct NewComment {
+    pub item: String,
+    pub instance: Option<String>,
+    pub place: String,
+    pub body: String,
+}
+
+/// One entry of the audit log.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: i64,
+    pub username: String,
+    pub action: String,
+    pub report_id: Option<i64>,
+    pub item: Option<String>,
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
+/// One changed item of a save, for the audit log (values as JSON text).
+#[derive(Debug, Clone)]
+pub struct ItemChange {
+    pub item: String,
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
+/// Who does something.
+#[derive(Debug, Clone, Copy)]
+pub struct Actor<'a> {
+    pub id: Option<i64>,
+    pub username: &'a str,
+}
+
+impl<'a> From<&'a User> for Actor<'a> {
+    fn from(u: &'a User) -> Actor<'a> {
+        Actor {
+            id: Some(u.id),
+            username: &u.username,
+        }
+    }
+}
+
+/// What a save writes besides the content.
+#[derive(Debug, Clone)]
+pub struct SaveMeta<'a> {
+    pub errors: i64,
+    pub warnings: i64,
+    pub action: &'a str,
+    pub changes: &'a [ItemChange],
+}
+
+/// The database.
+#[derive(Clone)]
+pub struct Store {
+    read: AnyPool,
+    write: AnyPool,
+    postgres: bool,
+}
+
+const REPORT_INFO: &str = "r.id, r.round_id, r.province, r.state, r.revision, r.errors, \
+    r.warnings, r.updated_at, u.username AS updated_by_name, r.submitted_at";
+
+impl Store {
+    /// Opens (creating and migrating when needed) the database at `url`: `sqlite://PATH` or
+    /// `postgres://…`.
+    pub async fn open(url: &str) -> Result<Store> {
+        sqlx::any::install_default_drivers();
+        let postgres = url.starts_with("postgres:") || url.starts_with("postgresql:");
+        let open_err = |source| Error::Open {
+            url: redact(url),
+            source,
+        };
+        let (read, write) = if postgres {
+            let pool = AnyPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(30))
+                .connect(url)
+                .await
+                .map_err(open_err)?;
+            (pool.clone(), pool)
+        } else {
+            let url = if url.contains('?') {
+                url.to_string()
+            } else {
+                format!("{url}?mode=rwc")
+            };
+            let write = sqlite_pool(&url, 1).await.map_err(open_err)?;
+            // WAL is a property of the file: set it once, before the readers open.
+            sqlx::raw_sql("PRAGMA journal_mode=WAL")
+                .execute(&write)
+                .await
+                .map_err(open_err)?;
+            let read = sqlite_pool(&url, 8).await.map_err(open_err)?;
+            (read, write)
+        };
+        let store = Store {
+            read,
+            write,
+            postgres,
+        };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Whether this store is on PostgreSQL.
+    pub fn is_postgres(&self) -> bool {
+        self.postgres
+    }
+
+    async fn migrate(&self) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        sqlx::raw_sql("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)")
+            .execute(&mut *tx)
+            .await?;
+        let applied: Option<i64> = sqlx::query("SELECT MAX(version) AS v FROM schema_version")
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("v")?;
+        let applied = applied.unwrap_or(0);
+        let all = schema::migrations(self.postgres);
+        for (i, sql) in all.iter().enumerate() {
+            let n = i as i64 + 1;
+            if n <= applied {
+                continue;
+            }
+            sqlx::raw_sql(sql).execute(&mut *tx).await?;
+            sqlx::query("INSERT INTO schema_version (version) VALUES ($1)")
+                .bind(n)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Closes the pools, waiting for running statements.
+    pub async fn close(&self) {
+        self.write.close().await;
+        self.read.close().await;
+    }
+
+    // ---- users ----
+
+    /// Number of users (0 on first start).
+    pub async fn user_count(&self) -> Result<i64> {
+        Ok(sqlx::query("SELECT COUNT(*) AS n FROM users")
+            .fetch_one(&self.read)
+            .await?
+            .try_get("n")?)
+    }
+
+    pub async fn create_user(&self, u: &NewUser<'_>, by: Actor<'_>) -> Result<i64> {
+        let mut tx = self.write.begin().await?;
+        let row = sqlx::query(
+            "INSERT INTO users (username, full_name, role, province, password_hash, active, \
+             created_at) VALUES ($1, $2, $3, $4, $5, 1, $6) RETURNING id",
+        )
+        .bind(u.username)
+        .bind(u.full_name)
+        .bind(u.role.as_str())
+        .bind(u.province)
+        .bind(u.password_hash)
+        .bind(now_ms())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| match &e {
+            sqlx::Error::Database(d) if d.is_unique_violation() => {
+                Error::DuplicateUser(u.username.to_string())
+            }
+            _ => Error::Db(e),
+        })?;
+        let id: i64 = row.try_get("id")?;
+        audit(
+            &mut tx,
+            by,
+            "tạo tài khoản",
+            None,
+            Some(u.username),
+            None,
+            Some(&format!(
+                "{} – {}{}",
+                u.full_name,
+                u.role.label(),
+                u.province.map(|p| format!(" – tỉnh {p}")).unwrap_or_default()
+            )),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    pub async fn user_by_name(&self, username: &str) -> Result<Option<User>> {
+        let row = sqlx::query("SELECT * FROM users WHERE username = $1")
+            .bind(username)
+            .fetch_optional(&self.read)
+            .await?;
+        row.map(|r| user(&r)).transpose()
+    }
+
+    pub async fn users(&self) -> Result<Vec<User>> {
+        let rows = sqlx::query("SELECT * FROM users ORDER BY role, province, username")
+            .fetch_all(&self.read)
+            .await?;
+        rows.iter().map(user).collect()
+    }
+
+    /// Sets a user's active flag and, when given, a new password hash.
+    pub async fn update_user(
+        &self,
+        id: i64,
+        active: bool,
+        password_hash: Option<&str>,
+        by: Actor<'_>,
+    ) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        let row = sqlx::query(
+            "UPDATE users SET active = $1, password_hash = COALESCE($2, password_hash) \
+             WHERE id = $3 RETURNING username",
+        )
+        .bind(active as i64)
+        .bind(password_hash)
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(Error::NotFound("tài khoản"))?;
+        let name: String = row.try_get("username")?;
+        if !active {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let what = match (active, password_hash.is_some()) {
+            (true, true) => "kích hoạt, đặt lại mật khẩu",
+            (true, false) => "kích hoạt",
+            (false, _) => "khóa",
+        };
+        audit(
+            &mut tx,
+            by,
+            "sửa tài khoản",
+            None,
+            Some(&name),
+            None,
+            Some(what),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    // ---- sessions ----
+
+    pub async fn create_session(
+        &self,
+        token: &str,
+        user: &User,
+        csrf: &str,
+        ttl: Duration,
+    ) -> Result<()> {
+        let now = now_ms();
+        let mut tx = self.write.begin().await?;
+        sqlx::query(
+            "INSERT INTO sessions (token, user_id, csrf, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(token)
+        .bind(user.id)
+        .bind(csrf)
+        .bind(now)
+        .bind(now + ttl.as_millis() as i64)
+        .execute(&mut *tx)
+        .await?;
+        audit(
+            &mut tx,
+            user.into(),
+            "đăng nhập",
+            None,
+            None,
+            None,
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The user and CSRF token of a live session.
+    pub async fn session(&self, token: &str) -> Result<Option<(User, String)>> {
+        let row = sqlx::query(
+            "SELECT u.*, s.csrf AS csrf FROM sessions s JOIN users u ON u.id = s.user_id \
+             WHERE s.token = $1 AND s.expires_at > $2 AND u.active = 1",
+        )
+        .bind(token)
+        .bind(now_ms())
+        .fetch_optional(&self.read)
+        .await?;
+        match row {
+            Some(r) => Ok(Some((user(&r)?, r.try_get("csrf")?))),
+            None => Ok(None),
+        }
+    }
+
+    pub async fn delete_session(&self, token: &str) -> Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE token = $1 OR expires_at < $2")
+            .bind(token)
+            .bind(now_ms())
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+
+    // ---- rounds ----
+
+    pub async fn create_round(
+        &self,
+        name: &str,
+        template: &str,
+        deadline: &str,
+        cutoff: &str,
+        by: Actor<'_>,
+    ) -> Result<i64> {
+        let mut tx = self.write.begin().await?;
+        let id: i64 = sqlx::query(
+            "INSERT INTO rounds (name, template, deadline, cutoff, created_at) \
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(name)
+        .bind(template)
+        .bind(deadline)
+        .bind(cutoff)
+        .bind(now_ms())
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("id")?;
+        audit(
+            &mut tx,
+            by,
+            "tạo đợt báo cáo",
+            None,
+            None,
+            None,
+            Some(&format!("{name}; hạn nộp {deadline}; số liệu đến {cutoff}")),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    pub async fn rounds(&self) -> Result<Vec<Round>> {
+        let rows = sqlx::query("SELECT * FROM rounds ORDER BY id DESC")
+            .fetch_all(&self.read)
+            .await?;
+        rows.iter().map(round).collect()
+    }
+
+    pub async fn round(&self, id: i64) -> Result<Round> {
+        let row = sqlx::query("SELECT * FROM rounds WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.read)
+            .await?
+            .ok_or(Error::NotFound("đợt báo cáo"))?;
+        round(&row)
+    }
+
+    /// Updates a round's deadline.
+    pub async fn set_deadline(&self, id: i64, deadline: &str, by: Actor<'_>) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        let n = sqlx::query("UPDATE rounds SET deadline = $1 WHERE id = $2")
+            .bind(deadline)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if n == 0 {
+            return Err(Error::NotFound("đợt báo cáo"));
+        }
+        audit(
+            &mut tx,
+            by,
+            "đổi hạn nộp",
+            None,
+            None,
+            None,
+            Some(deadline),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    // ---- reports ----
+
+    /// Creates a province's report of a round with its initial content (idempotent: returns the
+    /// existing report's id when there is one).
+    pub async fn ensure_report(
+        &self,
+        round_id: i64,
+        province: &str,
+        content: &str,
+        counts: (i64, i64),
+    ) -> Result<i64> {
+        if let Some(row) = sqlx::query("SELECT id FROM reports WHERE round_id = $1 AND province = $2")
+            .bind(round_id)
+            .bind(province)
+            .fetch_optional(&self.read)
+            .await?
+        {
+            return Ok(row.try_get("id")?);
+        }
+        let row = sqlx::query(
+            "INSERT INTO reports (round_id, province, state, revision, content, errors, \
+             warnings, updated_at) VALUES ($1, $2, 'draft', 1, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(round_id)
+        .bind(province)
+        .bind(content)
+        .bind(counts.0)
+        .bind(counts.1)
+        .bind(now_ms())
+        .fetch_one(&self.write)
+        .await?;
+        Ok(row.try_get("id")?)
+    }
+
+    /// The reports of a round, in province code order; `province` limits to one province.
+    pub async fn reports(&self, round_id: i64, province: Option<&str>) -> Result<Vec<ReportInfo>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {REPORT_INFO} FROM reports r LEFT JOIN users u ON u.id = r.updated_by \
+             WHERE r.round_id = $1 AND ($2 IS NULL OR r.province = $2) ORDER BY r.province"
+        ))
+        .bind(round_id)
+        .bind(province)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(report_info).collect()
+    }
+
+    pub async fn report(&self, id: i64) -> Result<ReportRow> {
+        let row = sqlx::query(&format!(
+            "SELECT {REPORT_INFO}, r.content FROM reports r LEFT JOIN users u \
+             ON u.id = r.updated_by WHERE r.id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.read)
+        .await?
+        .ok_or(Error::NotFound("báo cáo"))?;
+        Ok(ReportRow {
+            info: report_info(&row)?,
+            content: row.try_get("content")?,
+        })
+    }
+
+    /// Saves new content on top of `base` revision; refused (nothing written) when the report
+    /// moved on or is not editable. Returns the new revision once the commit is durable.
+    pub async fn save(
+        &self,
+        id: i64,
+        base: i64,
+        content: &str,
+        meta: &SaveMeta<'_>,
+        by: Actor<'_>,
+    ) -> Result<i64> {
+        let mut tx = self.write.begin().await?;
+        let n = sqlx::query(
+            "UPDATE reports SET content = $1, revision = revision + 1, errors = $2, \
+             warnings = $3, updated_at = $4, updated_by = $5 \
+             WHERE id = $6 AND revision = $7 AND state IN ('draft', 'returned')",
+        )
+        .bind(content)
+        .bind(meta.errors)
+        .bind(meta.warnings)
+        .bind(now_ms())
+        .bind(by.id)
+        .bind(id)
+        .bind(base)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 0 {
+            drop(tx);
+            return Err(self.why_not(id, base, "sửa").await);
+        }
+        for c in meta.changes {
+            audit(
+                &mut tx,
+                by,
+                meta.action,
+                Some(id),
+                Some(&c.item),
+                c.old.as_deref(),
+                c.new.as_deref(),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(base + 1)
+    }
+
+    async fn why_not(&self, id: i64, base: i64, action: &'static str) -> Error {
+        match self.report(id).await {
+            Ok(r) if r.info.revision != base => Error::Stale {
+                base,
+                current: r.info.revision,
+            },
+            Ok(r) => Error::WrongState {
+                state: r.info.state,
+                action,
+            },
+            Err(e) => e,
+        }
+    }
+
+    /// Submits the report at revision `base`: a new immutable version with the current content.
+    /// The caller has validated that content. Returns the version number.
+    pub async fn submit(&self, id: i64, base: i64, by: Actor<'_>) -> Result<i64> {
+        let now = now_ms();
+        let mut tx = self.write.begin().await?;
+        let n = sqlx::query(
+            "UPDATE reports SET state = 'submitted', revision = revision + 1, submitted_at = $1, \
+             updated_at = $1, updated_by = $2 \
+             WHERE id = $3 AND revision = $4 AND state IN ('draft', 'returned')",
+        )
+        .bind(now)
+        .bind(by.id)
+        .bind(id)
+        .bind(base)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 0 {
+            drop(tx);
+            return Err(self.why_not(id, base, "gửi").await);
+        }
+        let number: i64 = sqlx::query(
+            "INSERT INTO versions (report_id, number, content, state, submitted_at, submitted_by) \
+             SELECT id, (SELECT COALESCE(MAX(number), 0) + 1 FROM versions WHERE report_id = $1), \
+             content, 'submitted', $2, $3 FROM reports WHERE id = $1 RETURNING number",
+        )
+        .bind(id)
+        .bind(now)
+        .bind(by.id.unwrap_or(0))
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("number")?;
+        audit(
+            &mut tx,
+            by,
+            "gửi báo cáo",
+            Some(id),
+            None,
+            None,
+            Some(&format!("phiên bản {number}")),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(number)
+    }
+
+    /// A reviewer's decision on the submitted report: `accept` or return with comments.
+    pub async fn decide(
+        &self,
+        id: i64,
+        accept: bool,
+        comments: &[NewComment],
+        by: Actor<'_>,
+    ) -> Result<()> {
+        let now = now_ms();
+        let state = if accept { "accepted" } else { "returned" };
+        let mut tx = self.write.begin().await?;
+        let n = sqlx::query(
+            "UPDATE reports SET state = $1, revision = revision + 1, updated_at = $2, \
+             updated_by = $3 WHERE id = $4 AND state = 'submitted'",
+        )
+        .bind(state)
+        .bind(now)
+        .bind(by.id)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 0 {
+            drop(tx);
+            let r = self.report(id).await?;
+            return Err(Error::WrongState {
+                state: r.info.state,
+                action: if accept { "tiếp nhận" } else { "trả lại" },
+            });
+        }
+        let number: i64 = sqlx::query(
+            "UPDATE versions SET state = $1, decided_at = $2, decided_by = $3 \
+             WHERE report_id = $4 AND number = (SELECT MAX(number) FROM versions \
+             WHERE report_id = $4) RETURNING number",
+        )
+        .bind(state)
+        .bind(now)
+        .bind(by.id.unwrap_or(0))
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("number")?;
+        for c in comments {
+            insert_comment(&mut tx, id, number, c, by, now).await?;
+        }
+        audit(
+            &mut tx,
+            by,
+            if accept {
+                "tiếp nhận báo cáo"
+            } else {
+                "trả lại báo cáo"
+            },
+            Some(id),
+            None,
+            None,
+            Some(&format!(
+                "phiên bản {number}; {} ý kiến",
+                comments.len()
+            )),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Adds a reviewer's comment to the latest submitted version.
+    pub async fn comment(&self, id: i64, c: &NewComment, by: Actor<'_>) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        let number: Option<i64> =
+            sqlx::query("SELECT MAX(number) AS n FROM versions WHERE report_id = $1")
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?
+                .try_get("n")?;
+        let number = number.ok_or(Error::NotFound("phiên bản đã gửi"))?;
+        insert_comment(&mut tx, id, number, c, by, now_ms()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn comments(&self, id: i64) -> Result<Vec<Comment>> {
+        let rows = sqlx::query(
+            "SELECT c.*, u.username AS author_name FROM comments c \
+             LEFT JOIN users u ON u.id = c.author WHERE c.report_id = $1 ORDER BY c.id",
+        )
+        .bind(id)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Comment {
+                    id: r.try_get("id")?,
+                    version: r.try_get("version")?,
+                    item: r.try_get("item")?,
+                    instance: r.try_get("instance")?,
+                    place: r.try_get("place")?,
+                    body: r.try_get("body")?,
+                    author: r
+                        .try_get::<Option<String>, _>("author_name")?
+                        .unwrap_or_default(),
+                    created_at: r.try_get("created_at")?,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn versions(&self, id: i64) -> Result<Vec<Version>> {
+        let rows = sqlx::query(
+            "SELECT v.*, u.username AS by_name FROM versions v \
+             LEFT JOIN users u ON u.id = v.submitted_by WHERE v.report_id = $1 ORDER BY v.number",
+        )
+        .bind(id)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Version {
+                    number: r.try_get("number")?,
+                    state: r.try_get::<String, _>("state")?.parse()?,
+                    submitted_at: r.try_get("submitted_at")?,
+                    submitted_by: r.try_get::<Option<String>, _>("by_name")?.unwrap_or_default(),
+                    decided_at: r.try_get("decided_at")?,
+                    content: r.try_get("content")?,
+                })
+            })
+            .collect()
+    }
+
+    // ---- audit ----
+
+    /// Writes an audit entry on its own (for events that change nothing else).
+    pub async fn audit_event(
+        &self,
+        by: Actor<'_>,
+        action: &str,
+        report: Option<i64>,
+        new: Option<&str>,
+    ) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        audit(&mut tx, by, action, report, None, None, new).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Audit entries, newest first; `report` limits to one report.
+    pub async fn audit_log(
+        &self,
+        report: Option<i64>,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<AuditEntry>> {
+        let rows = sqlx::query(
+            "SELECT * FROM audit WHERE ($1 IS NULL OR report_id = $1) \
+             ORDER BY id DESC LIMIT $2 OFFSET $3",
+        )
+        .bind(report)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(AuditEntry {
+                    id: r.try_get("id")?,
+                    at: r.try_get("at")?,
+                    username: r.try_get("username")?,
+                    action: r.try_get("action")?,
+                    report_id: r.try_get("report_id")?,
+                    item: r.try_get("item")?,
+                    old: r.try_get("old")?,
+                    new: r.try_get("new")?,
+                })
+            })
+            .collect()
+    }
+}
+
+async fn sqlite_pool(url: &str, n: u32) -> std::result::Result<AnyPool, sqlx::Error> {
+    AnyPoolOptions::new()
+        .max_connections(n)
+        .acquire_timeout(Duration::from_secs(30))
+        .after_connect(|conn, _| {
+            Box::pin(async move {
+                // FULL: a commit is on disk before it returns (WAL's default NORMAL is not
+                // durable against power loss).
+                for pragma in [
+                    "PRAGMA synchronous=FULL",
+                    "PRAGMA busy_timeout=10000",
+                    "PRAGMA foreign_keys=ON",
+                ] {
+                    sqlx::Executor::execute(&mut *conn, pragma).await?;
+                }
+                Ok(())
+            })
+        })
+        .connect(url)
+        .await
+}
+
+type Tx<'c> = sqlx::Transaction<'c, sqlx::Any>;
+
+async fn insert_comment(
+    tx: &mut Tx<'_>,
+    id: i64,
+    version: i64,
+    c: &NewComment,
+    by: Actor<'_>,
+    now: i64,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO comments (report_id, version, item, instance, place, body, author, \
+         created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(id)
+    .bind(version)
+    .bind(&c.item)
+    .bind(c.instance.as_deref())
+    .bind(&c.place)
+    .bind(&c.body)
+    .bind(by.id.unwrap_or(0))
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    audit(
+        tx,
+        by,
+        "góp ý",
+        Some(id),
+        Some(&c.item),
+        None,
+        Some(&c.body),
+    )
+    .await
+}
+
+async fn audit(
+    tx: &mut Tx<'_>,
+    by: Actor<'_>,
+    action: &str,
+    report: Option<i64>,
+    item: Option<&str>,
+    old: Option<&str>,
+    new: Option<&str>,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO audit (at, user_id, username, action, report_id, item, old, new) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(now_ms())
+    .bind(by.id)
+    .bind(by.username)
+    .bind(action)
+    .bind(report)
+    .bind(item)
+    .bind(old)
+    .bind(new)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+fn user(r: &AnyRow) -> Result<User> {
+    Ok(User {
+        id: r.try_get("id")?,
+        username: r.try_get("username")?,
+        full_name: r.try_get("full_name")?,
+        role: r.try_get::<String, _>("role")?.parse()?,
+        province: r.try_get("province")?,
+        active: r.try_get::<i64, _>("active")? != 0,
+        password_hash: r.try_get("password_hash")?,
+    })
+}
+
+fn round(r: &AnyRow) -> Result<Round> {
+    Ok(Round {
+        id: r.try_get("id")?,
+        name: r.try_get("name")?,
+        template: r.try_get("template")?,
+        deadline: r.try_get("deadline")?,
+        cutoff: r.try_get("cutoff")?,
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+fn report_info(r: &AnyRow) -> Result<ReportInfo> {
+    Ok(ReportInfo {
+        id: r.try_get("id")?,
+        round_id: r.try_get("round_id")?,
+        province: r.try_get("province")?,
+        state: r.try_get::<String, _>("state")?.parse()?,
+        revision: r.try_get("revision")?,
+        errors: r.try_get("errors")?,
+        warnings: r.try_get("warnings")?,
+        updated_at: r.try_get("updated_at")?,
+        updated_by: r.try_get("updated_by_name")?,
+        submitted_at: r.try_get("submitted_at")?,
+    })
+}
+
+/// The URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.find(':') {
+                Some(c) => format!("{}{}:***{}", &url[..s + 3], &creds[..c], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_passwords() {
+        assert_eq!(
+            redact("postgres://u:secret@h/db"),
+            "postgres://u:***@h/db"
+        );
+        assert_eq!(redact("sqlite:///tmp/x.db"), "sqlite:///tmp/x.db");
+    }
+
+    #[tokio::test]
+    async fn stale_and_locked_saves_change_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("t.db").display());
+        let s = Store::open(&url).await.unwrap();
+        let sys = Actor {
+            id: None,
+            username: "hệ thống",
+        };
+        let round = s
+            .create_round("Đợt 1", "kl74-2021", "2021-08-15", "2021-06-30", sys)
+            .await
+            .unwrap();
+        let id = s.ensure_report(round, "02", "{}", (0, 0)).await.unwrap();
+        let meta = SaveMeta {
+            errors: 0,
+            warnings: 0,
+            action: "sửa",
+            changes: &[],
+        };
+        assert_eq!(s.save(id, 1, "{\"a\":1}", &meta, sys).await.unwrap(), 2);
+        match s.save(id, 1, "{\"a\":2}", &meta, sys).await {
+            Err(Error::Stale { base: 1, current: 2 }) => {}
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(s.report(id).await.unwrap().content, "{\"a\":1}");
+        assert_eq!(s.submit(id, 2, sys).await.unwrap(), 1);
+        match s.save(id, 3, "{\"a\":3}", &meta, sys).await {
+            Err(Error::WrongState {
+                state: State::Submitted,
+                ..
+            }) => {}
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(s.report(id).await.unwrap().content, "{\"a\":1}");
+        // Reopening migrates nothing twice.
+        drop(s);
+        let s = Store::open(&url).await.unwrap();
+        assert_eq!(s.versions(id).await.unwrap()[0].content, "{\"a\":1}");
+    }
+}

@@ -1,0 +1,90 @@
+//! The database schema, one list of migrations per dialect. The two lists differ only in how an
+//! id column is declared; every query of this crate is written once for both (`$1` parameters,
+//! `RETURNING`, BIGINT everywhere so that sqlx's `Any` driver decodes the same types).
+
+/// Migrations, applied in order; the number applied is kept in `schema_version`.
+pub(crate) fn migrations(postgres: bool) -> Vec<String> {
+    let id = if postgres {
+        "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"
+    } else {
+        "INTEGER PRIMARY KEY"
+    };
+    vec![format!(
+        "CREATE TABLE users (
+            id {id},
+            username TEXT NOT NULL UNIQUE,
+            full_name TEXT NOT NULL,
+            role TEXT NOT NULL,
+            province TEXT,
+            password_hash TEXT NOT NULL,
+            active BIGINT NOT NULL DEFAULT 1,
+            created_at BIGINT NOT NULL
+        );
+        CREATE TABLE sessions (
+            token TEXT PRIMARY KEY,
+            user_id BIGINT NOT NULL REFERENCES users(id),
+            csrf TEXT NOT NULL,
+            created_at BIGINT NOT NULL,
+            expires_at BIGINT NOT NULL
+        );
+        CREATE TABLE rounds (
+            id {id},
+            name TEXT NOT NULL,
+            template TEXT NOT NULL,
+            deadline TEXT NOT NULL,
+            cutoff TEXT NOT NULL,
+            created_at BIGINT NOT NULL
+        );
+        CREATE TABLE reports (
+            id {id},
+            round_id BIGINT NOT NULL REFERENCES rounds(id),
+            province TEXT NOT NULL,
+            state TEXT NOT NULL,
+            revision BIGINT NOT NULL,
+            content TEXT NOT NULL,
+            errors BIGINT NOT NULL,
+            warnings BIGINT NOT NULL,
+            updated_at BIGINT NOT NULL,
+            updated_by BIGINT,
+            submitted_at BIGINT,
+            UNIQUE (round_id, province)
+        );
+        CREATE TABLE versions (
+            id {id},
+            report_id BIGINT NOT NULL REFERENCES reports(id),
+            number BIGINT NOT NULL,
+            content TEXT NOT NULL,
+            state TEXT NOT NULL,
+            submitted_at BIGINT NOT NULL,
+            submitted_by BIGINT NOT NULL,
+            decided_at BIGINT,
+            decided_by BIGINT,
+            UNIQUE (report_id, number)
+        );
+        CREATE TABLE comments (
+            id {id},
+            report_id BIGINT NOT NULL REFERENCES reports(id),
+            version BIGINT NOT NULL,
+            item TEXT NOT NULL,
+            instance TEXT,
+            place TEXT NOT NULL,
+            body TEXT NOT NULL,
+            author BIGINT NOT NULL,
+            created_at BIGINT NOT NULL
+        );
+        CREATE TABLE audit (
+            id {id},
+            at BIGINT NOT NULL,
+            user_id BIGINT,
+            username TEXT NOT NULL,
+            action TEXT NOT NULL,
+            report_id BIGINT,
+            item TEXT,
+            old TEXT,
+            new TEXT
+        );
+        CREATE INDEX audit_report ON audit(report_id);
+        CREATE INDEX comments_report ON comments(report_id);
+        CREATE INDEX sessions_user ON sessions(user_id)"
+    )]
+}
