@@ -58,6 +58,21 @@ pub fn run(c: Command) -> Result<Outcome> {
             query,
             limit,
         } => search(&reports, &query, limit),
+        Command::Serve {
+            listen,
+            database_url,
+            data_dir,
+            demo,
+            secure_cookies,
+            session_hours,
+        } => crate::serve::run(crate::serve::Options {
+            listen,
+            database_url,
+            data_dir,
+            demo,
+            secure_cookies,
+            session_hours,
+        }),
         Command::Demo {
             output,
             province,

@@ -1,1 +1,274 @@
-//! x
+//! baocao's web application: one axum server for the pages (server-rendered, Vietnamese, a little
+//! progressive JavaScript) and the JSON API (`/api/v1`, described by `openapi.json`).
+//!
+//! The map:
+//! - `auth`: passwords (argon2id), sessions (HttpOnly cookies), CSRF tokens, login throttling,
+//!   and the middleware that puts the signed-in [`auth::Viewer`] on every request;
+//! - `access`: who may see and do what, decided on the server for every page and API call;
+//! - `ops`: the operations (save, add a model, submit, return, accept…), shared by pages and API;
+//!   each loads the report, checks access, applies, validates and stores through `store`;
+//! - `editor`: the report form generated from the template, and the form's parser;
+//! - `pages`, `api`: the two faces over `ops`;
+//! - `demo`: the demonstration database of `baocao serve --demo`.
+
+pub mod access;
+pub mod api;
+pub mod auth;
+pub mod demo;
+pub mod editor;
+pub mod error;
+pub mod ops;
+pub mod pages;
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use axum::Router;
+use outline::{Profile, Template};
+use units::Units;
+
+pub use error::{AppError, AppResult};
+
+/// Server settings (flags and environment variables of `baocao serve`).
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `sqlite://PATH` or `postgres://…`.
+    pub database_url: String,
+    pub listen: SocketAddr,
+    /// Mark cookies `Secure` (behind TLS). Also set per request by `X-Forwarded-Proto: https`.
+    pub secure_cookies: bool,
+    /// The first administrator's password; generated and printed once when absent.
+    pub admin_password: Option<String>,
+    /// Session lifetime.
+    pub session_hours: u64,
+}
+
+/// Errors starting the server.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Store(#[from] store::Error),
+    #[error("không nạp được đề cương: {0}")]
+    Template(#[from] outline::Error),
+    #[error("không nạp được danh mục đơn vị hành chính: {0}")]
+    Units(String),
+    #[error("không mở được cổng {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("máy chủ dừng vì lỗi: {0}")]
+    Serve(std::io::Error),
+    #[error("không tạo được dữ liệu mẫu: {0}")]
+    Demo(String),
+}
+
+/// The application's shared state.
+pub struct App {
+    pub store: store::Store,
+    pub templates: HashMap<String, Arc<Template>>,
+    pub profiles: HashMap<String, Arc<Profile>>,
+    pub units: &'static Units,
+    pub throttle: auth::Throttle,
+    pub config: Config,
+}
+
+impl App {
+    /// Opens the database (creating and migrating it), loads templates and units, and on first
+    /// start creates the administrator and the first reporting round. Returns the app and the
+    /// generated administrator password when one was made.
+    pub async fn open(config: Config) -> Result<(Arc<App>, Option<String>), Error> {
+        let store = store::Store::open(&config.database_url).await?;
+        let units = Units::embedded().map_err(|e| Error::Units(e.to_string()))?;
+        let mut templates = HashMap::new();
+        let mut profiles = HashMap::new();
+        for id in outline::BUILTIN {
+            let t = outline::builtin(id)?;
+            let p = Profile::builtin(&t.template.profile)?;
+            profiles.insert(t.template.profile.clone(), Arc::new(p));
+            templates.insert(id.to_string(), Arc::new(t));
+        }
+        let app = Arc::new(App {
+            store,
+            templates,
+            profiles,
+            units,
+            throttle: auth::Throttle::default(),
+            config,
+        });
+        let generated = app.bootstrap().await?;
+        Ok((app, generated))
+    }
+
+    async fn bootstrap(&self) -> Result<Option<String>, Error> {
+        let mut generated = None;
+        if self.store.user_count().await? == 0 {
+            let password = match &self.config.admin_password {
+                Some(p) => p.clone(),
+                None => {
+                    let p = auth::random_token(9);
+                    generated = Some(p.clone());
+                    p
+                }
+            };
+            let hash = auth::hash_password(&password).map_err(|e| Error::Demo(e.message))?;
+            self.store
+                .create_user(
+                    &store::NewUser {
+                        username: "quantri",
+                        full_name: "Quản trị hệ thống",
+                        role: store::Role::Admin,
+                        province: None,
+                        password_hash: &hash,
+                    },
+                    SYSTEM,
+                )
+                .await?;
+        }
+        if self.store.rounds().await?.is_empty() {
+            let t = self.template("kl74-2021").map_err(|e| Error::Demo(e.message))?;
+            let deadline = iso(today() + time::Duration::days(30));
+            let cutoff = t.cutoff().map(|d| d.iso()).unwrap_or_default();
+            ops::create_round(
+                self,
+                "Sơ kết thí điểm theo Kết luận 74-KL/TW",
+                "kl74-2021",
+                &deadline,
+                &cutoff,
+                SYSTEM,
+            )
+            .await
+            .map_err(|e| Error::Demo(e.message))?;
+        }
+        Ok(generated)
+    }
+
+    pub fn template(&self, id: &str) -> AppResult<Arc<Template>> {
+        self.templates.get(id).cloned().ok_or_else(|| {
+            AppError::internal(format!("đề cương “{id}” không có trong hệ thống"))
+        })
+    }
+
+    pub fn profile(&self, id: &str) -> AppResult<Arc<Profile>> {
+        self.profiles.get(id).cloned().ok_or_else(|| {
+            AppError::internal(format!("bố cục “{id}” không có trong hệ thống"))
+        })
+    }
+}
+
+/// The actor of what the system does by itself (first start, demo).
+pub const SYSTEM: store::Actor<'static> = store::Actor {
+    id: None,
+    username: "hệ thống",
+};
+
+/// Today in Vietnam (UTC+7, no daylight saving).
+pub fn today() -> time::Date {
+    time::OffsetDateTime::now_utc()
+        .to_offset(time::macros::offset!(+7))
+        .date()
+}
+
+/// A date as ISO text ("2021-06-30"), the form report JSON and rounds keep dates in.
+pub fn iso(d: time::Date) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), d.month() as u8, d.day())
+}
+
+/// A time (ms since the epoch) the Vietnamese way, in Vietnam's time: "16:05 ngày 28/11/2026".
+pub fn format_time(ms: i64) -> String {
+    let Ok(t) = time::OffsetDateTime::from_unix_timestamp_nanos(ms as i128 * 1_000_000) else {
+        return String::new();
+    };
+    let t = t.to_offset(time::macros::offset!(+7));
+    format!(
+        "{:02}:{:02} ngày {}/{}/{}",
+        t.hour(),
+        t.minute(),
+        t.day(),
+        t.month() as u8,
+        t.year()
+    )
+}
+
+/// The whole router: pages, API, assets.
+pub fn router(app: Arc<App>) -> Router {
+    let pages = pages::routes();
+    let api = api::routes();
+    Router::new()
+        .merge(pages)
+        .nest("/api/v1", api)
+        .route("/healthz", get(healthz))
+        .route("/tai-nguyen/{file}", get(pages::asset))
+        .route("/dang-nhap", post(auth::login_form).get(pages::login_page))
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            auth::middleware,
+        ))
+        // A report JSON is at most 16 MiB; forms are far smaller.
+        .layer(DefaultBodyLimit::max(report::MAX_REPORT_BYTES + 64 * 1024))
+        .with_state(app)
+}
+
+async fn healthz(
+    axum::extract::State(app): axum::extract::State<Arc<App>>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    match app.store.user_count().await {
+        Ok(_) => (axum::http::StatusCode::OK, "ok").into_response(),
+        Err(e) => (
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            format!("cơ sở dữ liệu không sẵn sàng: {e}"),
+        )
+            .into_response(),
+    }
+}
+
+/// Serves until SIGINT or SIGTERM; in-flight requests (saves) finish before the database closes.
+/// `ready` is told the bound address once the server accepts connections.
+pub async fn serve(
+    app: Arc<App>,
+    ready: impl FnOnce(SocketAddr),
+) -> Result<(), Error> {
+    let addr = app.config.listen;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| Error::Bind { addr, source })?;
+    let local = listener.local_addr().map_err(Error::Serve)?;
+    ready(local);
+    let router = router(app.clone());
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(Error::Serve)?;
+    tracing::info!("đã dừng nhận yêu cầu; đóng cơ sở dữ liệu");
+    app.store.close().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("nhận tín hiệu dừng; chờ các yêu cầu đang xử lý");
+}

@@ -1,0 +1,94 @@
+//! Errors a request can end with: a status and a Vietnamese message, shown as a page to a browser
+//! and as `{"error": …}` to the API.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+/// An error that ends a request.
+#[derive(Debug)]
+pub struct AppError {
+    pub status: StatusCode,
+    pub message: String,
+    /// Answer as JSON (API routes and fetch requests) rather than a page.
+    pub json: bool,
+    /// Extra JSON fields (e.g. the current revision of a stale save).
+    pub extra: Option<serde_json::Value>,
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+impl AppError {
+    pub fn new(status: StatusCode, message: impl Into<String>) -> AppError {
+        AppError {
+            status,
+            message: message.into(),
+            json: false,
+            extra: None,
+        }
+    }
+    pub fn bad_request(m: impl Into<String>) -> AppError {
+        AppError::new(StatusCode::BAD_REQUEST, m)
+    }
+    pub fn forbidden() -> AppError {
+        AppError::new(
+            StatusCode::FORBIDDEN,
+            "Tài khoản của anh/chị không có quyền thực hiện việc này.",
+        )
+    }
+    pub fn not_found() -> AppError {
+        AppError::new(
+            StatusCode::NOT_FOUND,
+            "Không tìm thấy trang hoặc báo cáo được yêu cầu.",
+        )
+    }
+    pub fn unauthorized() -> AppError {
+        AppError::new(
+            StatusCode::UNAUTHORIZED,
+            "Anh/chị cần đăng nhập để tiếp tục.",
+        )
+    }
+    pub fn internal(e: impl std::fmt::Display) -> AppError {
+        tracing::error!(error = %e, "lỗi nội bộ");
+        AppError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Hệ thống gặp lỗi khi xử lý yêu cầu; dữ liệu chưa bị thay đổi. Vui lòng thử lại.",
+        )
+    }
+    pub fn json(mut self, yes: bool) -> AppError {
+        self.json = self.json || yes;
+        self
+    }
+}
+
+impl From<store::Error> for AppError {
+    fn from(e: store::Error) -> AppError {
+        match e {
+            store::Error::Stale { current, .. } => AppError {
+                status: StatusCode::CONFLICT,
+                message: e.to_string(),
+                json: false,
+                extra: Some(serde_json::json!({ "current_revision": current })),
+            },
+            store::Error::WrongState { .. } => AppError::new(StatusCode::CONFLICT, e.to_string()),
+            store::Error::NotFound(_) => AppError::not_found(),
+            store::Error::DuplicateUser(_) => AppError::new(StatusCode::CONFLICT, e.to_string()),
+            other => AppError::internal(other),
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        if self.json {
+            let mut body = serde_json::json!({ "error": self.message });
+            if let (Some(obj), Some(serde_json::Value::Object(extra))) =
+                (body.as_object_mut(), self.extra)
+            {
+                obj.extend(extra);
+            }
+            return (self.status, axum::Json(body)).into_response();
+        }
+        let page = crate::pages::error_page(self.status, &self.message);
+        (self.status, axum::response::Html(page.into_string())).into_response()
+    }
+}

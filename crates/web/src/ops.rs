@@ -1,0 +1,592 @@
+//! The operations of the application, shared by the pages and the API. Each checks access on the
+//! server, applies the change to the report, validates it with the one validation engine and
+//! stores it through `store` (which refuses stale and locked saves).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use axum::http::StatusCode;
+use outline::{NodeKind, Severity, Template};
+use report::{Instance, Options, Problem, Report};
+use serde::Serialize;
+use serde_json::Value;
+use store::{Actor, ItemChange, NewComment, ReportInfo, Round, SaveMeta};
+
+use crate::access;
+use crate::auth::Viewer;
+use crate::{App, AppError, AppResult};
+
+/// A report loaded for a viewer who may read it.
+pub struct Loaded {
+    pub info: ReportInfo,
+    pub report: Report,
+    pub template: Arc<Template>,
+    pub round: Round,
+}
+
+/// An empty report of `province` against `t`.
+pub fn empty_report(t: &Template, province: &str) -> Report {
+    Report {
+        template: report::TemplateRef {
+            id: t.template.id.clone(),
+            version: t.template.version.clone(),
+        },
+        unit: report::UnitRef {
+            province: province.to_string(),
+        },
+        document: Default::default(),
+        answers: BTreeMap::new(),
+        blocks: BTreeMap::new(),
+    }
+}
+
+/// Creates a round and an empty report for each of the 63 provinces.
+pub async fn create_round(
+    app: &App,
+    name: &str,
+    template: &str,
+    deadline: &str,
+    cutoff: &str,
+    by: Actor<'_>,
+) -> AppResult<i64> {
+    let t = app.template(template)?;
+    for (label, d) in [("Hạn nộp", deadline), ("Ngày chốt số liệu", cutoff)] {
+        vi::Date::parse_iso(d).map_err(|e| AppError::bad_request(format!("{label}: {e}")))?;
+    }
+    let name = vi::nfc(name.trim());
+    if name.is_empty() || name.chars().count() > 300 {
+        return Err(AppError::bad_request(
+            "Tên đợt báo cáo không được để trống và không quá 300 ký tự.",
+        ));
+    }
+    let id = app
+        .store
+        .create_round(&name, template, deadline, cutoff, by)
+        .await?;
+    for p in &app.units.provinces {
+        let r = empty_report(&t, &p.code);
+        let (e, w) = counts(&report::validate(&t, &r, app.units, Options::default()));
+        app.store.ensure_report(id, &p.code, &r.to_json(), (e, w)).await?;
+    }
+    Ok(id)
+}
+
+/// Error and warning counts.
+pub fn counts(problems: &[Problem]) -> (i64, i64) {
+    let e = problems
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .count() as i64;
+    (e, problems.len() as i64 - e)
+}
+
+/// Loads report `id` if `v` may read it (404 otherwise, also for another province's report).
+pub async fn load(app: &App, v: &Viewer, id: i64) -> AppResult<Loaded> {
+    let row = app.store.report(id).await?;
+    access::require_view(&v.user, &row.info)?;
+    let round = app.store.round(row.info.round_id).await?;
+    let template = app.template(&round.template)?;
+    let report = Report::from_json(&row.content).map_err(AppError::internal)?;
+    Ok(Loaded {
+        info: row.info,
+        report,
+        template,
+        round,
+    })
+}
+
+/// The problems of a report (draft: what is wrong; otherwise also what is missing).
+pub fn problems(app: &App, t: &Template, r: &Report, draft: bool) -> Vec<Problem> {
+    report::validate(t, r, app.units, Options { draft })
+}
+
+/// What a save returns.
+#[derive(Debug, Serialize)]
+pub struct Saved {
+    pub revision: i64,
+    pub errors: i64,
+    pub warnings: i64,
+    /// What is wrong now (draft validation), to show next to the items.
+    pub problems: Vec<Problem>,
+}
+
+/// Applies `f` to report `id` at revision `base` and stores it, auditing every changed item.
+pub async fn mutate(
+    app: &App,
+    v: &Viewer,
+    id: i64,
+    base: i64,
+    action: &str,
+    f: impl FnOnce(&Template, &mut Report) -> AppResult<()>,
+) -> AppResult<Saved> {
+    let l = load(app, v, id).await?;
+    access::require(access::is_author(&v.user, &l.info))?;
+    if !l.info.state.editable() {
+        return Err(AppError::new(
+            StatusCode::CONFLICT,
+            format!(
+                "Báo cáo đang ở trạng thái “{}”, không sửa được.",
+                l.info.state.label()
+            ),
+        ));
+    }
+    if base != l.info.revision {
+        return Err(store::Error::Stale {
+            base,
+            current: l.info.revision,
+        }
+        .into());
+    }
+    let mut r = l.report.clone();
+    f(&l.template, &mut r)?;
+    // Everything entering the database is NFC, whichever way it came.
+    let mut value = serde_json::to_value(&r).map_err(AppError::internal)?;
+    report::nfc_value(&mut value);
+    let r: Report = serde_json::from_value(value).map_err(AppError::internal)?;
+    let changes = diff(&l.report, &r);
+    let (errors, warnings) = counts(&problems(app, &l.template, &r, false));
+    let revision = if changes.is_empty() {
+        base
+    } else {
+        app.store
+            .save(
+                id,
+                base,
+                &r.to_json(),
+                &SaveMeta {
+                    errors,
+                    warnings,
+                    action,
+                    changes: &changes,
+                },
+                (&v.user).into(),
+            )
+            .await?
+    };
+    Ok(Saved {
+        revision,
+        errors,
+        warnings,
+        problems: problems(app, &l.template, &r, true),
+    })
+}
+
+/// The items that differ between two reports, for the audit log (values as JSON).
+pub fn diff(old: &Report, new: &Report) -> Vec<ItemChange> {
+    let mut out = Vec::new();
+    let json = |v: Option<&Value>| v.map(|v| v.to_string());
+    let doc_old = serde_json::to_value(&old.document).unwrap_or_default();
+    let doc_new = serde_json::to_value(&new.document).unwrap_or_default();
+    let keys: BTreeSet<&String> = doc_old
+        .as_object()
+        .into_iter()
+        .chain(doc_new.as_object())
+        .flat_map(|o| o.keys())
+        .collect();
+    for k in keys {
+        let (a, b) = (doc_old.get(k), doc_new.get(k));
+        if a != b {
+            out.push(ItemChange {
+                item: format!("document.{k}"),
+                old: json(a),
+                new: json(b),
+            });
+        }
+    }
+    answers_diff(&old.answers, &new.answers, None, &mut out);
+    let blocks: BTreeSet<&String> = old.blocks.keys().chain(new.blocks.keys()).collect();
+    for b in blocks {
+        let empty = Vec::new();
+        let (a, c) = (
+            old.blocks.get(b).unwrap_or(&empty),
+            new.blocks.get(b).unwrap_or(&empty),
+        );
+        let shape = |l: &[Instance]| {
+            l.iter()
+                .map(|i| {
+                    serde_json::json!({"id": i.id, "model": i.model, "name": i.name})
+                })
+                .collect::<Vec<_>>()
+        };
+        if shape(a) != shape(c) {
+            out.push(ItemChange {
+                item: b.clone(),
+                old: Some(Value::from(shape(a)).to_string()),
+                new: Some(Value::from(shape(c)).to_string()),
+            });
+        }
+        for inst in c {
+            let before = a.iter().find(|i| i.id == inst.id).map(|i| &i.answers);
+            let none = BTreeMap::new();
+            answers_diff(before.unwrap_or(&none), &inst.answers, Some(&inst.id), &mut out);
+        }
+    }
+    out
+}
+
+fn answers_diff(
+    a: &BTreeMap<String, Value>,
+    b: &BTreeMap<String, Value>,
+    instance: Option<&str>,
+    out: &mut Vec<ItemChange>,
+) {
+    let keys: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+    for k in keys {
+        let (x, y) = (a.get(k), b.get(k));
+        if x != y {
+            out.push(ItemChange {
+                item: match instance {
+                    Some(i) => format!("{k} [{i}]"),
+                    None => k.clone(),
+                },
+                old: x.map(|v| v.to_string()),
+                new: y.map(|v| v.to_string()),
+            });
+        }
+    }
+}
+
+/// One change of an answer: `instance` None for the top level; `value` None clears it.
+#[derive(Debug, Clone, serde::Deserialize, Serialize)]
+pub struct Change {
+    #[serde(default)]
+    pub instance: Option<String>,
+    pub item: String,
+    #[serde(default)]
+    pub value: Option<Value>,
+}
+
+/// Applies answer changes (items must be answerable nodes of the template, in the right scope).
+pub fn apply_changes(t: &Template, r: &mut Report, changes: &[Change]) -> AppResult<()> {
+    for c in changes {
+        let node = t
+            .node(&c.item)
+            .filter(|n| n.answer.is_some())
+            .ok_or_else(|| {
+                AppError::bad_request(format!("Mục “{}” không có trong đề cương.", c.item))
+            })?;
+        let block = t.enclosing_repeat(&node.id).map(|b| b.id.clone());
+        let scope = match (&c.instance, block) {
+            (None, None) => &mut r.answers,
+            (Some(inst), Some(block)) => {
+                &mut r
+                    .blocks
+                    .get_mut(&block)
+                    .and_then(|l| l.iter_mut().find(|i| &i.id == inst))
+                    .ok_or_else(|| {
+                        AppError::bad_request(format!(
+                            "Không tìm thấy mô hình “{inst}” trong báo cáo (có thể đã bị xóa)."
+                        ))
+                    })?
+                    .answers
+            }
+            _ => {
+                return Err(AppError::bad_request(format!(
+                    "Mục “{}” phải được ghi trong đúng mô hình của nó.",
+                    c.item
+                )))
+            }
+        };
+        match &c.value {
+            Some(v) if !report::validate::is_empty(v) => {
+                scope.insert(c.item.clone(), v.clone());
+            }
+            _ => {
+                scope.remove(&c.item);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Adds a model (an instance of repeat block `block`): a catalogue code, or "khac" with a name.
+pub fn add_instance(
+    t: &Template,
+    r: &mut Report,
+    block: &str,
+    model: &str,
+    name: Option<&str>,
+) -> AppResult<String> {
+    let node = t
+        .node(block)
+        .filter(|n| n.kind == NodeKind::Repeat)
+        .ok_or_else(|| AppError::bad_request("Khối mô hình không có trong đề cương."))?;
+    let name = name.map(|n| vi::nfc(n.trim())).filter(|n| !n.is_empty());
+    if model == "khac" {
+        match &name {
+            None => {
+                return Err(AppError::bad_request(
+                    "Mô hình “khác” cần có tên mô hình.",
+                ))
+            }
+            Some(n) if n.chars().count() > 300 => {
+                return Err(AppError::bad_request("Tên mô hình không quá 300 ký tự."))
+            }
+            _ => {}
+        }
+    } else if !t.catalogue_for(node).any(|c| c.code == model) {
+        return Err(AppError::bad_request(
+            "Hãy chọn một mô hình trong danh mục của khối này, hoặc “Mô hình khác”.",
+        ));
+    }
+    let next = r
+        .blocks
+        .values()
+        .flatten()
+        .filter_map(|i| i.id.strip_prefix('m').and_then(|n| n.parse::<u64>().ok()))
+        .max()
+        .unwrap_or(0)
+        + 1;
+    let id = format!("m{next}");
+    r.blocks.entry(block.to_string()).or_default().push(Instance {
+        id: id.clone(),
+        model: model.to_string(),
+        name: if model == "khac" { name } else { None },
+        answers: BTreeMap::new(),
+    });
+    Ok(id)
+}
+
+/// Removes an instance, or moves it one place up (`-1`) or down (`1`).
+pub fn change_instance(r: &mut Report, instance: &str, op: InstanceOp) -> AppResult<()> {
+    for list in r.blocks.values_mut() {
+        if let Some(pos) = list.iter().position(|i| i.id == instance) {
+            match op {
+                InstanceOp::Remove => {
+                    list.remove(pos);
+                }
+                InstanceOp::Up if pos > 0 => list.swap(pos, pos - 1),
+                InstanceOp::Down if pos + 1 < list.len() => list.swap(pos, pos + 1),
+                _ => {}
+            }
+            return Ok(());
+        }
+    }
+    Err(AppError::bad_request(
+        "Không tìm thấy mô hình trong báo cáo (có thể đã bị xóa).",
+    ))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum InstanceOp {
+    Remove,
+    Up,
+    Down,
+}
+
+/// Replaces the whole content with an uploaded report JSON (same province and template).
+pub fn replace(t: &Template, r: &mut Report, json: &str) -> AppResult<()> {
+    let new = Report::from_json(json).map_err(|e| AppError::bad_request(e.to_string()))?;
+    if new.unit.province != r.unit.province {
+        return Err(AppError::bad_request(format!(
+            "Tệp là báo cáo của tỉnh mã {}, không phải của tỉnh này (mã {}).",
+            new.unit.province, r.unit.province
+        )));
+    }
+    if new.template.id != t.template.id {
+        return Err(AppError::bad_request(format!(
+            "Tệp trả lời đề cương “{}”, không phải đề cương của đợt này (“{}”).",
+            new.template.id, t.template.id
+        )));
+    }
+    *r = new;
+    Ok(())
+}
+
+/// Submits: only an approver of the province, only without errors.
+pub async fn submit(app: &App, v: &Viewer, id: i64, base: i64) -> AppResult<i64> {
+    let l = load(app, v, id).await?;
+    access::require(access::can_submit(&v.user, &l.info))?;
+    let problems = problems(app, &l.template, &l.report, false);
+    let (errors, _) = counts(&problems);
+    if errors > 0 {
+        let mut e = AppError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!(
+                "Báo cáo còn {} lỗi, chưa gửi được. Sửa hết các lỗi (xem danh sách kiểm tra) rồi \
+                 gửi lại.",
+                vi::format_int(errors)
+            ),
+        );
+        e.extra = Some(serde_json::json!({ "problems": problems }));
+        return Err(e);
+    }
+    Ok(app.store.submit(id, base, (&v.user).into()).await?)
+}
+
+/// A reviewer's comment as sent by a page or the API.
+#[derive(Debug, Clone, serde::Deserialize, Serialize)]
+pub struct CommentIn {
+    pub item: String,
+    #[serde(default)]
+    pub instance: Option<String>,
+    pub body: String,
+}
+
+fn comment(t: &Template, r: &Report, c: &CommentIn) -> AppResult<NewComment> {
+    let body = vi::nfc(c.body.trim());
+    if body.is_empty() {
+        return Err(AppError::bad_request("Ý kiến không được để trống."));
+    }
+    if body.chars().count() > report::validate::MAX_LINE_CHARS * 5 {
+        return Err(AppError::bad_request("Ý kiến quá dài (tối đa 10.000 ký tự)."));
+    }
+    let place = if c.item == "chung" {
+        "Ý kiến chung".to_string()
+    } else {
+        let entries = report::tree::resolve(t, r, report::tree::TreeOptions::default());
+        entries
+            .iter()
+            .find(|e| {
+                e.node.id == c.item && e.instance.map(|i| i.id.as_str()) == c.instance.as_deref()
+            })
+            .map(|e| e.place())
+            .ok_or_else(|| {
+                AppError::bad_request("Mục được góp ý không có trong báo cáo này.")
+            })?
+    };
+    Ok(NewComment {
+        item: c.item.clone(),
+        instance: c.instance.clone(),
+        place,
+        body,
+    })
+}
+
+/// Adds a reviewer's comment to the submitted version.
+pub async fn add_comment(app: &App, v: &Viewer, id: i64, c: &CommentIn) -> AppResult<()> {
+    let l = load(app, v, id).await?;
+    access::require(access::is_reviewer(&v.user))?;
+    if l.info.state != store::State::Submitted {
+        return Err(AppError::new(
+            StatusCode::CONFLICT,
+            "Chỉ góp ý được khi báo cáo đang ở trạng thái “Đã gửi”.",
+        ));
+    }
+    let nc = comment(&l.template, &l.report, c)?;
+    Ok(app.store.comment(id, &nc, (&v.user).into()).await?)
+}
+
+/// Returns (with at least one comment, old or new) or accepts the submitted report.
+pub async fn decide(
+    app: &App,
+    v: &Viewer,
+    id: i64,
+    accept: bool,
+    comments: &[CommentIn],
+) -> AppResult<()> {
+    let l = load(app, v, id).await?;
+    access::require(access::is_reviewer(&v.user))?;
+    let new: Vec<NewComment> = comments
+        .iter()
+        .map(|c| comment(&l.template, &l.report, c))
+        .collect::<AppResult<_>>()?;
+    if !accept && new.is_empty() {
+        let versions = app.store.versions(id).await?;
+        let latest = versions.last().map(|v| v.number).unwrap_or(0);
+        let existing = app
+            .store
+            .comments(id)
+            .await?
+            .iter()
+            .any(|c| c.version == latest);
+        if !existing {
+            return Err(AppError::bad_request(
+                "Khi trả lại báo cáo, hãy ghi ít nhất một ý kiến để tỉnh biết cần sửa gì.",
+            ));
+        }
+    }
+    Ok(app
+        .store
+        .decide(id, accept, &new, (&v.user).into())
+        .await?)
+}
+
+/// One line of a comparison of two versions.
+#[derive(Debug, Serialize)]
+pub struct DiffLine {
+    pub place: String,
+    pub item: String,
+    pub instance: Option<String>,
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
+/// Compares two reports item by item, in outline order.
+pub fn compare(t: &Template, a: &Report, b: &Report) -> Vec<DiffLine> {
+    let flat = |r: &Report| -> Vec<(String, Option<String>, String, String)> {
+        let mut v = Vec::new();
+        for (k, val) in serde_json::to_value(&r.document)
+            .ok()
+            .and_then(|d| d.as_object().cloned())
+            .unwrap_or_default()
+        {
+            v.push((
+                format!("document.{k}"),
+                None,
+                format!("Thông tin văn bản – {}", crate::editor::document_label(&k)),
+                display(&val),
+            ));
+        }
+        for e in report::tree::resolve(t, r, report::tree::TreeOptions::default()) {
+            if let Some(val) = e.answer(r) {
+                v.push((
+                    e.node.id.clone(),
+                    e.instance.map(|i| i.id.clone()),
+                    e.place(),
+                    display(val),
+                ));
+            }
+        }
+        v
+    };
+    let (fa, fb) = (flat(a), flat(b));
+    let mut out = Vec::new();
+    let key = |x: &(String, Option<String>, String, String)| (x.0.clone(), x.1.clone());
+    let mb: BTreeMap<_, _> = fb.iter().map(|x| (key(x), x)).collect();
+    let ma: BTreeMap<_, _> = fa.iter().map(|x| (key(x), x)).collect();
+    for x in &fa {
+        let other = mb.get(&key(x));
+        if other.map(|o| &o.3) != Some(&x.3) {
+            out.push(DiffLine {
+                place: x.2.clone(),
+                item: x.0.clone(),
+                instance: x.1.clone(),
+                old: Some(x.3.clone()),
+                new: other.map(|o| o.3.clone()),
+            });
+        }
+    }
+    for x in &fb {
+        if !ma.contains_key(&key(x)) {
+            out.push(DiffLine {
+                place: x.2.clone(),
+                item: x.0.clone(),
+                instance: x.1.clone(),
+                old: None,
+                new: Some(x.3.clone()),
+            });
+        }
+    }
+    out
+}
+
+/// An answer as one readable text.
+pub fn display(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n
+            .as_i64()
+            .map(vi::format_int)
+            .unwrap_or_else(|| n.to_string()),
+        Value::Array(a) => a.iter().map(display).collect::<Vec<_>>().join("; "),
+        Value::Object(o) => o
+            .iter()
+            .map(|(k, v)| format!("{k}: {}", display(v)))
+            .collect::<Vec<_>>()
+            .join(", "),
+        Value::Bool(b) => if *b { "có" } else { "không" }.to_string(),
+        Value::Null => String::new(),
+    }
+}

@@ -1,0 +1,1198 @@
+//! The server-rendered pages (maud escapes every text). Each handler checks access through
+//! `ops`/`access` before it reads anything.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY, SET_COOKIE};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Json, Router};
+use maud::{html, Markup, DOCTYPE};
+use serde::Deserialize;
+use store::{ReportInfo, Role, State as RState};
+
+use crate::auth::{self, Viewer};
+use crate::editor::{self, FormAction, FormCtx};
+use crate::ops::{self, CommentIn};
+use crate::{access, format_time, App, AppError, AppResult};
+
+pub fn routes() -> Router<Arc<App>> {
+    Router::new()
+        .route("/", get(home))
+        .route("/dang-xuat", post(auth::logout))
+        .route("/bao-cao", get(report_list))
+        .route("/bao-cao/{id}", get(editor_page))
+        .route("/bao-cao/{id}/luu", post(save_form))
+        .route("/bao-cao/{id}/tai-len", post(upload))
+        .route("/bao-cao/{id}/xem", get(preview))
+        .route("/bao-cao/{id}/tai/{format}", get(download))
+        .route("/bao-cao/{id}/gui", post(submit))
+        .route("/bao-cao/{id}/y-kien", post(comment))
+        .route("/bao-cao/{id}/tra-lai", post(return_report))
+        .route("/bao-cao/{id}/tiep-nhan", post(accept))
+        .route("/bao-cao/{id}/phien-ban", get(versions))
+        .route("/bao-cao/{id}/so-sanh", get(compare))
+        .route("/tong-quan", get(dashboard))
+        .route("/quan-tri", get(admin))
+        .route("/quan-tri/nguoi-dung", post(create_user))
+        .route("/quan-tri/nguoi-dung/{id}", post(update_user))
+        .route("/quan-tri/dot", post(create_round))
+        .route("/quan-tri/dot/{id}/han", post(set_deadline))
+        .route("/quan-tri/nhat-ky", get(audit))
+}
+
+const CSS: &str = include_str!("../assets/app.css");
+const JS: &str = include_str!("../assets/app.js");
+
+/// GET /tai-nguyen/{file}
+pub async fn asset(Path(file): Path<String>) -> Response {
+    let (body, kind) = match file.as_str() {
+        "app.css" => (CSS, "text/css; charset=utf-8"),
+        "app.js" => (JS, "text/javascript; charset=utf-8"),
+        _ => return AppError::not_found().into_response(),
+    };
+    (
+        [
+            (CONTENT_TYPE, kind),
+            (CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+fn page(title: &str, v: Option<&Viewer>, body: Markup) -> Response {
+    let markup = html! {
+        (DOCTYPE)
+        html lang="vi" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                @if let Some(v) = v { meta name="csrf-token" content=(v.csrf); }
+                title { (title) " – Báo cáo thí điểm" }
+                link rel="stylesheet" href="/tai-nguyen/app.css";
+                script src="/tai-nguyen/app.js" defer {}
+            }
+            body {
+                header.top {
+                    a.brand href="/" { "Hệ thống báo cáo thí điểm theo Kết luận 74-KL/TW" }
+                    @if let Some(v) = v {
+                        nav {
+                            @if v.user.role.is_provincial() { a href="/bao-cao" { "Báo cáo của tỉnh" } }
+                            @if access::sees_dashboard(&v.user) { a href="/tong-quan" { "Tổng hợp 63 tỉnh, thành phố" } }
+                            @if v.user.role == Role::Admin { a href="/quan-tri" { "Quản trị" } }
+                        }
+                        div.who {
+                            span { (v.user.full_name) " (" (v.user.username) ") – " (v.user.role.label()) }
+                            form method="post" action="/dang-xuat" {
+                                input type="hidden" name="_csrf" value=(v.csrf);
+                                button.small type="submit" { "Đăng xuất" }
+                            }
+                        }
+                    }
+                }
+                main { (body) }
+            }
+        }
+    };
+    (
+        [(CONTENT_SECURITY_POLICY, HeaderValue::from_static(
+            "default-src 'self'; style-src 'self'; script-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'",
+        )), (REFERRER_POLICY, HeaderValue::from_static("same-origin"))],
+        axum::response::Html(markup.into_string()),
+    )
+        .into_response()
+}
+
+/// The page of an error.
+pub fn error_page(status: StatusCode, message: &str) -> Markup {
+    let title = match status.as_u16() {
+        401 => "Cần đăng nhập",
+        403 => "Không có quyền",
+        404 => "Không tìm thấy",
+        409 => "Xung đột dữ liệu",
+        429 => "Thử lại sau",
+        500..=599 => "Lỗi hệ thống",
+        _ => "Yêu cầu không hợp lệ",
+    };
+    html! {
+        (DOCTYPE)
+        html lang="vi" {
+            head { meta charset="utf-8"; title { (title) } link rel="stylesheet" href="/tai-nguyen/app.css"; }
+            body { main.narrow {
+                h1 { (title) }
+                p.notice.error { (message) }
+                p { a href="/" { "Về trang chính" } }
+            } }
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct LoginQuery {
+    #[serde(default)]
+    tiep: String,
+}
+
+/// GET /dang-nhap
+pub async fn login_page(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Query(q): Query<LoginQuery>,
+) -> Response {
+    login(&app, &headers, None, "", &q.tiep)
+}
+
+/// The login page, with a message when a try failed.
+pub fn login(app: &App, headers: &HeaderMap, error: Option<&str>, username: &str, next: &str) -> Response {
+    let token = auth::random_token(16);
+    let body = html! {
+        div.narrow {
+            h1 { "Đăng nhập" }
+            p { "Dành cho cán bộ Ban Tổ chức các tỉnh ủy, thành ủy và Ban Tổ chức Trung ương." }
+            @if let Some(e) = error { p.notice.error role="alert" { (e) } }
+            form.login method="post" action="/dang-nhap" {
+                input type="hidden" name="_csrf" value=(token);
+                input type="hidden" name="tiep" value=(next);
+                label for="username" { "Tên đăng nhập" }
+                input #username type="text" name="username" value=(username) autocomplete="username" required autofocus;
+                label for="password" { "Mật khẩu" }
+                input #password type="password" name="password" autocomplete="current-password" required;
+                button type="submit" { "Đăng nhập" }
+            }
+        }
+    };
+    let mut r = page("Đăng nhập", None, body);
+    r.headers_mut().append(
+        SET_COOKIE,
+        auth::set_cookie(auth::LOGIN_COOKIE, &token, 3600, auth::secure(app, headers)),
+    );
+    r
+}
+
+async fn latest_round(app: &App) -> AppResult<store::Round> {
+    app.store
+        .rounds()
+        .await?
+        .into_iter()
+        .next()
+        .ok_or_else(AppError::not_found)
+}
+
+/// GET /
+async fn home(State(app): State<Arc<App>>, v: Viewer) -> AppResult<Response> {
+    Ok(match v.user.role {
+        Role::Drafter | Role::Approver => {
+            let round = latest_round(&app).await?;
+            let province = v.user.province.clone().unwrap_or_default();
+            match app.store.reports(round.id, Some(&province)).await?.first() {
+                Some(r) => Redirect::to(&format!("/bao-cao/{}", r.id)).into_response(),
+                None => Redirect::to("/bao-cao").into_response(),
+            }
+        }
+        Role::Reviewer => Redirect::to("/tong-quan").into_response(),
+        Role::Admin => Redirect::to("/quan-tri").into_response(),
+    })
+}
+
+fn province_name(app: &App, code: &str) -> String {
+    app.units
+        .province(code)
+        .map(|p| p.name.clone())
+        .unwrap_or_else(|| code.to_string())
+}
+
+/// GET /bao-cao: the province's reports, every round.
+async fn report_list(State(app): State<Arc<App>>, v: Viewer) -> AppResult<Response> {
+    if !v.user.role.is_provincial() {
+        return Ok(Redirect::to("/tong-quan").into_response());
+    }
+    let province = v.user.province.clone().unwrap_or_default();
+    let mut rows = Vec::new();
+    for round in app.store.rounds().await? {
+        for r in app.store.reports(round.id, Some(&province)).await? {
+            rows.push((round.clone(), r));
+        }
+    }
+    let body = html! {
+        h1 { "Báo cáo của " (province_name(&app, &province)) }
+        table.list {
+            thead { tr { th { "Đợt báo cáo" } th { "Hạn nộp" } th { "Trạng thái" } th { "Lỗi" } th { "Cập nhật" } } }
+            tbody {
+                @for (round, r) in &rows {
+                    tr {
+                        td { a href=(format!("/bao-cao/{}", r.id)) { (round.name) } }
+                        td { (date_vi(&round.deadline)) }
+                        td { span class=(format!("state {}", r.state.as_str())) { (r.state.label()) } }
+                        td.num { (r.errors) }
+                        td { (format_time(r.updated_at)) }
+                    }
+                }
+            }
+        }
+    };
+    Ok(page("Báo cáo của tỉnh", Some(&v), body))
+}
+
+fn date_vi(iso: &str) -> String {
+    vi::Date::parse_iso(iso)
+        .map(|d| d.short_vi())
+        .unwrap_or_else(|_| iso.to_string())
+}
+
+#[derive(Deserialize, Default)]
+struct EditorQuery {
+    #[serde(default)]
+    muc: Option<String>,
+    #[serde(default)]
+    tb: Option<String>,
+}
+
+fn notice(code: Option<&str>) -> Option<&'static str> {
+    Some(match code? {
+        "da-luu" => "Đã lưu.",
+        "da-gui" => "Đã gửi báo cáo lên Ban Tổ chức Trung ương. Phiên bản đã gửi không thể sửa.",
+        "da-tra-lai" => "Đã trả lại báo cáo cho tỉnh kèm ý kiến.",
+        "da-tiep-nhan" => "Đã tiếp nhận báo cáo.",
+        "da-tai-len" => "Đã nhập nội dung từ tệp JSON.",
+        "da-gop-y" => "Đã ghi ý kiến.",
+        "da-them" => "Đã thêm mô hình.",
+        _ => return None,
+    })
+}
+
+/// GET /bao-cao/{id}: the editor (or the read-only view).
+async fn editor_page(
+    State(app): State<Arc<App>>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    Query(q): Query<EditorQuery>,
+) -> AppResult<Response> {
+    editor_response(&app, &v, id, q.muc.as_deref(), notice(q.tb.as_deref()), None).await
+}
+
+/// Unsaved input kept on a refused save, shown for the user to merge.
+struct Kept {
+    message: String,
+    lines: Vec<(String, String)>,
+}
+
+async fn editor_response(
+    app: &App,
+    v: &Viewer,
+    id: i64,
+    muc: Option<&str>,
+    flash: Option<&str>,
+    kept: Option<Kept>,
+) -> AppResult<Response> {
+    let l = ops::load(app, v, id).await?;
+    let t = &l.template;
+    let sections = editor::sections(t);
+    let current = muc
+        .filter(|m| sections.iter().any(|s| s.key == *m))
+        .map(str::to_string)
+        .unwrap_or_else(|| sections.first().map(|s| s.key.clone()).unwrap_or_default());
+    let wrong = ops::problems(app, t, &l.report, true);
+    let all = ops::problems(app, t, &l.report, false);
+    let states = editor::section_states(t, &l.report, &wrong, &all);
+    let comments = app.store.comments(id).await?;
+    let editable = access::can_edit(&v.user, &l.info);
+    let ctx = FormCtx {
+        t,
+        r: &l.report,
+        units: app.units,
+        problems: &wrong,
+        comments: &comments,
+        readonly: !editable,
+    };
+    let form = editor::render_section(&ctx, &current);
+    let province = province_name(app, &l.info.province);
+    let (errors, warnings) = ops::counts(&all);
+    let late = is_late(&l.round, &l.info);
+    let body = html! {
+        div.report-head {
+            h1 { "Báo cáo của " (province) }
+            p.meta {
+                (l.round.name) " · hạn nộp " (date_vi(&l.round.deadline))
+                " · " span class=(format!("state {}", l.info.state.as_str())) { (l.info.state.label()) }
+                @if late { " " span.late { "quá hạn" } }
+                " · phiên bản lưu số " span #revision-label { (l.info.revision) }
+                @if let Some(by) = &l.info.updated_by { " · cập nhật " (format_time(l.info.updated_at)) " bởi " (by) }
+            }
+            @if let Some(f) = flash { p.notice.ok role="status" { (f) } }
+            @if let Some(k) = &kept {
+                div.notice.error role="alert" {
+                    p { (k.message) }
+                    @if !k.lines.is_empty() {
+                        p { "Nội dung anh/chị vừa nhập (chưa lưu) – hãy chép lại vào bản mới nhất bên dưới:" }
+                        dl.kept { @for (label, text) in &k.lines { dt { (label) } dd { pre { (text) } } } }
+                    }
+                }
+            }
+            div.toolbar {
+                a.button href=(format!("/bao-cao/{id}/xem")) target="_blank" { "Xem trước văn bản" }
+                a.button href=(format!("/bao-cao/{id}/tai/docx")) { "Tải DOCX" }
+                a.button href=(format!("/bao-cao/{id}/tai/pdf")) { "Tải PDF" }
+                a.button href=(format!("/bao-cao/{id}/tai/json")) { "Tải JSON" }
+                a.button href=(format!("/bao-cao/{id}/phien-ban")) { "Các phiên bản" }
+            }
+            p.counts #counts {
+                "Kiểm tra toàn bộ: " strong #count-errors { (errors) } " lỗi, " strong #count-warnings { (warnings) } " cảnh báo"
+                @if errors > 0 { " (kể cả các mục bắt buộc chưa nhập)" }
+            }
+        }
+        @if l.info.state == RState::Returned || (!comments.is_empty() && !access::is_reviewer(&v.user)) {
+            @if !comments.is_empty() {
+                section.comments {
+                    h2 { "Ý kiến của Ban Tổ chức Trung ương" }
+                    ul { @for c in &comments {
+                        li { strong { (c.place) } " (phiên bản " (c.version) ", " (format_time(c.created_at)) "): " (c.body)
+                            " " a href=(format!("/bao-cao/{id}?muc={}", editor::section_of(t, &c.item))) { "đến mục này" } }
+                    } }
+                }
+            }
+        }
+        div.editor {
+            nav.outline aria-label="Các phần của đề cương" {
+                ol {
+                    @for s in &sections {
+                        @let st = states.get(&s.key).copied().unwrap_or(editor::SectionState::Empty);
+                        li class=(if s.key == current { "current" } else { "" }) {
+                            a href=(format!("/bao-cao/{id}?muc={}", s.key)) {
+                                @if !s.number.is_empty() { span.num { (s.number) ". " } }
+                                (s.title)
+                            }
+                            " " span class=(format!("badge {}", st.class())) { (st.label()) }
+                        }
+                    }
+                }
+            }
+            div.section {
+                @if editable {
+                    form #section-form method="post" action=(format!("/bao-cao/{id}/luu?muc={current}")) data-autosave="1" {
+                        input type="hidden" name="_csrf" value=(v.csrf);
+                        input type="hidden" name="revision" value=(l.info.revision);
+                        (form)
+                        div.save-bar {
+                            button type="submit" { "Lưu" }
+                            span #save-status role="status" aria-live="polite" { "Tự động lưu khi anh/chị nhập." }
+                        }
+                    }
+                    details.upload {
+                        summary { "Nhập cả báo cáo từ tệp JSON" }
+                        form method="post" enctype="multipart/form-data"
+                            action=(format!("/bao-cao/{id}/tai-len?_csrf={}&revision={}", v.csrf, l.info.revision)) {
+                            input type="file" name="tep" accept=".json,application/json" required aria-label="Tệp JSON";
+                            button type="submit" data-confirm="Thay toàn bộ nội dung báo cáo bằng nội dung của tệp?" { "Tải lên" }
+                        }
+                    }
+                } @else {
+                    (form)
+                }
+                @if access::can_submit(&v.user, &l.info) && l.info.state.editable() {
+                    form.submit method="post" action=(format!("/bao-cao/{id}/gui")) {
+                        input type="hidden" name="_csrf" value=(v.csrf);
+                        input type="hidden" name="revision" value=(l.info.revision);
+                        @if errors > 0 {
+                            p.muted { "Còn " (errors) " lỗi: sửa hết lỗi mới gửi được." }
+                        }
+                        button.primary type="submit" data-confirm="Gửi báo cáo lên Ban Tổ chức Trung ương? Sau khi gửi sẽ không sửa được." { "Gửi báo cáo" }
+                    }
+                }
+                @if access::is_reviewer(&v.user) {
+                    (review_panel(v, id, &l, &comments))
+                }
+            }
+        }
+    };
+    Ok(page(&format!("Báo cáo của {province}"), Some(v), body))
+}
+
+fn review_panel(v: &Viewer, id: i64, l: &ops::Loaded, comments: &[store::Comment]) -> Markup {
+    let places = editor::commentable(&l.template, &l.report);
+    let submitted = l.info.state == RState::Submitted;
+    html! {
+        section.review {
+            h2 { "Thẩm định của Ban Tổ chức Trung ương" }
+            @if !submitted {
+                p.muted { "Báo cáo đang ở trạng thái “" (l.info.state.label()) "”; chỉ thẩm định được khi tỉnh đã gửi." }
+            } @else {
+                form method="post" action=(format!("/bao-cao/{id}/y-kien")) {
+                    input type="hidden" name="_csrf" value=(v.csrf);
+                    label for="gop-y-muc" { "Góp ý vào mục" }
+                    select #gop-y-muc name="muc" {
+                        option value="chung" { "Ý kiến chung về báo cáo" }
+                        @for (item, inst, place) in &places {
+                            option value=(format!("{}|{}", item, inst.as_deref().unwrap_or(""))) { (place) }
+                        }
+                    }
+                    label for="gop-y-noi-dung" { "Nội dung ý kiến" }
+                    textarea #gop-y-noi-dung name="noi_dung" rows="3" maxlength="10000" required {}
+                    button type="submit" { "Ghi ý kiến" }
+                }
+                p.muted { "Số ý kiến đã ghi cho phiên bản này: " (comments.iter().filter(|c| Some(c.version) == comments.last().map(|l| l.version)).count()) }
+                div.decide {
+                    form method="post" action=(format!("/bao-cao/{id}/tra-lai")) {
+                        input type="hidden" name="_csrf" value=(v.csrf);
+                        button.danger type="submit" data-confirm="Trả lại báo cáo cho tỉnh để sửa theo các ý kiến?" { "Trả lại cho tỉnh" }
+                    }
+                    form method="post" action=(format!("/bao-cao/{id}/tiep-nhan")) {
+                        input type="hidden" name="_csrf" value=(v.csrf);
+                        button.primary type="submit" data-confirm="Tiếp nhận báo cáo này?" { "Tiếp nhận" }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn wants_json(headers: &HeaderMap) -> bool {
+    headers
+        .get("accept")
+        .and_then(|a| a.to_str().ok())
+        .is_some_and(|a| a.contains("application/json"))
+}
+
+#[derive(Deserialize)]
+struct SaveQuery {
+    #[serde(default)]
+    muc: Option<String>,
+}
+
+/// POST /bao-cao/{id}/luu: a section form (autosave posts the same form, asking for JSON).
+async fn save_form(
+    State(app): State<Arc<App>>,
+    v: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Query(q): Query<SaveQuery>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let json = wants_json(&headers);
+    let result = save_pairs(&app, &v, id, &pairs).await;
+    match (result, json) {
+        (Ok((saved, _)), true) => Json(saved).into_response(),
+        (Ok((_, anchor)), false) => {
+            let muc = q.muc.unwrap_or_default();
+            Redirect::to(&format!("/bao-cao/{id}?muc={muc}&tb=da-luu{anchor}")).into_response()
+        }
+        (Err(e), true) => e.json(true).into_response(),
+        (Err(e), false) if e.status == StatusCode::CONFLICT || e.status == StatusCode::BAD_REQUEST => {
+            // Keep what the user typed: show it beside the latest version.
+            let lines = kept_lines(&app, &v, id, &pairs).await;
+            let kept = Kept {
+                message: e.message.clone(),
+                lines,
+            };
+            match editor_response(&app, &v, id, q.muc.as_deref(), None, Some(kept)).await {
+                Ok(mut r) => {
+                    *r.status_mut() = e.status;
+                    r
+                }
+                Err(e2) => e2.into_response(),
+            }
+        }
+        (Err(e), false) => e.into_response(),
+    }
+}
+
+async fn kept_lines(app: &App, v: &Viewer, id: i64, pairs: &[(String, String)]) -> Vec<(String, String)> {
+    let Ok(l) = ops::load(app, v, id).await else {
+        return Vec::new();
+    };
+    pairs
+        .iter()
+        .filter(|(k, val)| (k.starts_with("v|") || k.starts_with("d|")) && !val.trim().is_empty())
+        .map(|(k, val)| {
+            let item = k.split('|').nth(2).or_else(|| k.split('|').nth(1)).unwrap_or("");
+            let label = l
+                .template
+                .node(item)
+                .map(|n| report::tree::strip_markup(&n.text))
+                .filter(|s| !s.trim().is_empty())
+                .unwrap_or_else(|| editor::document_label(item).to_string());
+            (label, val.clone())
+        })
+        .collect()
+}
+
+async fn save_pairs(
+    app: &App,
+    v: &Viewer,
+    id: i64,
+    pairs: &[(String, String)],
+) -> AppResult<(ops::Saved, String)> {
+    let l = ops::load(app, v, id).await?;
+    let parsed = editor::parse_form(&l.template, pairs)?;
+    let mut anchor = String::new();
+    let action = match &parsed.action {
+        FormAction::Save => "sửa nội dung",
+        FormAction::Add { .. } => "thêm mô hình",
+        FormAction::Instance(_, ops::InstanceOp::Remove) => "xóa mô hình",
+        FormAction::Instance(..) => "đổi thứ tự mô hình",
+    };
+    let saved = ops::mutate(app, v, id, parsed.revision, action, |t, r| {
+        ops::apply_changes(t, r, &parsed.changes)?;
+        if let Some(d) = &parsed.document {
+            r.document = d.clone();
+        }
+        match &parsed.action {
+            FormAction::Save => {}
+            FormAction::Add { block, model, name } => {
+                let new = ops::add_instance(t, r, block, model, name.as_deref())?;
+                anchor = format!("#mh-{new}");
+            }
+            FormAction::Instance(inst, op) => {
+                ops::change_instance(r, inst, *op)?;
+                if *op != ops::InstanceOp::Remove {
+                    anchor = format!("#mh-{inst}");
+                }
+            }
+        }
+        Ok(())
+    })
+    .await?;
+    Ok((saved, anchor))
+}
+
+/// POST /bao-cao/{id}/tai-len (multipart, field "tep")
+async fn upload(
+    State(app): State<Arc<App>>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    Query(q): Query<HashMap<String, String>>,
+    mut form: Multipart,
+) -> AppResult<Response> {
+    let base: i64 = q
+        .get("revision")
+        .and_then(|r| r.parse().ok())
+        .ok_or_else(|| AppError::bad_request("Thiếu số phiên bản của báo cáo; hãy tải lại trang."))?;
+    let mut text = None;
+    while let Some(field) = form
+        .next_field()
+        .await
+        .map_err(|_| AppError::bad_request("Không đọc được tệp gửi lên."))?
+    {
+        if field.name() == Some("tep") {
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|_| AppError::bad_request("Không đọc được tệp gửi lên (có thể quá lớn)."))?;
+            text = Some(String::from_utf8(bytes.to_vec()).map_err(|_| {
+                AppError::bad_request("Tệp không phải văn bản UTF-8 (JSON).")
+            })?);
+        }
+    }
+    let text = text.ok_or_else(|| AppError::bad_request("Chưa chọn tệp."))?;
+    ops::mutate(&app, &v, id, base, "nhập từ tệp JSON", |t, r| ops::replace(t, r, &text)).await?;
+    Ok(Redirect::to(&format!("/bao-cao/{id}?tb=da-tai-len")).into_response())
+}
+
+/// GET /bao-cao/{id}/xem: the document in the Party layout, as HTML.
+async fn preview(State(app): State<Arc<App>>, v: Viewer, Path(id): Path<i64>) -> AppResult<Response> {
+    let l = ops::load(&app, &v, id).await?;
+    let profile = app.profile(&l.template.template.profile)?;
+    let doc = document::build(&l.template, &l.report, &profile, app.units).map_err(AppError::internal)?;
+    let html = document::html::to_html(&doc, &profile);
+    Ok((
+        [
+            (CONTENT_TYPE, "text/html; charset=utf-8"),
+            (CONTENT_SECURITY_POLICY, "default-src 'none'; style-src 'unsafe-inline'; img-src data:"),
+        ],
+        html,
+    )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+struct DownloadQuery {
+    #[serde(default, rename = "phien-ban")]
+    version: Option<i64>,
+}
+
+/// GET /bao-cao/{id}/tai/{docx|pdf|json}; `?phien-ban=N` for a submitted version.
+async fn download(
+    State(app): State<Arc<App>>,
+    v: Viewer,
+    Path((id, format)): Path<(i64, String)>,
+    Query(q): Query<DownloadQuery>,
+) -> AppResult<Response> {
+    let l = ops::load(&app, &v, id).await?;
+    let report = match q.version {
+        None => l.report.clone(),
+        Some(n) => {
+            let versions = app.store.versions(id).await?;
+            let ver = versions.iter().find(|x| x.number == n).ok_or_else(AppError::not_found)?;
+            report::Report::from_json(&ver.content).map_err(AppError::internal)?
+        }
+    };
+    let (bytes, kind) = export(&app, &l.template, &report, &format)?;
+    let name = format!(
+        "bao-cao-{}-{}{}.{format}",
+        l.info.province,
+        l.template.template.id,
+        q.version.map(|n| format!("-phien-ban-{n}")).unwrap_or_default()
+    );
+    Ok((
+        [
+            (CONTENT_TYPE, kind.to_string()),
+            (CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// A report as DOCX, PDF or JSON bytes, with its content type.
+pub fn export(
+    app: &App,
+    t: &outline::Template,
+    r: &report::Report,
+    format: &str,
+) -> AppResult<(Vec<u8>, &'static str)> {
+    let profile = app.profile(&t.template.profile)?;
+    match format {
+        "json" => Ok((r.to_json().into_bytes(), "application/json")),
+        "docx" => {
+            let doc = document::build(t, r, &profile, app.units).map_err(AppError::internal)?;
+            let bytes = document::docx::to_docx(&doc, &profile).map_err(AppError::internal)?;
+            Ok((
+                bytes,
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            ))
+        }
+        #[cfg(feature = "pdf")]
+        "pdf" => {
+            let doc = document::build(t, r, &profile, app.units).map_err(AppError::internal)?;
+            let out = pdf::render(&doc, &profile, &pdf::PdfOptions::default())
+                .map_err(AppError::internal)?;
+            Ok((out.bytes, "application/pdf"))
+        }
+        #[cfg(not(feature = "pdf"))]
+        "pdf" => Err(AppError::new(
+            StatusCode::NOT_IMPLEMENTED,
+            "Bản cài đặt này không có phần xuất PDF; hãy tải DOCX.",
+        )),
+        _ => Err(AppError::not_found()),
+    }
+}
+
+#[derive(Deserialize)]
+struct RevisionForm {
+    revision: i64,
+}
+
+/// POST /bao-cao/{id}/gui
+async fn submit(
+    State(app): State<Arc<App>>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    Form(f): Form<RevisionForm>,
+) -> AppResult<Response> {
+    match ops::submit(&app, &v, id, f.revision).await {
+        Ok(_) => Ok(Redirect::to(&format!("/bao-cao/{id}?tb=da-gui")).into_response()),
+        Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY || e.status == StatusCode::CONFLICT => {
+            let kept = Kept {
+                message: e.message.clone(),
+                lines: Vec::new(),
+            };
+            let mut r = editor_response(&app, &v, id, None, None, Some(kept)).await?;
+            *r.status_mut() = e.status;
+            Ok(r)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+struct CommentForm {
+    muc: String,
+    noi_dung: String,
+}
+
+fn comment_in(f: &CommentForm) -> CommentIn {
+    let (item, inst) = f.muc.split_once('|').unwrap_or((f.muc.as_str(), ""));
+    CommentIn {
+        item: item.to_string(),
+        instance: (!inst.is_empty()).then(|| inst.to_string()),
+        body: f.noi_dung.clone(),
+    }
+}
+
+/// POST /bao-cao/{id}/y-kien
+async fn comment(
+    State(app): State<Arc<App>>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    Form(f): Form<CommentForm>,
+) -> AppResult<Response> {
+    ops::add_comment(&app, &v, id, &comment_in(&f)).await?;
+    Ok(Redirect::to(&format!("/bao-cao/{id}?tb=da-gop-y")).into_response())
+}
+
+/// POST /bao-cao/{id}/tra-lai
+async fn return_report(
+    State(app): State<Arc<App>>,
+    v: Viewer,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    ops::decide(&app, &v, id, false, &[]).await?;
+    Ok(Redirect::to(&format!("/bao-cao/{id}?tb=da-tra-lai")).into_response())
+}
+
+/// POST /bao-cao/{id}/tiep-nhan
+async fn accept(State(app): State<Arc<App>>, v: Viewer, Path(id): Path<i64>) -> AppResult<Response> {
+    ops::decide(&app, &v, id, true, &[]).await?;
+    Ok(Redirect::to(&format!("/bao-cao/{id}?tb=da-tiep-nhan")).into_response())
+}
+
+/// GET /bao-cao/{id}/phien-ban
+async fn versions(State(app): State<Arc<App>>, v: Viewer, Path(id): Path<i64>) -> AppResult<Response> {
+    let l = ops::load(&app, &v, id).await?;
+    let list = app.store.versions(id).await?;
+    let body = html! {
+        h1 { "Các phiên bản báo cáo của " (province_name(&app, &l.info.province)) }
+        p { a href=(format!("/bao-cao/{id}")) { "← Về báo cáo" } }
+        @if list.is_empty() { p { "Báo cáo chưa được gửi lần nào; chỉ có bản đang soạn." } }
+        table.list {
+            thead { tr { th { "Phiên bản" } th { "Gửi lúc" } th { "Người gửi" } th { "Kết quả" } th { "Tải về" } } }
+            tbody {
+                @for ver in &list {
+                    tr {
+                        td.num { (ver.number) }
+                        td { (format_time(ver.submitted_at)) }
+                        td { (ver.submitted_by) }
+                        td { (ver.state.label()) @if let Some(d) = ver.decided_at { " (" (format_time(d)) ")" } }
+                        td {
+                            a href=(format!("/bao-cao/{id}/tai/docx?phien-ban={}", ver.number)) { "DOCX" } " · "
+                            a href=(format!("/bao-cao/{id}/tai/json?phien-ban={}", ver.number)) { "JSON" }
+                        }
+                    }
+                }
+            }
+        }
+        form.compare method="get" action=(format!("/bao-cao/{id}/so-sanh")) {
+            h2 { "So sánh hai phiên bản" }
+            label for="cmp-a" { "Phiên bản" }
+            select #cmp-a name="a" { @for ver in &list { option value=(ver.number) { (ver.number) } } option value="0" { "bản đang soạn" } }
+            label for="cmp-b" { "với" }
+            select #cmp-b name="b" { option value="0" { "bản đang soạn" } @for ver in list.iter().rev() { option value=(ver.number) { (ver.number) } } }
+            button type="submit" { "So sánh" }
+        }
+    };
+    Ok(page("Các phiên bản", Some(&v), body))
+}
+
+#[derive(Deserialize)]
+struct CompareQuery {
+    a: i64,
+    b: i64,
+}
+
+/// The report of version `n` (0: the current content).
+async fn version_report(app: &App, id: i64, l: &ops::Loaded, n: i64) -> AppResult<report::Report> {
+    if n == 0 {
+        return Ok(l.report.clone());
+    }
+    let versions = app.store.versions(id).await?;
+    let ver = versions.iter().find(|x| x.number == n).ok_or_else(AppError::not_found)?;
+    report::Report::from_json(&ver.content).map_err(AppError::internal)
+}
+
+/// GET /bao-cao/{id}/so-sanh?a=&b=
+async fn compare(
+    State(app): State<Arc<App>>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    Query(q): Query<CompareQuery>,
+) -> AppResult<Response> {
+    let l = ops::load(&app, &v, id).await?;
+    let a = version_report(&app, id, &l, q.a).await?;
+    let b = version_report(&app, id, &l, q.b).await?;
+    let lines = ops::compare(&l.template, &a, &b);
+    let name = |n: i64| if n == 0 { "bản đang soạn".to_string() } else { format!("phiên bản {n}") };
+    let body = html! {
+        h1 { "So sánh " (name(q.a)) " với " (name(q.b)) }
+        p { a href=(format!("/bao-cao/{id}/phien-ban")) { "← Các phiên bản" } }
+        @if lines.is_empty() { p { "Hai bản giống hệt nhau." } }
+        table.list.diff {
+            thead { tr { th { "Mục" } th { (name(q.a)) } th { (name(q.b)) } } }
+            tbody { @for d in &lines {
+                tr { td { (d.place) } td.old { (d.old.clone().unwrap_or_else(|| "(trống)".into())) } td.new { (d.new.clone().unwrap_or_else(|| "(trống)".into())) } }
+            } }
+        }
+    };
+    Ok(page("So sánh phiên bản", Some(&v), body))
+}
+
+/// Late: submitted after the deadline's last day, or not submitted and the deadline passed.
+pub fn is_late(round: &store::Round, r: &ReportInfo) -> bool {
+    let Ok(deadline) = vi::Date::parse_iso(&round.deadline) else {
+        return false;
+    };
+    let deadline = deadline.to_time();
+    let day_of = |ms: i64| {
+        time::OffsetDateTime::from_unix_timestamp_nanos(ms as i128 * 1_000_000)
+            .map(|t| t.to_offset(time::macros::offset!(+7)).date())
+            .ok()
+    };
+    match (r.state, r.submitted_at) {
+        (RState::Submitted | RState::Accepted, Some(at)) => day_of(at).is_some_and(|d| d > deadline),
+        (RState::Returned, _) | (RState::Draft, _) => crate::today() > deadline,
+        _ => false,
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct DashQuery {
+    #[serde(default)]
+    dot: Option<i64>,
+}
+
+/// The dashboard's figures, shared with the API.
+pub async fn dashboard_data(app: &App, round: Option<i64>) -> AppResult<(store::Round, Vec<(ReportInfo, bool)>)> {
+    let round = match round {
+        Some(id) => app.store.round(id).await?,
+        None => latest_round(app).await?,
+    };
+    let rows = app
+        .store
+        .reports(round.id, None)
+        .await?
+        .into_iter()
+        .map(|r| {
+            let late = is_late(&round, &r);
+            (r, late)
+        })
+        .collect();
+    Ok((round, rows))
+}
+
+/// GET /tong-quan: all 63 provinces.
+async fn dashboard(State(app): State<Arc<App>>, v: Viewer, Query(q): Query<DashQuery>) -> AppResult<Response> {
+    access::require(access::sees_dashboard(&v.user))?;
+    let (round, rows) = dashboard_data(&app, q.dot).await?;
+    let rounds = app.store.rounds().await?;
+    let expected = rows.len();
+    let submitted = rows.iter().filter(|(r, _)| r.submitted_at.is_some()).count();
+    let on_time = rows
+        .iter()
+        .filter(|(r, late)| r.submitted_at.is_some() && !late && matches!(r.state, RState::Submitted | RState::Accepted))
+        .count();
+    let by_state = |s: RState| rows.iter().filter(|(r, _)| r.state == s).count();
+    let pct = |n: usize| {
+        if expected == 0 {
+            "0%".to_string()
+        } else {
+            vi::format_percent(n as f64 * 100.0 / expected as f64, 1)
+        }
+    };
+    let body = html! {
+        h1 { "Tổng hợp tình hình báo cáo của 63 tỉnh, thành phố" }
+        form.inline method="get" action="/tong-quan" {
+            label for="dot" { "Đợt báo cáo" }
+            select #dot name="dot" { @for r in &rounds { option value=(r.id) selected[r.id == round.id] { (r.name) } } }
+            button type="submit" { "Xem" }
+        }
+        p.meta { "Hạn nộp " (date_vi(&round.deadline)) " · số liệu tính đến " (date_vi(&round.cutoff)) }
+        div.stats {
+            div { strong { (submitted) "/" (expected) } span { "đã gửi (" (pct(submitted)) ")" } }
+            div { strong { (on_time) } span { "gửi đúng hạn (" (pct(on_time)) ")" } }
+            div { strong { (by_state(RState::Accepted)) } span { "đã tiếp nhận" } }
+            div { strong { (by_state(RState::Returned)) } span { "bị trả lại" } }
+            div { strong { (by_state(RState::Draft)) } span { "đang soạn" } }
+        }
+        table.list.dashboard {
+            thead { tr {
+                th { "Mã" } th { "Tỉnh, thành phố" } th { "Trạng thái" } th { "Gửi lúc" } th { "Cập nhật lần cuối" }
+                th { "Lỗi" } th { "Cảnh báo" } th { "Hạn" }
+            } }
+            tbody {
+                @for (r, late) in &rows {
+                    tr {
+                        td { (r.province) }
+                        td { a href=(format!("/bao-cao/{}", r.id)) { (province_name(&app, &r.province)) } }
+                        td { span class=(format!("state {}", r.state.as_str())) { (r.state.label()) } }
+                        td { @if let Some(s) = r.submitted_at { (format_time(s)) } }
+                        td { (format_time(r.updated_at)) }
+                        td.num { (r.errors) }
+                        td.num { (r.warnings) }
+                        td { @if *late { span.late { "quá hạn" } } @else { "đúng hạn" } }
+                    }
+                }
+            }
+        }
+    };
+    Ok(page("Tổng hợp", Some(&v), body))
+}
+
+/// GET /quan-tri
+async fn admin(State(app): State<Arc<App>>, v: Viewer) -> AppResult<Response> {
+    access::require(v.user.role == Role::Admin)?;
+    let users = app.store.users().await?;
+    let rounds = app.store.rounds().await?;
+    let body = html! {
+        h1 { "Quản trị" }
+        p { a href="/quan-tri/nhat-ky" { "Xem nhật ký thay đổi" } }
+        section {
+            h2 { "Tài khoản" }
+            table.list {
+                thead { tr { th { "Tên đăng nhập" } th { "Họ tên" } th { "Vai trò" } th { "Tỉnh" } th { "Tình trạng" } th { "Thao tác" } } }
+                tbody { @for u in &users {
+                    tr {
+                        td { (u.username) } td { (u.full_name) } td { (u.role.label()) }
+                        td { @if let Some(p) = &u.province { (province_name(&app, p)) } }
+                        td { @if u.active { "đang dùng" } @else { "đã khóa" } }
+                        td {
+                            form.inline method="post" action=(format!("/quan-tri/nguoi-dung/{}", u.id)) {
+                                input type="hidden" name="_csrf" value=(v.csrf);
+                                input type="hidden" name="active" value=(if u.active { "0" } else { "1" });
+                                input type="password" name="password" placeholder="mật khẩu mới (nếu đặt lại)" aria-label="Mật khẩu mới" autocomplete="new-password";
+                                button.small type="submit" { @if u.active { "Khóa / đặt lại" } @else { "Mở khóa" } }
+                            }
+                        }
+                    }
+                } }
+            }
+            h3 { "Thêm tài khoản" }
+            form.grid-form method="post" action="/quan-tri/nguoi-dung" {
+                input type="hidden" name="_csrf" value=(v.csrf);
+                label for="nd-ten" { "Tên đăng nhập" } input #nd-ten type="text" name="username" required pattern="[a-z0-9._-]{3,40}";
+                label for="nd-hoten" { "Họ tên" } input #nd-hoten type="text" name="full_name" required;
+                label for="nd-vaitro" { "Vai trò" }
+                select #nd-vaitro name="role" { @for r in Role::ALL { option value=(r.as_str()) { (r.label()) } } }
+                label for="nd-tinh" { "Tỉnh (với cán bộ tỉnh)" }
+                select #nd-tinh name="province" { option value="" { "—" } @for p in &app.units.provinces { option value=(p.code) { (p.name) } } }
+                label for="nd-mk" { "Mật khẩu (ít nhất 8 ký tự)" } input #nd-mk type="password" name="password" required minlength="8" autocomplete="new-password";
+                button type="submit" { "Thêm tài khoản" }
+            }
+        }
+        section {
+            h2 { "Đợt báo cáo" }
+            table.list {
+                thead { tr { th { "Tên" } th { "Đề cương" } th { "Số liệu đến" } th { "Hạn nộp" } } }
+                tbody { @for r in &rounds {
+                    tr {
+                        td { (r.name) } td { (r.template) } td { (date_vi(&r.cutoff)) }
+                        td {
+                            form.inline method="post" action=(format!("/quan-tri/dot/{}/han", r.id)) {
+                                input type="hidden" name="_csrf" value=(v.csrf);
+                                input.date type="text" name="deadline" value=(date_vi(&r.deadline)) aria-label="Hạn nộp";
+                                button.small type="submit" { "Đổi hạn" }
+                            }
+                        }
+                    }
+                } }
+            }
+            h3 { "Mở đợt báo cáo mới" }
+            form.grid-form method="post" action="/quan-tri/dot" {
+                input type="hidden" name="_csrf" value=(v.csrf);
+                label for="dot-ten" { "Tên đợt" } input #dot-ten type="text" name="name" required;
+                label for="dot-dc" { "Đề cương" }
+                select #dot-dc name="template" { @for (id, t) in &app.templates { option value=(id) { (t.template.name) } } }
+                label for="dot-han" { "Hạn nộp (ngày/tháng/năm)" } input #dot-han type="text" name="deadline" required;
+                label for="dot-chot" { "Số liệu tính đến (ngày/tháng/năm)" } input #dot-chot type="text" name="cutoff" required;
+                button type="submit" { "Mở đợt" }
+            }
+        }
+    };
+    Ok(page("Quản trị", Some(&v), body))
+}
+
+#[derive(Deserialize)]
+struct NewUserForm {
+    username: String,
+    full_name: String,
+    role: String,
+    #[serde(default)]
+    province: String,
+    password: String,
+}
+
+/// Creates a user after checking the form; shared with the API.
+pub async fn create_user_checked(
+    app: &App,
+    v: &Viewer,
+    username: &str,
+    full_name: &str,
+    role: &str,
+    province: Option<&str>,
+    password: &str,
+) -> AppResult<i64> {
+    access::require(v.user.role == Role::Admin)?;
+    let username = username.trim().to_lowercase();
+    if username.len() < 3
+        || username.len() > 40
+        || !username.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
+    {
+        return Err(AppError::bad_request(
+            "Tên đăng nhập gồm 3–40 ký tự: chữ thường không dấu, số, dấu chấm, gạch dưới, gạch ngang.",
+        ));
+    }
+    let role: Role = role
+        .parse()
+        .map_err(|_| AppError::bad_request("Vai trò không hợp lệ."))?;
+    let province = province.filter(|p| !p.is_empty());
+    match (role.is_provincial(), province) {
+        (true, None) => return Err(AppError::bad_request("Cán bộ tỉnh phải thuộc một tỉnh.")),
+        (true, Some(p)) if app.units.province(p).is_none() => {
+            return Err(AppError::bad_request("Mã tỉnh không có trong danh mục."))
+        }
+        (false, Some(_)) => {
+            return Err(AppError::bad_request("Chỉ cán bộ tỉnh mới gắn với một tỉnh."))
+        }
+        _ => {}
+    }
+    if password.chars().count() < 8 {
+        return Err(AppError::bad_request("Mật khẩu phải có ít nhất 8 ký tự."));
+    }
+    let full_name = vi::nfc(full_name.trim());
+    if full_name.is_empty() || full_name.chars().count() > 200 {
+        return Err(AppError::bad_request("Họ tên không được để trống và không quá 200 ký tự."));
+    }
+    let pw = password.to_string();
+    let hash = tokio::task::spawn_blocking(move || auth::hash_password(&pw))
+        .await
+        .map_err(AppError::internal)??;
+    Ok(app
+        .store
+        .create_user(
+            &store::NewUser {
+                username: &username,
+                full_name: &full_name,
+                role,
+                province: if role.is_provincial() { province } else { None },
+                password_hash: &hash,
+            },
+            (&v.user).into(),
+        )
+        .await?)
+}
+
+/// POST /quan-tri/nguoi-dung
+async fn create_user(State(app): State<Arc<App>>, v: Viewer, Form(f): Form<NewUserForm>) -> AppResult<Response> {
+    create_user_checked(&app, &v, &f.username, &f.full_name, &f.role, Some(&f.province), &f.password).await?;
+    Ok(Redirect::to("/quan-tri").into_response())
+}
+
+#[derive(Deserialize)]
+struct UpdateUserForm {
+    active: String,
+    #[serde(default)]
+    password: String,
+}
+
+/// POST /quan-tri/nguoi-dung/{id}
+async fn update_user(
+    State(app): State<Arc<App>>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    Form(f): Form<UpdateUserForm>,
+) -> AppResult<Response> {
+    access::require(v.user.role == Role::Admin)?;
+    if id == v.user.id && f.active == "0" {
+        return Err(AppError::bad_request("Không thể tự khóa tài khoản của mình."));
+    }
+    let hash = if f.password.is_empty() {
+        None
+    } else if f.password.chars().count() < 8 {
+        return Err(AppError::bad_request("Mật khẩu phải có ít nhất 8 ký tự."));
+    } else {
+        let pw = f.password.clone();
+        Some(tokio::task::spawn_blocking(move || auth::hash_password(&pw)).await.map_err(AppError::internal)??)
+    };
+    // A new password alone (active stays) when one was typed.
+    let active = if hash.is_some() { true } else { f.active == "1" };
+    app.store.update_user(id, active, hash.as_deref(), (&v.user).into()).await?;
+    Ok(Redirect::to("/quan-tri").into_response())
+}
+
+#[derive(Deserialize)]
+struct RoundForm {
+    name: String,
+    template: String,
+    deadline: String,
+    cutoff: String,
+}
+
+fn iso_from_vi(s: &str, label: &str) -> AppResult<String> {
+    vi::Date::parse_vi(s.trim())
+        .or_else(|_| vi::Date::parse_iso(s.trim()))
+        .map(|d| d.iso())
+        .map_err(|e| AppError::bad_request(format!("{label}: {e}")))
+}
+
+/// POST /quan-tri/dot
+async fn create_round(State(app): State<Arc<App>>, v: Viewer, Form(f): Form<RoundForm>) -> AppResult<Response> {
+    access::require(v.user.role == Role::Admin)?;
+    let deadline = iso_from_vi(&f.deadline, "Hạn nộp")?;
+    let cutoff = iso_from_vi(&f.cutoff, "Ngày chốt số liệu")?;
+    ops::create_round(&app, &f.name, &f.template, &deadline, &cutoff, (&v.user).into()).await?;
+    Ok(Redirect::to("/quan-tri").into_response())
+}
+
+#[derive(Deserialize)]
+struct DeadlineForm {
+    deadline: String,
+}
+
+/// POST /quan-tri/dot/{id}/han
+async fn set_deadline(
+    State(app): State<Arc<App>>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    Form(f): Form<DeadlineForm>,
+) -> AppResult<Response> {
+    access::require(v.user.role == Role::Admin)?;
+    let deadline = iso_from_vi(&f.deadline, "Hạn nộp")?;
+    app.store.set_deadline(id, &deadline, (&v.user).into()).await?;
+    Ok(Redirect::to("/quan-tri").into_response())
+}
+
+#[derive(Deserialize, Default)]
+struct AuditQuery {
+    #[serde(default)]
+    trang: Option<i64>,
+    #[serde(default, rename = "bao-cao")]
+    report: Option<i64>,
+}
+
+/// GET /quan-tri/nhat-ky
+async fn audit(State(app): State<Arc<App>>, v: Viewer, Query(q): Query<AuditQuery>) -> AppResult<Response> {
+    access::require(v.user.role == Role::Admin)?;
+    let page_no = q.trang.unwrap_or(1).max(1);
+    let per = 100;
+    let entries = app.store.audit_log(q.report, per, (page_no - 1) * per).await?;
+    let body = html! {
+        h1 { "Nhật ký thay đổi" }
+        p { a href="/quan-tri" { "← Quản trị" } }
+        table.list.audit {
+            thead { tr { th { "Thời điểm" } th { "Người thực hiện" } th { "Việc" } th { "Báo cáo" } th { "Mục" } th { "Giá trị cũ" } th { "Giá trị mới" } } }
+            tbody { @for e in &entries {
+                tr {
+                    td { (format_time(e.at)) } td { (e.username) } td { (e.action) }
+                    td { @if let Some(r) = e.report_id { a href=(format!("/bao-cao/{r}")) { (r) } } }
+                    td { (e.item.clone().unwrap_or_default()) }
+                    td.val { (clip(e.old.as_deref())) } td.val { (clip(e.new.as_deref())) }
+                }
+            } }
+        }
+        p {
+            @if page_no > 1 { a href=(format!("/quan-tri/nhat-ky?trang={}", page_no - 1)) { "← Trang trước" } " " }
+            @if entries.len() as i64 == per { a href=(format!("/quan-tri/nhat-ky?trang={}", page_no + 1)) { "Trang sau →" } }
+        }
+    };
+    Ok(page("Nhật ký thay đổi", Some(&v), body))
+}
+
+fn clip(s: Option<&str>) -> String {
+    let s = s.unwrap_or("");
+    if s.chars().count() > 300 {
+        format!("{}…", s.chars().take(300).collect::<String>())
+    } else {
+        s.to_string()
+    }
+}
