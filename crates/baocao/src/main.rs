@@ -105,13 +105,23 @@ pub enum Command {
     /// Chạy máy chủ web: trang nhập báo cáo cho 63 tỉnh, trang tổng hợp, API JSON.
     Serve {
         /// Địa chỉ và cổng lắng nghe.
-        #[arg(long, env = "BAOCAO_LISTEN", default_value = "127.0.0.1:8080", value_name = "ĐỊA_CHỈ")]
+        #[arg(
+            long,
+            env = "BAOCAO_LISTEN",
+            default_value = "127.0.0.1:8080",
+            value_name = "ĐỊA_CHỈ"
+        )]
         listen: std::net::SocketAddr,
         /// Cơ sở dữ liệu: postgres://… (mặc định: SQLite trong thư mục dữ liệu).
         #[arg(long, env = "BAOCAO_DATABASE_URL", value_name = "URL")]
         database_url: Option<String>,
         /// Thư mục dữ liệu (tệp SQLite).
-        #[arg(long, env = "BAOCAO_DATA_DIR", default_value = "du-lieu", value_name = "THƯ_MỤC")]
+        #[arg(
+            long,
+            env = "BAOCAO_DATA_DIR",
+            default_value = "du-lieu",
+            value_name = "THƯ_MỤC"
+        )]
         data_dir: PathBuf,
         /// Cơ sở dữ liệu trình diễn (tạo mới mỗi lần chạy): tài khoản cho mọi vai trò, báo cáo mẫu ở mọi trạng thái.
         #[arg(long)]
@@ -120,7 +130,12 @@ pub enum Command {
         #[arg(long, env = "BAOCAO_SECURE_COOKIES")]
         secure_cookies: bool,
         /// Thời hạn phiên đăng nhập (giờ).
-        #[arg(long, env = "BAOCAO_SESSION_HOURS", default_value_t = 12, value_name = "GIỜ")]
+        #[arg(
+            long,
+            env = "BAOCAO_SESSION_HOURS",
+            default_value_t = 12,
+            value_name = "GIỜ"
+        )]
         session_hours: u64,
     },
     /// Chạy thử: tạo báo cáo mẫu và xuất DOCX, HTML, Markdown vào một thư mục.

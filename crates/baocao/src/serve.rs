@@ -43,9 +43,14 @@ async fn serve(o: Options) -> Result<()> {
         (Some(url), _) => url.clone(),
         (None, demo) => {
             std::fs::create_dir_all(&o.data_dir).map_err(|e| {
-                format!("không tạo được thư mục dữ liệu {}: {e}", o.data_dir.display())
+                format!(
+                    "không tạo được thư mục dữ liệu {}: {e}",
+                    o.data_dir.display()
+                )
             })?;
-            let file = o.data_dir.join(if demo { "demo.sqlite" } else { "baocao.sqlite" });
+            let file = o
+                .data_dir
+                .join(if demo { "demo.sqlite" } else { "baocao.sqlite" });
             if demo {
                 // The demo starts afresh every time.
                 for suffix in ["", "-wal", "-shm"] {
@@ -60,7 +65,9 @@ async fn serve(o: Options) -> Result<()> {
     let admin_password = if o.demo {
         Some(web::demo::PASSWORD.to_string())
     } else {
-        std::env::var("BAOCAO_ADMIN_PASSWORD").ok().filter(|p| !p.is_empty())
+        std::env::var("BAOCAO_ADMIN_PASSWORD")
+            .ok()
+            .filter(|p| !p.is_empty())
     };
     let config = web::Config {
         database_url,
@@ -92,7 +99,9 @@ async fn serve(o: Options) -> Result<()> {
                 println!(
                     "  {user:<16} – {} – {name}{}",
                     role.label(),
-                    province.map(|p| format!(" (tỉnh mã {p})")).unwrap_or_default()
+                    province
+                        .map(|p| format!(" (tỉnh mã {p})"))
+                        .unwrap_or_default()
                 );
             }
         }

@@ -427,7 +427,9 @@ impl Store {
                 "{} – {}{}",
                 u.full_name,
                 u.role.label(),
-                u.province.map(|p| format!(" – tỉnh {p}")).unwrap_or_default()
+                u.province
+                    .map(|p| format!(" – tỉnh {p}"))
+                    .unwrap_or_default()
             )),
         )
         .await?;
@@ -517,16 +519,7 @@ impl Store {
         .bind(now + ttl.as_millis() as i64)
         .execute(&mut *tx)
         .await?;
-        audit(
-            &mut tx,
-            user.into(),
-            "đăng nhập",
-            None,
-            None,
-            None,
-            None,
-        )
-        .await?;
+        audit(&mut tx, user.into(), "đăng nhập", None, None, None, None).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -621,16 +614,7 @@ impl Store {
         if n == 0 {
             return Err(Error::NotFound("đợt báo cáo"));
         }
-        audit(
-            &mut tx,
-            by,
-            "đổi hạn nộp",
-            None,
-            None,
-            None,
-            Some(deadline),
-        )
-        .await?;
+        audit(&mut tx, by, "đổi hạn nộp", None, None, None, Some(deadline)).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -646,11 +630,12 @@ impl Store {
         content: &str,
         counts: (i64, i64),
     ) -> Result<i64> {
-        if let Some(row) = sqlx::query("SELECT id FROM reports WHERE round_id = $1 AND province = $2")
-            .bind(round_id)
-            .bind(province)
-            .fetch_optional(&self.read)
-            .await?
+        if let Some(row) =
+            sqlx::query("SELECT id FROM reports WHERE round_id = $1 AND province = $2")
+                .bind(round_id)
+                .bind(province)
+                .fetch_optional(&self.read)
+                .await?
         {
             return Ok(row.try_get("id")?);
         }
@@ -830,7 +815,11 @@ impl Store {
             let r = self.report(id).await?;
             return Err(Error::WrongState {
                 state: r.info.state,
-                action: if accept { "tiếp nhận" } else { "trả lại" },
+                action: if accept {
+                    "tiếp nhận"
+                } else {
+                    "trả lại"
+                },
             });
         }
         let number: i64 = sqlx::query(
@@ -859,10 +848,7 @@ impl Store {
             Some(id),
             None,
             None,
-            Some(&format!(
-                "phiên bản {number}; {} ý kiến",
-                comments.len()
-            )),
+            Some(&format!("phiên bản {number}; {} ý kiến", comments.len())),
         )
         .await?;
         tx.commit().await?;
@@ -924,7 +910,9 @@ impl Store {
                     number: r.try_get("number")?,
                     state: r.try_get::<String, _>("state")?.parse()?,
                     submitted_at: r.try_get("submitted_at")?,
-                    submitted_by: r.try_get::<Option<String>, _>("by_name")?.unwrap_or_default(),
+                    submitted_by: r
+                        .try_get::<Option<String>, _>("by_name")?
+                        .unwrap_or_default(),
                     decided_at: r.try_get("decided_at")?,
                     content: r.try_get("content")?,
                 })
@@ -1123,10 +1111,7 @@ mod tests {
 
     #[test]
     fn redacts_passwords() {
-        assert_eq!(
-            redact("postgres://u:secret@h/db"),
-            "postgres://u:***@h/db"
-        );
+        assert_eq!(redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
         assert_eq!(redact("sqlite:///tmp/x.db"), "sqlite:///tmp/x.db");
     }
 
@@ -1152,7 +1137,10 @@ mod tests {
         };
         assert_eq!(s.save(id, 1, "{\"a\":1}", &meta, sys).await.unwrap(), 2);
         match s.save(id, 1, "{\"a\":2}", &meta, sys).await {
-            Err(Error::Stale { base: 1, current: 2 }) => {}
+            Err(Error::Stale {
+                base: 1,
+                current: 2,
+            }) => {}
             other => panic!("{other:?}"),
         }
         assert_eq!(s.report(id).await.unwrap().content, "{\"a\":1}");

@@ -74,7 +74,11 @@ async fn login(State(app): State<Arc<App>>, headers: HeaderMap, Json(l): Json<Lo
 }
 
 async fn logout(State(app): State<Arc<App>>, headers: HeaderMap, v: Viewer) -> ApiResult {
-    j(app.store.delete_session(&v.token).await.map_err(AppError::from))?;
+    j(app
+        .store
+        .delete_session(&v.token)
+        .await
+        .map_err(AppError::from))?;
     let mut r = StatusCode::NO_CONTENT.into_response();
     r.headers_mut().append(
         SET_COOKIE,
@@ -99,9 +103,21 @@ struct NewRound {
     cutoff: String,
 }
 
-async fn create_round(State(app): State<Arc<App>>, v: Viewer, Json(n): Json<NewRound>) -> ApiResult {
+async fn create_round(
+    State(app): State<Arc<App>>,
+    v: Viewer,
+    Json(n): Json<NewRound>,
+) -> ApiResult {
     j(access::require(v.user.role == store::Role::Admin))?;
-    let id = j(ops::create_round(&app, &n.name, &n.template, &n.deadline, &n.cutoff, (&v.user).into()).await)?;
+    let id = j(ops::create_round(
+        &app,
+        &n.name,
+        &n.template,
+        &n.deadline,
+        &n.cutoff,
+        (&v.user).into(),
+    )
+    .await)?;
     Ok((StatusCode::CREATED, Json(json!({ "id": id }))).into_response())
 }
 
@@ -120,7 +136,10 @@ async fn reports(State(app): State<Arc<App>>, v: Viewer, Query(q): Query<RoundQu
             .ok_or_else(|| AppError::not_found().json(true))?,
     };
     let list = j(app.store.reports(round, None).await.map_err(AppError::from))?;
-    let visible: Vec<_> = list.into_iter().filter(|r| access::can_view(&v.user, r)).collect();
+    let visible: Vec<_> = list
+        .into_iter()
+        .filter(|r| access::can_view(&v.user, r))
+        .collect();
     ok(json!(visible))
 }
 
@@ -144,15 +163,22 @@ struct Patch {
     document: Option<report::Particulars>,
 }
 
-async fn patch(State(app): State<Arc<App>>, v: Viewer, Path(id): Path<i64>, Json(p): Json<Patch>) -> ApiResult {
-    let saved = j(ops::mutate(&app, &v, id, p.revision, "sửa nội dung", |t, r| {
-        ops::apply_changes(t, r, &p.changes)?;
-        if let Some(d) = &p.document {
-            r.document = d.clone();
-        }
-        Ok(())
-    })
-    .await)?;
+async fn patch(
+    State(app): State<Arc<App>>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    Json(p): Json<Patch>,
+) -> ApiResult {
+    let saved = j(
+        ops::mutate(&app, &v, id, p.revision, "sửa nội dung", |t, r| {
+            ops::apply_changes(t, r, &p.changes)?;
+            if let Some(d) = &p.document {
+                r.document = d.clone();
+            }
+            Ok(())
+        })
+        .await,
+    )?;
     ok(json!(saved))
 }
 
@@ -162,9 +188,22 @@ struct Put {
     report: Value,
 }
 
-async fn put(State(app): State<Arc<App>>, v: Viewer, Path(id): Path<i64>, Json(p): Json<Put>) -> ApiResult {
+async fn put(
+    State(app): State<Arc<App>>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    Json(p): Json<Put>,
+) -> ApiResult {
     let text = p.report.to_string();
-    let saved = j(ops::mutate(&app, &v, id, p.revision, "nhập từ tệp JSON", |t, r| ops::replace(t, r, &text)).await)?;
+    let saved = j(ops::mutate(
+        &app,
+        &v,
+        id,
+        p.revision,
+        "nhập từ tệp JSON",
+        |t, r| ops::replace(t, r, &text),
+    )
+    .await)?;
     ok(json!(saved))
 }
 
@@ -177,14 +216,25 @@ struct AddModel {
     name: Option<String>,
 }
 
-async fn add_model(State(app): State<Arc<App>>, v: Viewer, Path(id): Path<i64>, Json(a): Json<AddModel>) -> ApiResult {
+async fn add_model(
+    State(app): State<Arc<App>>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    Json(a): Json<AddModel>,
+) -> ApiResult {
     let mut new = String::new();
-    let saved = j(ops::mutate(&app, &v, id, a.revision, "thêm mô hình", |t, r| {
-        new = ops::add_instance(t, r, &a.block, &a.model, a.name.as_deref())?;
-        Ok(())
-    })
-    .await)?;
-    Ok((StatusCode::CREATED, Json(json!({ "instance": new, "saved": saved }))).into_response())
+    let saved = j(
+        ops::mutate(&app, &v, id, a.revision, "thêm mô hình", |t, r| {
+            new = ops::add_instance(t, r, &a.block, &a.model, a.name.as_deref())?;
+            Ok(())
+        })
+        .await,
+    )?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "instance": new, "saved": saved })),
+    )
+        .into_response())
 }
 
 #[derive(Deserialize)]
@@ -199,8 +249,15 @@ async fn change_model(
     Path((id, instance)): Path<(i64, String)>,
     Json(c): Json<ChangeModel>,
 ) -> ApiResult {
-    let action = if c.op == InstanceOp::Remove { "xóa mô hình" } else { "đổi thứ tự mô hình" };
-    let saved = j(ops::mutate(&app, &v, id, c.revision, action, |_, r| ops::change_instance(r, &instance, c.op)).await)?;
+    let action = if c.op == InstanceOp::Remove {
+        "xóa mô hình"
+    } else {
+        "đổi thứ tự mô hình"
+    };
+    let saved = j(ops::mutate(&app, &v, id, c.revision, action, |_, r| {
+        ops::change_instance(r, &instance, c.op)
+    })
+    .await)?;
     ok(json!(saved))
 }
 
@@ -209,17 +266,31 @@ struct Revision {
     revision: i64,
 }
 
-async fn submit(State(app): State<Arc<App>>, v: Viewer, Path(id): Path<i64>, Json(r): Json<Revision>) -> ApiResult {
+async fn submit(
+    State(app): State<Arc<App>>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    Json(r): Json<Revision>,
+) -> ApiResult {
     let version = j(ops::submit(&app, &v, id, r.revision).await)?;
     ok(json!({ "version": version }))
 }
 
 async fn comments(State(app): State<Arc<App>>, v: Viewer, Path(id): Path<i64>) -> ApiResult {
     j(ops::load(&app, &v, id).await)?;
-    ok(json!(j(app.store.comments(id).await.map_err(AppError::from))?))
+    ok(json!(j(app
+        .store
+        .comments(id)
+        .await
+        .map_err(AppError::from))?))
 }
 
-async fn comment(State(app): State<Arc<App>>, v: Viewer, Path(id): Path<i64>, Json(c): Json<CommentIn>) -> ApiResult {
+async fn comment(
+    State(app): State<Arc<App>>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    Json(c): Json<CommentIn>,
+) -> ApiResult {
     j(ops::add_comment(&app, &v, id, &c).await)?;
     Ok(StatusCode::CREATED.into_response())
 }
@@ -248,14 +319,26 @@ async fn accept(State(app): State<Arc<App>>, v: Viewer, Path(id): Path<i64>) -> 
 
 async fn versions(State(app): State<Arc<App>>, v: Viewer, Path(id): Path<i64>) -> ApiResult {
     j(ops::load(&app, &v, id).await)?;
-    ok(json!(j(app.store.versions(id).await.map_err(AppError::from))?))
+    ok(json!(j(app
+        .store
+        .versions(id)
+        .await
+        .map_err(AppError::from))?))
 }
 
-async fn version(State(app): State<Arc<App>>, v: Viewer, Path((id, n)): Path<(i64, i64)>) -> ApiResult {
+async fn version(
+    State(app): State<Arc<App>>,
+    v: Viewer,
+    Path((id, n)): Path<(i64, i64)>,
+) -> ApiResult {
     j(ops::load(&app, &v, id).await)?;
     let list = j(app.store.versions(id).await.map_err(AppError::from))?;
-    let ver = list.into_iter().find(|x| x.number == n).ok_or_else(|| AppError::not_found().json(true))?;
-    let report: Value = serde_json::from_str(&ver.content).map_err(|e| AppError::internal(e).json(true))?;
+    let ver = list
+        .into_iter()
+        .find(|x| x.number == n)
+        .ok_or_else(|| AppError::not_found().json(true))?;
+    let report: Value =
+        serde_json::from_str(&ver.content).map_err(|e| AppError::internal(e).json(true))?;
     ok(json!({ "version": ver, "report": report }))
 }
 
@@ -265,39 +348,67 @@ struct CompareQuery {
     b: i64,
 }
 
-async fn compare(State(app): State<Arc<App>>, v: Viewer, Path(id): Path<i64>, Query(q): Query<CompareQuery>) -> ApiResult {
+async fn compare(
+    State(app): State<Arc<App>>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    Query(q): Query<CompareQuery>,
+) -> ApiResult {
     let l = j(ops::load(&app, &v, id).await)?;
     let list = j(app.store.versions(id).await.map_err(AppError::from))?;
     let get = |n: i64| -> Result<report::Report, AppError> {
         if n == 0 {
             return Ok(l.report.clone());
         }
-        let ver = list.iter().find(|x| x.number == n).ok_or_else(|| AppError::not_found().json(true))?;
+        let ver = list
+            .iter()
+            .find(|x| x.number == n)
+            .ok_or_else(|| AppError::not_found().json(true))?;
         report::Report::from_json(&ver.content).map_err(|e| AppError::internal(e).json(true))
     };
     let (a, b) = (get(q.a)?, get(q.b)?);
     ok(json!(ops::compare(&l.template, &a, &b)))
 }
 
-async fn export(State(app): State<Arc<App>>, v: Viewer, Path((id, format)): Path<(i64, String)>) -> ApiResult {
+async fn export(
+    State(app): State<Arc<App>>,
+    v: Viewer,
+    Path((id, format)): Path<(i64, String)>,
+) -> ApiResult {
     let l = j(ops::load(&app, &v, id).await)?;
     let (bytes, kind) = j(pages::export(&app, &l.template, &l.report, &format))?;
     Ok((
         [
             (CONTENT_TYPE, kind.to_string()),
-            (CONTENT_DISPOSITION, format!("attachment; filename=\"bao-cao-{}.{format}\"", l.info.province)),
+            (
+                CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"bao-cao-{}.{format}\"",
+                    l.info.province
+                ),
+            ),
         ],
         bytes,
     )
         .into_response())
 }
 
-async fn dashboard(State(app): State<Arc<App>>, v: Viewer, Query(q): Query<RoundQuery>) -> ApiResult {
+async fn dashboard(
+    State(app): State<Arc<App>>,
+    v: Viewer,
+    Query(q): Query<RoundQuery>,
+) -> ApiResult {
     j(access::require(access::sees_dashboard(&v.user)))?;
     let (round, rows) = j(pages::dashboard_data(&app, q.round).await)?;
     let expected = rows.len();
-    let submitted = rows.iter().filter(|(r, _)| r.submitted_at.is_some()).count();
-    let on_time = rows.iter().filter(|(r, late)| r.submitted_at.is_some() && !late).count();
+    let submitted = rows
+        .iter()
+        .filter(|(r, _)| r.submitted_at.is_some())
+        .count();
+    let on_time = rows
+        .iter()
+        .filter(|(r, late)| r.submitted_at.is_some() && !late)
+        .count();
     let list: Vec<Value> = rows
         .iter()
         .map(|(r, late)| {

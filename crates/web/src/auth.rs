@@ -110,17 +110,19 @@ pub struct Session(pub Option<Arc<Viewer>>);
 impl<S: Send + Sync> FromRequestParts<S> for Viewer {
     type Rejection = Response;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Viewer, Response> {
+        // Inside the nested API router the URI has lost its "/api/v1" prefix.
+        let uri = parts
+            .extensions
+            .get::<axum::extract::OriginalUri>()
+            .map(|o| o.0.clone())
+            .unwrap_or_else(|| parts.uri.clone());
         match parts.extensions.get::<Session>().and_then(|s| s.0.clone()) {
             Some(v) => Ok((*v).clone()),
-            None if parts.uri.path().starts_with("/api/") => {
+            None if uri.path().starts_with("/api/") => {
                 Err(AppError::unauthorized().json(true).into_response())
             }
             None => {
-                let next = parts
-                    .uri
-                    .path_and_query()
-                    .map(|p| p.as_str())
-                    .unwrap_or("/");
+                let next = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
                 let q = serde_urlencoded::to_string([("tiep", next)]).unwrap_or_default();
                 Err(Redirect::to(&format!("/dang-nhap?{q}")).into_response())
             }
@@ -198,7 +200,10 @@ fn same_origin(headers: &HeaderMap) -> AppResult<()> {
     let Some(origin) = headers.get(ORIGIN).and_then(|o| o.to_str().ok()) else {
         return Ok(());
     };
-    let host = headers.get(HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
+    let host = headers
+        .get(HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
     let origin_host = origin.split("://").nth(1).unwrap_or("");
     if origin == "null" || origin_host != host {
         return Err(AppError::new(

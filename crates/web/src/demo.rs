@@ -13,9 +13,19 @@ pub const PASSWORD: &str = "demo2021";
 pub const ACCOUNTS: &[(&str, &str, Role, Option<&str>)] = &[
     ("btctw", "Nguyễn Thị Thẩm Định", Role::Reviewer, None),
     ("hagiang.soan", "Lò Văn Soạn", Role::Drafter, Some("02")),
-    ("hagiang.duyet", "Vàng Thị Duyệt", Role::Approver, Some("02")),
+    (
+        "hagiang.duyet",
+        "Vàng Thị Duyệt",
+        Role::Approver,
+        Some("02"),
+    ),
     ("caobang.soan", "Nông Văn Cao", Role::Drafter, Some("04")),
-    ("caobang.duyet", "Hoàng Thị Bằng", Role::Approver, Some("04")),
+    (
+        "caobang.duyet",
+        "Hoàng Thị Bằng",
+        Role::Approver,
+        Some("04"),
+    ),
     ("hanoi.soan", "Trần Văn Hà", Role::Drafter, Some("01")),
     ("hanoi.duyet", "Lê Thị Nội", Role::Approver, Some("01")),
 ];
@@ -69,7 +79,13 @@ pub async fn seed(app: &App) -> Result<(), Error> {
         username: "btctw",
     };
     for (i, (province, state)) in REPORTS.iter().enumerate() {
-        let Some(info) = app.store.reports(round.id, Some(province)).await?.into_iter().next() else {
+        let Some(info) = app
+            .store
+            .reports(round.id, Some(province))
+            .await?
+            .into_iter()
+            .next()
+        else {
             continue;
         };
         let r = report::sample::sample(&t, app.units, province, 20210630 + i as u64)
@@ -105,9 +121,12 @@ pub async fn seed(app: &App) -> Result<(), Error> {
                     item: "B.III.1".into(),
                     instance: None,
                     place: "B.III.1".into(),
-                    body: "Đề nghị bổ sung số liệu cụ thể về khó khăn, vướng mắc của từng mô hình.".into(),
+                    body: "Đề nghị bổ sung số liệu cụ thể về khó khăn, vướng mắc của từng mô hình."
+                        .into(),
                 };
-                app.store.decide(info.id, false, &[comment], reviewer).await?
+                app.store
+                    .decide(info.id, false, &[comment], reviewer)
+                    .await?
             }
             _ => {}
         }

@@ -164,12 +164,12 @@ pub fn section_states(
         .map(|s| {
             let state = if wrong.contains(&s.key) {
                 SectionState::Errors
-            } else if !missing.contains(&s.key) {
-                SectionState::Complete
-            } else if answered.contains(&s.key) {
+            } else if !answered.contains(&s.key) {
+                SectionState::Empty
+            } else if missing.contains(&s.key) {
                 SectionState::Partial
             } else {
-                SectionState::Empty
+                SectionState::Complete
             };
             (s.key, state)
         })
@@ -883,7 +883,13 @@ pub fn commentable(t: &Template, r: &Report) -> Vec<(String, Option<String>, Str
     report::tree::resolve(t, r, Default::default())
         .into_iter()
         .filter(|e| e.node.answer.is_some() || e.node.kind == NodeKind::Heading)
-        .map(|e| (e.node.id.clone(), e.instance.map(|i| i.id.clone()), e.place()))
+        .map(|e| {
+            (
+                e.node.id.clone(),
+                e.instance.map(|i| i.id.clone()),
+                e.place(),
+            )
+        })
         .collect()
 }
 
@@ -922,7 +928,11 @@ mod tests {
         let figures = t
             .node
             .iter()
-            .find(|n| n.answer.as_ref().is_some_and(|a| a.kind == AnswerType::Figures))
+            .find(|n| {
+                n.answer
+                    .as_ref()
+                    .is_some_and(|a| a.kind == AnswerType::Figures)
+            })
             .unwrap();
         let row = &figures.answer.as_ref().unwrap().row[0].key;
         let pairs: Vec<(String, String)> = vec![

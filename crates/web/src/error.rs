@@ -92,3 +92,32 @@ impl IntoResponse for AppError {
         (self.status, axum::response::Html(page.into_string())).into_response()
     }
 }
+
+/// axum answers malformed requests (bad JSON, wrong content type, bad path or query, too large a
+/// body, wrong method) in English plain text; say it in Vietnamese, as a page or as JSON.
+pub async fn vietnamese_rejections(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let api = req.uri().path().starts_with("/api/");
+    let res = next.run(req).await;
+    let plain = res
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|c| c.to_str().ok())
+        .is_some_and(|c| c.starts_with("text/plain"));
+    let status = res.status();
+    if !plain || !(status.is_client_error()) {
+        return res;
+    }
+    let message = match status.as_u16() {
+        400 => "Yêu cầu không đúng định dạng (kiểm tra lại các trường gửi lên).",
+        404 => "Không tìm thấy trang hoặc báo cáo được yêu cầu.",
+        405 => "Địa chỉ này không nhận loại yêu cầu đó.",
+        413 => "Nội dung gửi lên quá lớn.",
+        415 => "Kiểu nội dung không đúng: API nhận dữ liệu JSON (Content-Type: application/json).",
+        422 => "Dữ liệu gửi lên không đúng cấu trúc (thiếu trường hoặc sai kiểu).",
+        _ => "Yêu cầu không hợp lệ.",
+    };
+    AppError::new(status, message).json(api).into_response()
+}

@@ -129,7 +129,9 @@ impl App {
                 .await?;
         }
         if self.store.rounds().await?.is_empty() {
-            let t = self.template("kl74-2021").map_err(|e| Error::Demo(e.message))?;
+            let t = self
+                .template("kl74-2021")
+                .map_err(|e| Error::Demo(e.message))?;
             let deadline = iso(today() + time::Duration::days(30));
             let cutoff = t.cutoff().map(|d| d.iso()).unwrap_or_default();
             ops::create_round(
@@ -147,15 +149,17 @@ impl App {
     }
 
     pub fn template(&self, id: &str) -> AppResult<Arc<Template>> {
-        self.templates.get(id).cloned().ok_or_else(|| {
-            AppError::internal(format!("đề cương “{id}” không có trong hệ thống"))
-        })
+        self.templates
+            .get(id)
+            .cloned()
+            .ok_or_else(|| AppError::internal(format!("đề cương “{id}” không có trong hệ thống")))
     }
 
     pub fn profile(&self, id: &str) -> AppResult<Arc<Profile>> {
-        self.profiles.get(id).cloned().ok_or_else(|| {
-            AppError::internal(format!("bố cục “{id}” không có trong hệ thống"))
-        })
+        self.profiles
+            .get(id)
+            .cloned()
+            .ok_or_else(|| AppError::internal(format!("bố cục “{id}” không có trong hệ thống")))
     }
 }
 
@@ -203,10 +207,12 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/healthz", get(healthz))
         .route("/tai-nguyen/{file}", get(pages::asset))
         .route("/dang-nhap", post(auth::login_form).get(pages::login_page))
+        .fallback(|| async { AppError::not_found() })
         .layer(axum::middleware::from_fn_with_state(
             app.clone(),
             auth::middleware,
         ))
+        .layer(axum::middleware::from_fn(error::vietnamese_rejections))
         // A report JSON is at most 16 MiB; forms are far smaller.
         .layer(DefaultBodyLimit::max(report::MAX_REPORT_BYTES + 64 * 1024))
         .with_state(app)
@@ -228,10 +234,7 @@ async fn healthz(
 
 /// Serves until SIGINT or SIGTERM; in-flight requests (saves) finish before the database closes.
 /// `ready` is told the bound address once the server accepts connections.
-pub async fn serve(
-    app: Arc<App>,
-    ready: impl FnOnce(SocketAddr),
-) -> Result<(), Error> {
+pub async fn serve(app: Arc<App>, ready: impl FnOnce(SocketAddr)) -> Result<(), Error> {
     let addr = app.config.listen;
     let listener = tokio::net::TcpListener::bind(addr)
         .await

@@ -66,7 +66,9 @@ pub async fn create_round(
     for p in &app.units.provinces {
         let r = empty_report(&t, &p.code);
         let (e, w) = counts(&report::validate(&t, &r, app.units, Options::default()));
-        app.store.ensure_report(id, &p.code, &r.to_json(), (e, w)).await?;
+        app.store
+            .ensure_report(id, &p.code, &r.to_json(), (e, w))
+            .await?;
     }
     Ok(id)
 }
@@ -203,9 +205,7 @@ pub fn diff(old: &Report, new: &Report) -> Vec<ItemChange> {
         );
         let shape = |l: &[Instance]| {
             l.iter()
-                .map(|i| {
-                    serde_json::json!({"id": i.id, "model": i.model, "name": i.name})
-                })
+                .map(|i| serde_json::json!({"id": i.id, "model": i.model, "name": i.name}))
                 .collect::<Vec<_>>()
         };
         if shape(a) != shape(c) {
@@ -218,7 +218,12 @@ pub fn diff(old: &Report, new: &Report) -> Vec<ItemChange> {
         for inst in c {
             let before = a.iter().find(|i| i.id == inst.id).map(|i| &i.answers);
             let none = BTreeMap::new();
-            answers_diff(before.unwrap_or(&none), &inst.answers, Some(&inst.id), &mut out);
+            answers_diff(
+                before.unwrap_or(&none),
+                &inst.answers,
+                Some(&inst.id),
+                &mut out,
+            );
         }
     }
     out
@@ -314,11 +319,7 @@ pub fn add_instance(
     let name = name.map(|n| vi::nfc(n.trim())).filter(|n| !n.is_empty());
     if model == "khac" {
         match &name {
-            None => {
-                return Err(AppError::bad_request(
-                    "Mô hình “khác” cần có tên mô hình.",
-                ))
-            }
+            None => return Err(AppError::bad_request("Mô hình “khác” cần có tên mô hình.")),
             Some(n) if n.chars().count() > 300 => {
                 return Err(AppError::bad_request("Tên mô hình không quá 300 ký tự."))
             }
@@ -338,12 +339,15 @@ pub fn add_instance(
         .unwrap_or(0)
         + 1;
     let id = format!("m{next}");
-    r.blocks.entry(block.to_string()).or_default().push(Instance {
-        id: id.clone(),
-        model: model.to_string(),
-        name: if model == "khac" { name } else { None },
-        answers: BTreeMap::new(),
-    });
+    r.blocks
+        .entry(block.to_string())
+        .or_default()
+        .push(Instance {
+            id: id.clone(),
+            model: model.to_string(),
+            name: if model == "khac" { name } else { None },
+            answers: BTreeMap::new(),
+        });
     Ok(id)
 }
 
@@ -430,7 +434,9 @@ fn comment(t: &Template, r: &Report, c: &CommentIn) -> AppResult<NewComment> {
         return Err(AppError::bad_request("Ý kiến không được để trống."));
     }
     if body.chars().count() > report::validate::MAX_LINE_CHARS * 5 {
-        return Err(AppError::bad_request("Ý kiến quá dài (tối đa 10.000 ký tự)."));
+        return Err(AppError::bad_request(
+            "Ý kiến quá dài (tối đa 10.000 ký tự).",
+        ));
     }
     let place = if c.item == "chung" {
         "Ý kiến chung".to_string()
@@ -442,9 +448,7 @@ fn comment(t: &Template, r: &Report, c: &CommentIn) -> AppResult<NewComment> {
                 e.node.id == c.item && e.instance.map(|i| i.id.as_str()) == c.instance.as_deref()
             })
             .map(|e| e.place())
-            .ok_or_else(|| {
-                AppError::bad_request("Mục được góp ý không có trong báo cáo này.")
-            })?
+            .ok_or_else(|| AppError::bad_request("Mục được góp ý không có trong báo cáo này."))?
     };
     Ok(NewComment {
         item: c.item.clone(),
@@ -478,6 +482,17 @@ pub async fn decide(
 ) -> AppResult<()> {
     let l = load(app, v, id).await?;
     access::require(access::is_reviewer(&v.user))?;
+    if l.info.state != store::State::Submitted {
+        return Err(store::Error::WrongState {
+            state: l.info.state,
+            action: if accept {
+                "tiếp nhận"
+            } else {
+                "trả lại"
+            },
+        }
+        .into());
+    }
     let new: Vec<NewComment> = comments
         .iter()
         .map(|c| comment(&l.template, &l.report, c))
@@ -497,10 +512,7 @@ pub async fn decide(
             ));
         }
     }
-    Ok(app
-        .store
-        .decide(id, accept, &new, (&v.user).into())
-        .await?)
+    Ok(app.store.decide(id, accept, &new, (&v.user).into()).await?)
 }
 
 /// One line of a comparison of two versions.

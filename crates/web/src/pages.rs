@@ -5,7 +5,10 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY, SET_COOKIE};
+use axum::http::header::{
+    CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY,
+    SET_COOKIE,
+};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -147,7 +150,13 @@ pub async fn login_page(
 }
 
 /// The login page, with a message when a try failed.
-pub fn login(app: &App, headers: &HeaderMap, error: Option<&str>, username: &str, next: &str) -> Response {
+pub fn login(
+    app: &App,
+    headers: &HeaderMap,
+    error: Option<&str>,
+    username: &str,
+    next: &str,
+) -> Response {
     let token = auth::random_token(16);
     let body = html! {
         div.narrow {
@@ -271,7 +280,15 @@ async fn editor_page(
     Path(id): Path<i64>,
     Query(q): Query<EditorQuery>,
 ) -> AppResult<Response> {
-    editor_response(&app, &v, id, q.muc.as_deref(), notice(q.tb.as_deref()), None).await
+    editor_response(
+        &app,
+        &v,
+        id,
+        q.muc.as_deref(),
+        notice(q.tb.as_deref()),
+        None,
+    )
+    .await
 }
 
 /// Unsaved input kept on a refused save, shown for the user to merge.
@@ -480,7 +497,9 @@ async fn save_form(
             Redirect::to(&format!("/bao-cao/{id}?muc={muc}&tb=da-luu{anchor}")).into_response()
         }
         (Err(e), true) => e.json(true).into_response(),
-        (Err(e), false) if e.status == StatusCode::CONFLICT || e.status == StatusCode::BAD_REQUEST => {
+        (Err(e), false)
+            if e.status == StatusCode::CONFLICT || e.status == StatusCode::BAD_REQUEST =>
+        {
             // Keep what the user typed: show it beside the latest version.
             let lines = kept_lines(&app, &v, id, &pairs).await;
             let kept = Kept {
@@ -499,7 +518,12 @@ async fn save_form(
     }
 }
 
-async fn kept_lines(app: &App, v: &Viewer, id: i64, pairs: &[(String, String)]) -> Vec<(String, String)> {
+async fn kept_lines(
+    app: &App,
+    v: &Viewer,
+    id: i64,
+    pairs: &[(String, String)],
+) -> Vec<(String, String)> {
     let Ok(l) = ops::load(app, v, id).await else {
         return Vec::new();
     };
@@ -507,7 +531,11 @@ async fn kept_lines(app: &App, v: &Viewer, id: i64, pairs: &[(String, String)]) 
         .iter()
         .filter(|(k, val)| (k.starts_with("v|") || k.starts_with("d|")) && !val.trim().is_empty())
         .map(|(k, val)| {
-            let item = k.split('|').nth(2).or_else(|| k.split('|').nth(1)).unwrap_or("");
+            let item = k
+                .split('|')
+                .nth(2)
+                .or_else(|| k.split('|').nth(1))
+                .unwrap_or("");
             let label = l
                 .template
                 .node(item)
@@ -569,7 +597,9 @@ async fn upload(
     let base: i64 = q
         .get("revision")
         .and_then(|r| r.parse().ok())
-        .ok_or_else(|| AppError::bad_request("Thiếu số phiên bản của báo cáo; hãy tải lại trang."))?;
+        .ok_or_else(|| {
+            AppError::bad_request("Thiếu số phiên bản của báo cáo; hãy tải lại trang.")
+        })?;
     let mut text = None;
     while let Some(field) = form
         .next_field()
@@ -577,30 +607,41 @@ async fn upload(
         .map_err(|_| AppError::bad_request("Không đọc được tệp gửi lên."))?
     {
         if field.name() == Some("tep") {
-            let bytes = field
-                .bytes()
-                .await
-                .map_err(|_| AppError::bad_request("Không đọc được tệp gửi lên (có thể quá lớn)."))?;
-            text = Some(String::from_utf8(bytes.to_vec()).map_err(|_| {
-                AppError::bad_request("Tệp không phải văn bản UTF-8 (JSON).")
-            })?);
+            let bytes = field.bytes().await.map_err(|_| {
+                AppError::bad_request("Không đọc được tệp gửi lên (có thể quá lớn).")
+            })?;
+            text = Some(
+                String::from_utf8(bytes.to_vec())
+                    .map_err(|_| AppError::bad_request("Tệp không phải văn bản UTF-8 (JSON)."))?,
+            );
         }
     }
     let text = text.ok_or_else(|| AppError::bad_request("Chưa chọn tệp."))?;
-    ops::mutate(&app, &v, id, base, "nhập từ tệp JSON", |t, r| ops::replace(t, r, &text)).await?;
+    ops::mutate(&app, &v, id, base, "nhập từ tệp JSON", |t, r| {
+        ops::replace(t, r, &text)
+    })
+    .await?;
     Ok(Redirect::to(&format!("/bao-cao/{id}?tb=da-tai-len")).into_response())
 }
 
 /// GET /bao-cao/{id}/xem: the document in the Party layout, as HTML.
-async fn preview(State(app): State<Arc<App>>, v: Viewer, Path(id): Path<i64>) -> AppResult<Response> {
+async fn preview(
+    State(app): State<Arc<App>>,
+    v: Viewer,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
     let l = ops::load(&app, &v, id).await?;
     let profile = app.profile(&l.template.template.profile)?;
-    let doc = document::build(&l.template, &l.report, &profile, app.units).map_err(AppError::internal)?;
+    let doc =
+        document::build(&l.template, &l.report, &profile, app.units).map_err(AppError::internal)?;
     let html = document::html::to_html(&doc, &profile);
     Ok((
         [
             (CONTENT_TYPE, "text/html; charset=utf-8"),
-            (CONTENT_SECURITY_POLICY, "default-src 'none'; style-src 'unsafe-inline'; img-src data:"),
+            (
+                CONTENT_SECURITY_POLICY,
+                "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
+            ),
         ],
         html,
     )
@@ -625,7 +666,10 @@ async fn download(
         None => l.report.clone(),
         Some(n) => {
             let versions = app.store.versions(id).await?;
-            let ver = versions.iter().find(|x| x.number == n).ok_or_else(AppError::not_found)?;
+            let ver = versions
+                .iter()
+                .find(|x| x.number == n)
+                .ok_or_else(AppError::not_found)?;
             report::Report::from_json(&ver.content).map_err(AppError::internal)?
         }
     };
@@ -634,12 +678,17 @@ async fn download(
         "bao-cao-{}-{}{}.{format}",
         l.info.province,
         l.template.template.id,
-        q.version.map(|n| format!("-phien-ban-{n}")).unwrap_or_default()
+        q.version
+            .map(|n| format!("-phien-ban-{n}"))
+            .unwrap_or_default()
     );
     Ok((
         [
             (CONTENT_TYPE, kind.to_string()),
-            (CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+            (
+                CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
         ],
         bytes,
     )
@@ -694,7 +743,9 @@ async fn submit(
 ) -> AppResult<Response> {
     match ops::submit(&app, &v, id, f.revision).await {
         Ok(_) => Ok(Redirect::to(&format!("/bao-cao/{id}?tb=da-gui")).into_response()),
-        Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY || e.status == StatusCode::CONFLICT => {
+        Err(e)
+            if e.status == StatusCode::UNPROCESSABLE_ENTITY || e.status == StatusCode::CONFLICT =>
+        {
             let kept = Kept {
                 message: e.message.clone(),
                 lines: Vec::new(),
@@ -744,13 +795,21 @@ async fn return_report(
 }
 
 /// POST /bao-cao/{id}/tiep-nhan
-async fn accept(State(app): State<Arc<App>>, v: Viewer, Path(id): Path<i64>) -> AppResult<Response> {
+async fn accept(
+    State(app): State<Arc<App>>,
+    v: Viewer,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
     ops::decide(&app, &v, id, true, &[]).await?;
     Ok(Redirect::to(&format!("/bao-cao/{id}?tb=da-tiep-nhan")).into_response())
 }
 
 /// GET /bao-cao/{id}/phien-ban
-async fn versions(State(app): State<Arc<App>>, v: Viewer, Path(id): Path<i64>) -> AppResult<Response> {
+async fn versions(
+    State(app): State<Arc<App>>,
+    v: Viewer,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
     let l = ops::load(&app, &v, id).await?;
     let list = app.store.versions(id).await?;
     let body = html! {
@@ -798,7 +857,10 @@ async fn version_report(app: &App, id: i64, l: &ops::Loaded, n: i64) -> AppResul
         return Ok(l.report.clone());
     }
     let versions = app.store.versions(id).await?;
-    let ver = versions.iter().find(|x| x.number == n).ok_or_else(AppError::not_found)?;
+    let ver = versions
+        .iter()
+        .find(|x| x.number == n)
+        .ok_or_else(AppError::not_found)?;
     report::Report::from_json(&ver.content).map_err(AppError::internal)
 }
 
@@ -813,7 +875,13 @@ async fn compare(
     let a = version_report(&app, id, &l, q.a).await?;
     let b = version_report(&app, id, &l, q.b).await?;
     let lines = ops::compare(&l.template, &a, &b);
-    let name = |n: i64| if n == 0 { "bản đang soạn".to_string() } else { format!("phiên bản {n}") };
+    let name = |n: i64| {
+        if n == 0 {
+            "bản đang soạn".to_string()
+        } else {
+            format!("phiên bản {n}")
+        }
+    };
     let body = html! {
         h1 { "So sánh " (name(q.a)) " với " (name(q.b)) }
         p { a href=(format!("/bao-cao/{id}/phien-ban")) { "← Các phiên bản" } }
@@ -840,7 +908,9 @@ pub fn is_late(round: &store::Round, r: &ReportInfo) -> bool {
             .ok()
     };
     match (r.state, r.submitted_at) {
-        (RState::Submitted | RState::Accepted, Some(at)) => day_of(at).is_some_and(|d| d > deadline),
+        (RState::Submitted | RState::Accepted, Some(at)) => {
+            day_of(at).is_some_and(|d| d > deadline)
+        }
         (RState::Returned, _) | (RState::Draft, _) => crate::today() > deadline,
         _ => false,
     }
@@ -853,7 +923,10 @@ struct DashQuery {
 }
 
 /// The dashboard's figures, shared with the API.
-pub async fn dashboard_data(app: &App, round: Option<i64>) -> AppResult<(store::Round, Vec<(ReportInfo, bool)>)> {
+pub async fn dashboard_data(
+    app: &App,
+    round: Option<i64>,
+) -> AppResult<(store::Round, Vec<(ReportInfo, bool)>)> {
     let round = match round {
         Some(id) => app.store.round(id).await?,
         None => latest_round(app).await?,
@@ -872,15 +945,26 @@ pub async fn dashboard_data(app: &App, round: Option<i64>) -> AppResult<(store::
 }
 
 /// GET /tong-quan: all 63 provinces.
-async fn dashboard(State(app): State<Arc<App>>, v: Viewer, Query(q): Query<DashQuery>) -> AppResult<Response> {
+async fn dashboard(
+    State(app): State<Arc<App>>,
+    v: Viewer,
+    Query(q): Query<DashQuery>,
+) -> AppResult<Response> {
     access::require(access::sees_dashboard(&v.user))?;
     let (round, rows) = dashboard_data(&app, q.dot).await?;
     let rounds = app.store.rounds().await?;
     let expected = rows.len();
-    let submitted = rows.iter().filter(|(r, _)| r.submitted_at.is_some()).count();
+    let submitted = rows
+        .iter()
+        .filter(|(r, _)| r.submitted_at.is_some())
+        .count();
     let on_time = rows
         .iter()
-        .filter(|(r, late)| r.submitted_at.is_some() && !late && matches!(r.state, RState::Submitted | RState::Accepted))
+        .filter(|(r, late)| {
+            r.submitted_at.is_some()
+                && !late
+                && matches!(r.state, RState::Submitted | RState::Accepted)
+        })
         .count();
     let by_state = |s: RState| rows.iter().filter(|(r, _)| r.state == s).count();
     let pct = |n: usize| {
@@ -1026,7 +1110,9 @@ pub async fn create_user_checked(
     let username = username.trim().to_lowercase();
     if username.len() < 3
         || username.len() > 40
-        || !username.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
+        || !username
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
     {
         return Err(AppError::bad_request(
             "Tên đăng nhập gồm 3–40 ký tự: chữ thường không dấu, số, dấu chấm, gạch dưới, gạch ngang.",
@@ -1042,7 +1128,9 @@ pub async fn create_user_checked(
             return Err(AppError::bad_request("Mã tỉnh không có trong danh mục."))
         }
         (false, Some(_)) => {
-            return Err(AppError::bad_request("Chỉ cán bộ tỉnh mới gắn với một tỉnh."))
+            return Err(AppError::bad_request(
+                "Chỉ cán bộ tỉnh mới gắn với một tỉnh.",
+            ))
         }
         _ => {}
     }
@@ -1051,7 +1139,9 @@ pub async fn create_user_checked(
     }
     let full_name = vi::nfc(full_name.trim());
     if full_name.is_empty() || full_name.chars().count() > 200 {
-        return Err(AppError::bad_request("Họ tên không được để trống và không quá 200 ký tự."));
+        return Err(AppError::bad_request(
+            "Họ tên không được để trống và không quá 200 ký tự.",
+        ));
     }
     let pw = password.to_string();
     let hash = tokio::task::spawn_blocking(move || auth::hash_password(&pw))
@@ -1073,8 +1163,21 @@ pub async fn create_user_checked(
 }
 
 /// POST /quan-tri/nguoi-dung
-async fn create_user(State(app): State<Arc<App>>, v: Viewer, Form(f): Form<NewUserForm>) -> AppResult<Response> {
-    create_user_checked(&app, &v, &f.username, &f.full_name, &f.role, Some(&f.province), &f.password).await?;
+async fn create_user(
+    State(app): State<Arc<App>>,
+    v: Viewer,
+    Form(f): Form<NewUserForm>,
+) -> AppResult<Response> {
+    create_user_checked(
+        &app,
+        &v,
+        &f.username,
+        &f.full_name,
+        &f.role,
+        Some(&f.province),
+        &f.password,
+    )
+    .await?;
     Ok(Redirect::to("/quan-tri").into_response())
 }
 
@@ -1094,7 +1197,9 @@ async fn update_user(
 ) -> AppResult<Response> {
     access::require(v.user.role == Role::Admin)?;
     if id == v.user.id && f.active == "0" {
-        return Err(AppError::bad_request("Không thể tự khóa tài khoản của mình."));
+        return Err(AppError::bad_request(
+            "Không thể tự khóa tài khoản của mình.",
+        ));
     }
     let hash = if f.password.is_empty() {
         None
@@ -1102,11 +1207,21 @@ async fn update_user(
         return Err(AppError::bad_request("Mật khẩu phải có ít nhất 8 ký tự."));
     } else {
         let pw = f.password.clone();
-        Some(tokio::task::spawn_blocking(move || auth::hash_password(&pw)).await.map_err(AppError::internal)??)
+        Some(
+            tokio::task::spawn_blocking(move || auth::hash_password(&pw))
+                .await
+                .map_err(AppError::internal)??,
+        )
     };
     // A new password alone (active stays) when one was typed.
-    let active = if hash.is_some() { true } else { f.active == "1" };
-    app.store.update_user(id, active, hash.as_deref(), (&v.user).into()).await?;
+    let active = if hash.is_some() {
+        true
+    } else {
+        f.active == "1"
+    };
+    app.store
+        .update_user(id, active, hash.as_deref(), (&v.user).into())
+        .await?;
     Ok(Redirect::to("/quan-tri").into_response())
 }
 
@@ -1126,11 +1241,23 @@ fn iso_from_vi(s: &str, label: &str) -> AppResult<String> {
 }
 
 /// POST /quan-tri/dot
-async fn create_round(State(app): State<Arc<App>>, v: Viewer, Form(f): Form<RoundForm>) -> AppResult<Response> {
+async fn create_round(
+    State(app): State<Arc<App>>,
+    v: Viewer,
+    Form(f): Form<RoundForm>,
+) -> AppResult<Response> {
     access::require(v.user.role == Role::Admin)?;
     let deadline = iso_from_vi(&f.deadline, "Hạn nộp")?;
     let cutoff = iso_from_vi(&f.cutoff, "Ngày chốt số liệu")?;
-    ops::create_round(&app, &f.name, &f.template, &deadline, &cutoff, (&v.user).into()).await?;
+    ops::create_round(
+        &app,
+        &f.name,
+        &f.template,
+        &deadline,
+        &cutoff,
+        (&v.user).into(),
+    )
+    .await?;
     Ok(Redirect::to("/quan-tri").into_response())
 }
 
@@ -1148,7 +1275,9 @@ async fn set_deadline(
 ) -> AppResult<Response> {
     access::require(v.user.role == Role::Admin)?;
     let deadline = iso_from_vi(&f.deadline, "Hạn nộp")?;
-    app.store.set_deadline(id, &deadline, (&v.user).into()).await?;
+    app.store
+        .set_deadline(id, &deadline, (&v.user).into())
+        .await?;
     Ok(Redirect::to("/quan-tri").into_response())
 }
 
@@ -1161,11 +1290,18 @@ struct AuditQuery {
 }
 
 /// GET /quan-tri/nhat-ky
-async fn audit(State(app): State<Arc<App>>, v: Viewer, Query(q): Query<AuditQuery>) -> AppResult<Response> {
+async fn audit(
+    State(app): State<Arc<App>>,
+    v: Viewer,
+    Query(q): Query<AuditQuery>,
+) -> AppResult<Response> {
     access::require(v.user.role == Role::Admin)?;
     let page_no = q.trang.unwrap_or(1).max(1);
     let per = 100;
-    let entries = app.store.audit_log(q.report, per, (page_no - 1) * per).await?;
+    let entries = app
+        .store
+        .audit_log(q.report, per, (page_no - 1) * per)
+        .await?;
     let body = html! {
         h1 { "Nhật ký thay đổi" }
         p { a href="/quan-tri" { "← Quản trị" } }

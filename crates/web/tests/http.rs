@@ -1,0 +1,795 @@
+//! HTTP tests against a real server on a random port, on SQLite and on PostgreSQL
+//! (127.0.0.1:5432, or BAOCAO_TEST_POSTGRES): the access matrix, CSRF, stale saves, the
+//! workflow, immutability of submitted versions, audit, throttling and bad input.
+
+mod common;
+
+use common::{Client, Server};
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite() {
+    all(false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres() {
+    all(true).await;
+}
+
+async fn all(pg: bool) {
+    let s = Server::start(pg).await;
+    access_matrix(&s).await;
+    csrf_refused(&s).await;
+    stale_save_refused(&s).await;
+    workflow(&s).await;
+    bad_input(&s).await;
+    throttling(&s).await;
+    openapi_routes(&s).await;
+    s.stop().await;
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Rule {
+    /// Read a report.
+    View,
+    /// Change a report (the province's users, while editable).
+    Edit,
+    /// Submit (the province's approver; here refused for errors).
+    Submit,
+    /// Decide on a report (reviewer; here refused: not submitted).
+    Review,
+    Dashboard,
+    Admin,
+}
+
+struct Who {
+    user: &'static str,
+    province: Option<&'static str>,
+    role: &'static str,
+}
+
+const PEOPLE: &[Who] = &[
+    Who {
+        user: "hagiang.soan",
+        province: Some("02"),
+        role: "drafter",
+    },
+    Who {
+        user: "hagiang.duyet",
+        province: Some("02"),
+        role: "approver",
+    },
+    Who {
+        user: "caobang.soan",
+        province: Some("04"),
+        role: "drafter",
+    },
+    Who {
+        user: "btctw",
+        province: None,
+        role: "reviewer",
+    },
+    Who {
+        user: "quantri",
+        province: None,
+        role: "admin",
+    },
+];
+
+fn expected(rule: Rule, who: &Who, report_province: &str, editable: bool, api: bool) -> StatusCode {
+    let own = who.province == Some(report_province);
+    let central = who.province.is_none();
+    let ok_page = if api {
+        StatusCode::OK
+    } else {
+        StatusCode::SEE_OTHER
+    };
+    match rule {
+        Rule::View => {
+            if own || central {
+                StatusCode::OK
+            } else {
+                StatusCode::NOT_FOUND
+            }
+        }
+        Rule::Edit => match (own, central) {
+            (true, _) if editable => ok_page,
+            (true, _) => StatusCode::CONFLICT,
+            (false, true) => StatusCode::FORBIDDEN,
+            (false, false) => StatusCode::NOT_FOUND,
+        },
+        Rule::Submit => match (own, central) {
+            (true, _) if who.role == "approver" => StatusCode::UNPROCESSABLE_ENTITY,
+            (false, false) => StatusCode::NOT_FOUND,
+            _ => StatusCode::FORBIDDEN,
+        },
+        Rule::Review => match (own, central) {
+            (_, true) if who.role == "reviewer" => StatusCode::CONFLICT,
+            (false, false) => StatusCode::NOT_FOUND,
+            _ => StatusCode::FORBIDDEN,
+        },
+        Rule::Dashboard => {
+            if central {
+                StatusCode::OK
+            } else {
+                StatusCode::FORBIDDEN
+            }
+        }
+        Rule::Admin => {
+            if who.role == "admin" {
+                StatusCode::OK
+            } else {
+                StatusCode::FORBIDDEN
+            }
+        }
+    }
+}
+
+/// Every route × every role × own/other province: allowed, or 403/404, never another unit's data.
+async fn access_matrix(s: &Server) {
+    let ids = s.report_ids().await;
+    // 02: an empty draft; 04: returned (editable, valid sample). Both in the demo.
+    let targets = [("02", ids["02"], "Hà Giang"), ("04", ids["04"], "Cao Bằng")];
+    let report_routes: &[(Rule, &str, &str)] = &[
+        (Rule::View, "GET", "/bao-cao/{id}"),
+        (Rule::View, "GET", "/bao-cao/{id}/xem"),
+        (Rule::View, "GET", "/bao-cao/{id}/tai/docx"),
+        (Rule::View, "GET", "/bao-cao/{id}/tai/json"),
+        (Rule::View, "GET", "/bao-cao/{id}/phien-ban"),
+        (Rule::View, "GET", "/bao-cao/{id}/so-sanh?a=0&b=0"),
+        (Rule::View, "GET", "/api/v1/reports/{id}"),
+        (Rule::View, "GET", "/api/v1/reports/{id}/versions"),
+        (Rule::View, "GET", "/api/v1/reports/{id}/comments"),
+        (Rule::View, "GET", "/api/v1/reports/{id}/compare?a=0&b=0"),
+        (Rule::View, "GET", "/api/v1/reports/{id}/export/json"),
+        (Rule::View, "GET", "/api/v1/reports/{id}/export/docx"),
+        (Rule::Edit, "PATCH", "/api/v1/reports/{id}"),
+        (Rule::Edit, "POST", "/bao-cao/{id}/luu"),
+        (Rule::Edit, "POST", "/api/v1/reports/{id}/models"),
+        (Rule::Submit, "POST", "/api/v1/reports/{id}/submit"),
+        (Rule::Submit, "POST", "/bao-cao/{id}/gui"),
+        (Rule::Review, "POST", "/api/v1/reports/{id}/accept"),
+        (Rule::Review, "POST", "/api/v1/reports/{id}/return"),
+        (Rule::Review, "POST", "/bao-cao/{id}/tiep-nhan"),
+        (Rule::Review, "POST", "/api/v1/reports/{id}/comments"),
+    ];
+    let reviewer = s.login("btctw").await;
+    let mut checked = 0;
+    for who in PEOPLE {
+        let c = s.login(who.user).await;
+        for (province, id, name) in targets {
+            for (rule, method, route) in report_routes {
+                let path = route.replace("{id}", &id.to_string());
+                let api = path.starts_with("/api/");
+                let rev = reviewer.revision(id).await;
+                let (status, body) = call(&c, method, &path, *rule, rev).await;
+                // The 04 report is returned (editable); Review on it is refused for state too.
+                let want = expected(*rule, who, province, true, api);
+                assert_eq!(
+                    status, want,
+                    "{} {method} {path} ({:?}) → {status}: {body}",
+                    who.user, rule
+                );
+                if status == StatusCode::NOT_FOUND || status == StatusCode::FORBIDDEN {
+                    assert!(!body.contains(name), "{} {path}: leaks “{name}”", who.user);
+                    assert!(
+                        !body.contains("answers"),
+                        "{} {path}: leaks content",
+                        who.user
+                    );
+                }
+                checked += 1;
+            }
+        }
+        for (rule, path) in [
+            (Rule::Dashboard, "/tong-quan"),
+            (Rule::Dashboard, "/api/v1/dashboard"),
+            (Rule::Admin, "/quan-tri"),
+            (Rule::Admin, "/quan-tri/nhat-ky"),
+            (Rule::Admin, "/api/v1/users"),
+            (Rule::Admin, "/api/v1/audit"),
+        ] {
+            let (status, _) = c.get(path).await;
+            assert_eq!(
+                status,
+                expected(rule, who, "", true, true),
+                "{} {path}",
+                who.user
+            );
+            checked += 1;
+        }
+        // Lists never show another province's report.
+        let (_, list) = c.json(Method::GET, "/api/v1/reports", None).await;
+        let provinces: Vec<&str> = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["province"].as_str().unwrap())
+            .collect();
+        match who.province {
+            Some(p) => assert_eq!(provinces, vec![p], "{}", who.user),
+            None => assert_eq!(provinces.len(), 63),
+        }
+    }
+    // No session: pages send to the login page, the API answers 401.
+    let anon = s.anonymous();
+    for (_, method, route) in report_routes {
+        let path = route.replace("{id}", &ids["02"].to_string());
+        let (status, body) = call(&anon, method, &path, Rule::View, 1).await;
+        if path.starts_with("/api/") {
+            assert_eq!(status, StatusCode::UNAUTHORIZED, "{method} {path}");
+        } else if *method == "GET" {
+            assert_eq!(status, StatusCode::SEE_OTHER, "{method} {path}");
+        } else {
+            assert_eq!(status, StatusCode::UNAUTHORIZED, "{method} {path}: {body}");
+        }
+        assert!(!body.contains("Hà Giang"));
+    }
+    assert!(checked > 200, "{checked}");
+}
+
+async fn call(c: &Client, method: &str, path: &str, rule: Rule, rev: i64) -> (StatusCode, String) {
+    let rev_s = rev.to_string();
+    if method == "GET" {
+        return c.get(path).await;
+    }
+    if path.starts_with("/api/") {
+        let body = match (rule, method) {
+            (Rule::Edit, "PATCH") => json!({"revision": rev, "changes": []}),
+            (Rule::Edit, _) => json!({"revision": rev, "block": "nope", "model": "x"}),
+            (Rule::Review, _) if path.ends_with("/comments") => {
+                json!({"item": "A.I", "body": "Ý kiến"})
+            }
+            _ => json!({"revision": rev}),
+        };
+        let m = Method::from_bytes(method.as_bytes()).unwrap();
+        let (s, v) = c.json(m, path, Some(body)).await;
+        // Adding to a block that does not exist is refused after the access check.
+        let s = if s == StatusCode::BAD_REQUEST && matches!(rule, Rule::Edit) {
+            StatusCode::OK
+        } else {
+            s
+        };
+        return (s, v.to_string());
+    }
+    c.form(path, &[("revision", &rev_s)], true).await
+}
+
+async fn csrf_refused(s: &Server) {
+    let ids = s.report_ids().await;
+    let id = ids["02"];
+    let c = s.login("hagiang.soan").await;
+    let rev = c.revision(id).await;
+    let change = json!({"revision": rev, "changes": [{"item": "A.I", "value": "Giả mạo"}]});
+    // API without the header.
+    let res = c
+        .http
+        .patch(format!("{}/api/v1/reports/{id}", c.base))
+        .json(&change)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let body: Value = res.json().await.unwrap();
+    assert!(body["error"].as_str().unwrap().contains("chống giả mạo"));
+    // A wrong token.
+    let mut bad = Client {
+        csrf: "00".repeat(32),
+        ..clone_client(&c)
+    };
+    bad.user = c.user.clone();
+    let (status, _) = bad
+        .json(
+            Method::PATCH,
+            &format!("/api/v1/reports/{id}"),
+            Some(change.clone()),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // A form without its token.
+    let (status, _) = c
+        .form(
+            &format!("/bao-cao/{id}/luu"),
+            &[
+                ("revision", &rev.to_string()),
+                ("p||A.I", ""),
+                ("v||A.I", "Giả mạo"),
+            ],
+            false,
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // Another site's page posting with the user's cookie (Origin differs).
+    let res = c
+        .http
+        .post(format!("{}/bao-cao/{id}/luu", c.base))
+        .header("origin", "http://evil.example")
+        .form(&[("revision", rev.to_string()), ("_csrf", c.csrf.clone())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    // Login form without the double-submit cookie.
+    let anon = s.anonymous();
+    let (status, body) = anon
+        .form(
+            "/dang-nhap",
+            &[
+                ("username", "hagiang.soan"),
+                ("password", common::PASSWORD),
+                ("_csrf", "x"),
+            ],
+            false,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("Phiên đăng nhập đã hết hạn"));
+    // Nothing changed.
+    assert_eq!(c.revision(id).await, rev);
+    assert!(c.report(id).await["report"]["answers"].get("A.I").is_none());
+}
+
+fn clone_client(c: &Client) -> Client {
+    Client {
+        http: c.http.clone(),
+        base: c.base.clone(),
+        csrf: c.csrf.clone(),
+        user: c.user.clone(),
+    }
+}
+
+async fn stale_save_refused(s: &Server) {
+    let id = s.report_ids().await["02"];
+    let a = s.login("hagiang.soan").await;
+    let b = s.login("hagiang.duyet").await;
+    let rev = a.revision(id).await;
+    let (st, saved) = a
+        .json(
+            Method::PATCH,
+            &format!("/api/v1/reports/{id}"),
+            Some(json!({"revision": rev, "changes": [{"item": "A.I", "value": "Bản của chuyên viên"}]})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{saved}");
+    assert_eq!(saved["revision"], json!(rev + 1));
+    // The approver edits from the same base: refused, with the current revision.
+    let (st, err) = b
+        .json(
+            Method::PATCH,
+            &format!("/api/v1/reports/{id}"),
+            Some(
+                json!({"revision": rev, "changes": [{"item": "A.I", "value": "Bản của lãnh đạo"}]}),
+            ),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CONFLICT, "{err}");
+    assert_eq!(err["current_revision"], json!(rev + 1));
+    assert!(err["error"]
+        .as_str()
+        .unwrap()
+        .contains("đã được lưu ở nơi khác"));
+    let r = a.report(id).await;
+    assert_eq!(r["report"]["answers"]["A.I"], json!("Bản của chuyên viên"));
+    // The page way: the refused text is shown back to be merged, and not saved.
+    let (st, page) = b
+        .form(
+            &format!("/bao-cao/{id}/luu?muc=A.I"),
+            &[
+                ("revision", &rev.to_string()),
+                ("p||A.I", ""),
+                ("v||A.I", "Đoạn văn của lãnh đạo chưa lưu"),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(st, StatusCode::CONFLICT);
+    assert!(
+        page.contains("Đoạn văn của lãnh đạo chưa lưu"),
+        "kept for merging"
+    );
+    assert_eq!(
+        a.report(id).await["report"]["answers"]["A.I"],
+        json!("Bản của chuyên viên")
+    );
+    // A form save with the current revision goes through, and the audit has old and new.
+    let rev = a.revision(id).await;
+    let (st, _) = b
+        .form(
+            &format!("/bao-cao/{id}/luu?muc=A.I"),
+            &[
+                ("revision", &rev.to_string()),
+                ("p||A.I", ""),
+                ("v||A.I", "Bản đã hợp nhất"),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(st, StatusCode::SEE_OTHER);
+    let admin = s.login("quantri").await;
+    let (_, log) = admin
+        .json(Method::GET, &format!("/api/v1/audit?report={id}"), None)
+        .await;
+    let entry = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["item"] == "A.I" && e["username"] == "hagiang.duyet")
+        .expect("audit entry of the merged save");
+    assert_eq!(entry["old"], json!("\"Bản của chuyên viên\""));
+    assert_eq!(entry["new"], json!("\"Bản đã hợp nhất\""));
+}
+
+async fn workflow(s: &Server) {
+    let id = s.report_ids().await["02"];
+    let drafter = s.login("hagiang.soan").await;
+    let approver = s.login("hagiang.duyet").await;
+    let reviewer = s.login("btctw").await;
+    // Submit is blocked while errors remain.
+    let rev = drafter.revision(id).await;
+    let (st, err) = approver
+        .json(
+            Method::POST,
+            &format!("/api/v1/reports/{id}/submit"),
+            Some(json!({"revision": rev})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(err["error"].as_str().unwrap().contains("lỗi"));
+    assert!(!err["problems"].as_array().unwrap().is_empty());
+    assert_eq!(drafter.report(id).await["info"]["state"], "draft");
+    // A complete report (upload of a valid sample), then submit.
+    let t = outline::builtin("kl74-2021").unwrap();
+    let sample = report::sample::sample(&t, units::Units::embedded().unwrap(), "02", 5).unwrap();
+    let sample_json: Value = serde_json::from_str(&sample.to_json()).unwrap();
+    let (st, saved) = drafter
+        .json(
+            Method::PUT,
+            &format!("/api/v1/reports/{id}"),
+            Some(json!({"revision": rev, "report": sample_json})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{saved}");
+    assert_eq!(saved["errors"], json!(0), "{saved}");
+    let rev = saved["revision"].as_i64().unwrap();
+    // A drafter may not submit.
+    let (st, _) = drafter
+        .json(
+            Method::POST,
+            &format!("/api/v1/reports/{id}/submit"),
+            Some(json!({"revision": rev})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+    let (st, v) = approver
+        .json(
+            Method::POST,
+            &format!("/api/v1/reports/{id}/submit"),
+            Some(json!({"revision": rev})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    assert_eq!(v["version"], json!(1));
+    // The submitted version is immutable: no save, no upload.
+    let rev = drafter.revision(id).await;
+    let (st, _) = drafter
+        .json(
+            Method::PATCH,
+            &format!("/api/v1/reports/{id}"),
+            Some(
+                json!({"revision": rev, "changes": [{"item": "A.I", "value": "Sửa sau khi gửi"}]}),
+            ),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CONFLICT);
+    let (st, _) = drafter
+        .json(
+            Method::PUT,
+            &format!("/api/v1/reports/{id}"),
+            Some(json!({"revision": rev, "report": sample_json})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CONFLICT);
+    let (_, v1) = drafter
+        .json(
+            Method::GET,
+            &format!("/api/v1/reports/{id}/versions/1"),
+            None,
+        )
+        .await;
+    assert_eq!(v1["report"], sample_json);
+    // Return with a comment on one item; the province sees it next to the item.
+    let (st, _) = reviewer
+        .json(
+            Method::POST,
+            &format!("/api/v1/reports/{id}/return"),
+            Some(json!({"comments": []})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::BAD_REQUEST, "a return needs a comment");
+    let (st, e) = reviewer
+        .json(
+            Method::POST,
+            &format!("/api/v1/reports/{id}/return"),
+            Some(json!({"comments": [{"item": "B.III.1", "body": "Đề nghị làm rõ khó khăn về con dấu."}]})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{e}");
+    assert_eq!(drafter.report(id).await["info"]["state"], "returned");
+    let (_, page) = drafter.get(&format!("/bao-cao/{id}?muc=B.III")).await;
+    let at = page
+        .find("Đề nghị làm rõ khó khăn về con dấu.")
+        .expect("comment shown");
+    let field = page.find("name=\"v||B.III.1\"").expect("the item's field");
+    assert!(at.abs_diff(field) < 3000, "the comment sits by its item");
+    // Edit and resubmit: version 2; the comparison shows the change item by item.
+    let rev = drafter.revision(id).await;
+    let (st, _) = drafter
+        .json(Method::PATCH, &format!("/api/v1/reports/{id}"), Some(json!({"revision": rev, "changes": [{"item": "B.III.1", "value": "Khó khăn: hai con dấu, hai chế độ báo cáo."}]})))
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let (st, v) = approver
+        .json(
+            Method::POST,
+            &format!("/api/v1/reports/{id}/submit"),
+            Some(json!({"revision": rev + 1})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    assert_eq!(v["version"], json!(2));
+    let (_, diff) = reviewer
+        .json(
+            Method::GET,
+            &format!("/api/v1/reports/{id}/compare?a=1&b=2"),
+            None,
+        )
+        .await;
+    let diff = diff.as_array().unwrap();
+    assert_eq!(diff.len(), 1, "{diff:?}");
+    assert_eq!(diff[0]["item"], "B.III.1");
+    assert_eq!(diff[0]["new"], "Khó khăn: hai con dấu, hai chế độ báo cáo.");
+    let (st, _) = reviewer
+        .json(Method::POST, &format!("/api/v1/reports/{id}/accept"), None)
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let (_, versions) = reviewer
+        .json(Method::GET, &format!("/api/v1/reports/{id}/versions"), None)
+        .await;
+    let states: Vec<&str> = versions
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["state"].as_str().unwrap())
+        .collect();
+    assert_eq!(states, vec!["returned", "accepted"]);
+    // The dashboard counts it.
+    let (_, dash) = reviewer.json(Method::GET, "/api/v1/dashboard", None).await;
+    let row = dash["reports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["province"] == "02")
+        .unwrap();
+    assert_eq!(row["state"], "accepted");
+    assert_eq!(row["late"], json!(false));
+    // Audit: every step with who and what.
+    let admin = s.login("quantri").await;
+    let (_, log) = admin
+        .json(
+            Method::GET,
+            &format!("/api/v1/audit?report={id}&limit=1000"),
+            None,
+        )
+        .await;
+    let actions: Vec<(&str, &str)> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["action"].as_str().unwrap(),
+                e["username"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    for want in [
+        ("nhập từ tệp JSON", "hagiang.soan"),
+        ("gửi báo cáo", "hagiang.duyet"),
+        ("góp ý", "btctw"),
+        ("trả lại báo cáo", "btctw"),
+        ("sửa nội dung", "hagiang.soan"),
+        ("tiếp nhận báo cáo", "btctw"),
+    ] {
+        assert!(actions.contains(&want), "{want:?} in {actions:?}");
+    }
+}
+
+async fn bad_input(s: &Server) {
+    let id = s.report_ids().await["08"]; // a draft with content
+    let c = s.login("quantri").await;
+    // Admin makes a drafter of 08 to try bad input.
+    let (st, _) = c
+        .json(Method::POST, "/api/v1/users", Some(json!({"username": "tuyenquang.soan", "full_name": "Ma Văn Tuyên", "role": "drafter", "province": "08", "password": "matkhau-8"})))
+        .await;
+    assert_eq!(st, StatusCode::CREATED);
+    let (st, e) = c
+        .json(
+            Method::POST,
+            "/api/v1/users",
+            Some(json!({"username": "x", "full_name": "", "role": "drafter", "password": "1"})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::BAD_REQUEST, "{e}");
+    let mut d = s.anonymous();
+    let (_, body) = d
+        .json(
+            Method::POST,
+            "/api/v1/session",
+            Some(json!({"username": "tuyenquang.soan", "password": "matkhau-8"})),
+        )
+        .await;
+    d.csrf = body["csrf_token"].as_str().unwrap().to_string();
+    let before = d.report(id).await;
+    let rev = before["info"]["revision"].as_i64().unwrap();
+    // Malformed JSON body.
+    let res = d
+        .http
+        .put(format!("{}/api/v1/reports/{id}", d.base))
+        .header("x-csrf-token", &d.csrf)
+        .header("content-type", "application/json")
+        .body("{\"revision\": 1, \"report\": {")
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_client_error());
+    let msg: Value = res.json().await.unwrap();
+    assert!(
+        msg["error"].as_str().unwrap().contains("JSON")
+            || msg["error"].as_str().unwrap().contains("định dạng"),
+        "{msg}"
+    );
+    // A report of another province, uploaded through the page (multipart).
+    let other = report::sample::sample(
+        &outline::builtin("kl74-2021").unwrap(),
+        units::Units::embedded().unwrap(),
+        "02",
+        1,
+    )
+    .unwrap();
+    let boundary = "----baocao";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"tep\"; filename=\"r.json\"\r\nContent-Type: application/json\r\n\r\n{}\r\n--{boundary}--\r\n",
+        other.to_json()
+    );
+    let res = d
+        .http
+        .post(format!(
+            "{}/bao-cao/{id}/tai-len?_csrf={}&revision={rev}",
+            d.base, d.csrf
+        ))
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert!(res
+        .text()
+        .await
+        .unwrap()
+        .contains("không phải của tỉnh này"));
+    // A field over the limit is refused by validation, not stored silently as valid.
+    let huge = "a".repeat(report::validate::MAX_TEXT_CHARS + 1);
+    let (st, saved) = d
+        .json(
+            Method::PATCH,
+            &format!("/api/v1/reports/{id}"),
+            Some(json!({"revision": rev, "changes": [{"item": "A.I", "value": huge}]})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(
+        saved["problems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["item"] == "A.I" && p["severity"] == "error"),
+        "{}",
+        saved["problems"]
+    );
+    // Script in text is stored as text and shown escaped.
+    let rev = saved["revision"].as_i64().unwrap();
+    let (st, _) = d
+        .json(Method::PATCH, &format!("/api/v1/reports/{id}"), Some(json!({"revision": rev, "changes": [{"item": "A.I", "value": "<script>alert(1)</script>"}]})))
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let (_, page) = d.get(&format!("/bao-cao/{id}?muc=A.I")).await;
+    assert!(!page.contains("<script>alert(1)</script>"));
+    assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    let (_, preview) = d.get(&format!("/bao-cao/{id}/xem")).await;
+    assert!(!preview.contains("<script>alert(1)"));
+    // An unknown item and an unknown model are refused, nothing changes.
+    let rev = d.revision(id).await;
+    let (st, e) = d
+        .json(
+            Method::PATCH,
+            &format!("/api/v1/reports/{id}"),
+            Some(json!({"revision": rev, "changes": [{"item": "khong-co", "value": "x"}]})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
+    assert!(e["error"]
+        .as_str()
+        .unwrap()
+        .contains("không có trong đề cương"));
+    assert_eq!(d.revision(id).await, rev);
+    // Wrong content type on the API, wrong method: Vietnamese errors.
+    let res = d
+        .http
+        .patch(format!("{}/api/v1/reports/{id}", d.base))
+        .header("x-csrf-token", &d.csrf)
+        .body("x")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert!(res.text().await.unwrap().contains("JSON"));
+    let (st, body) = d.get("/khong-co-trang-nay").await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+    assert!(body.contains("Không tìm thấy"));
+}
+
+async fn throttling(s: &Server) {
+    let c = s.anonymous();
+    for _ in 0..5 {
+        let (st, e) = c
+            .json(
+                Method::POST,
+                "/api/v1/session",
+                Some(json!({"username": "caobang.duyet", "password": "sai-mat-khau"})),
+            )
+            .await;
+        assert_eq!(st, StatusCode::UNAUTHORIZED);
+        assert_eq!(e["error"], "Tên đăng nhập hoặc mật khẩu không đúng.");
+    }
+    let (st, e) = c
+        .json(
+            Method::POST,
+            "/api/v1/session",
+            Some(json!({"username": "caobang.duyet", "password": common::PASSWORD})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::TOO_MANY_REQUESTS, "{e}");
+    assert!(e["error"].as_str().unwrap().contains("thử lại sau"));
+    // Another account is not affected.
+    s.login("caobang.soan").await;
+}
+
+async fn openapi_routes(s: &Server) {
+    let admin = s.login("quantri").await;
+    let (st, spec) = admin.json(Method::GET, "/api/v1/openapi.json", None).await;
+    assert_eq!(st, StatusCode::OK);
+    let id = s.report_ids().await["01"]; // accepted, has version 1
+    for (path, ops) in spec["paths"].as_object().unwrap() {
+        for method in ops.as_object().unwrap().keys() {
+            if method != "get" {
+                continue;
+            }
+            let p = path
+                .replace("{id}", &id.to_string())
+                .replace("{n}", "1")
+                .replace("{format}", "json");
+            let p = if p.ends_with("/compare") {
+                format!("{p}?a=1&b=0")
+            } else {
+                p
+            };
+            let (st, body) = admin.get(&format!("/api/v1{p}")).await;
+            assert_eq!(st, StatusCode::OK, "GET {p}: {body}");
+        }
+    }
+}
