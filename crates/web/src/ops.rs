@@ -602,3 +602,173 @@ pub fn display(v: &Value) -> String {
         Value::Null => String::new(),
     }
 }
+
+/// The name of an item for people: the outline's words, not the id ("B.II.2.m.x2.dv [m3]" →
+/// "Các đơn vị cấp huyện thực hiện… (mô hình m3)").
+pub fn item_label(t: &Template, item: &str) -> String {
+    let (id, inst) = match item.split_once(" [") {
+        Some((id, rest)) => (id, Some(rest.trim_end_matches(']'))),
+        None => (item, None),
+    };
+    let base = if let Some(field) = id.strip_prefix("document.") {
+        format!(
+            "Thông tin văn bản – {}",
+            crate::editor::document_label(field)
+        )
+    } else if let Some(n) = t.node(id) {
+        let text = report::tree::strip_markup(&n.text);
+        let text = text.trim().trim_end_matches(':');
+        match (n.kind, text.is_empty()) {
+            (NodeKind::Repeat, _) => "Danh sách mô hình của khối".to_string(),
+            (_, true) => "Nội dung".to_string(),
+            _ => shorten(text, 80),
+        }
+    } else {
+        "Nội dung".to_string()
+    };
+    match inst {
+        Some(i) => format!("{base} (mô hình {i})"),
+        None => base,
+    }
+}
+
+/// An audited value (JSON text) for people: labels of choices, rows and columns, dates and
+/// numbers the Vietnamese way.
+pub fn readable(t: &Template, units: &units::Units, item: &str, json: Option<&str>) -> String {
+    let Some(json) = json else {
+        return "(trống)".to_string();
+    };
+    let Ok(v) = serde_json::from_str::<Value>(json) else {
+        return json.to_string();
+    };
+    let id = item.split(" [").next().unwrap_or(item);
+    let node = t.node(id);
+    if node.is_some_and(|n| n.kind == NodeKind::Repeat) {
+        return v
+            .as_array()
+            .map(|l| {
+                l.iter()
+                    .map(|i| {
+                        let code = i["model"].as_str().unwrap_or("");
+                        t.catalogue_entry(code)
+                            .map(|e| e.name.clone())
+                            .unwrap_or_else(|| {
+                                format!("Mô hình khác: {}", i["name"].as_str().unwrap_or(""))
+                            })
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            })
+            .unwrap_or_default();
+    }
+    let Some(a) = node.and_then(|n| n.answer.as_ref()) else {
+        return display(&v);
+    };
+    let date = |s: &str| {
+        vi::Date::parse_iso(s)
+            .map(|d| d.short_vi())
+            .unwrap_or_else(|_| s.to_string())
+    };
+    let label_of = |opts: &[outline::ChoiceOption], val: &str| {
+        opts.iter()
+            .find(|o| o.value == val)
+            .map(|o| o.label.clone())
+            .unwrap_or_else(|| val.to_string())
+    };
+    use outline::AnswerType as A;
+    match a.kind {
+        A::Date => v.as_str().map(date).unwrap_or_else(|| display(&v)),
+        A::Choice => v
+            .as_str()
+            .map(|s| label_of(&a.option, s))
+            .unwrap_or_else(|| display(&v)),
+        A::Multichoice => v
+            .as_array()
+            .map(|l| {
+                l.iter()
+                    .filter_map(Value::as_str)
+                    .map(|s| label_of(&a.option, s))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            })
+            .unwrap_or_else(|| display(&v)),
+        A::Docrefs => v
+            .as_array()
+            .map(|l| {
+                l.iter()
+                    .map(document::build::docref_text)
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            })
+            .unwrap_or_else(|| display(&v)),
+        A::Records => v
+            .as_array()
+            .map(|rows| {
+                rows.iter()
+                    .map(|row| {
+                        a.column
+                            .iter()
+                            .filter_map(|c| {
+                                let cell = row.get(&c.key)?;
+                                let s = cell.as_str().map(str::to_string);
+                                let shown = match c.kind {
+                                    outline::ColumnType::Unit => s.map(|code| {
+                                        units
+                                            .district(&code)
+                                            .map(|d| d.name.clone())
+                                            .unwrap_or(code)
+                                    }),
+                                    outline::ColumnType::Date => s.map(|x| date(&x)),
+                                    outline::ColumnType::Choice => {
+                                        s.map(|x| label_of(&c.option, &x))
+                                    }
+                                    _ => Some(display(cell)),
+                                }?;
+                                Some(format!("{}: {shown}", c.label))
+                            })
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            })
+            .unwrap_or_else(|| display(&v)),
+        A::Figures => a
+            .row
+            .iter()
+            .filter_map(|r| {
+                let cells = v.get(&r.key)?;
+                let part = |k: &str, l: &str| {
+                    cells
+                        .get(k)
+                        .and_then(Value::as_i64)
+                        .map(|n| format!("{l} {}", vi::format_int(n)))
+                };
+                let parts: Vec<String> = [
+                    part("before", "trước"),
+                    part("authorised", "theo văn bản"),
+                    part("after", "sau"),
+                ]
+                .into_iter()
+                .flatten()
+                .collect();
+                Some(format!("{}: {}", r.label, parts.join(", ")))
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+        _ => display(&v),
+    }
+}
+
+/// At most `n` characters, cut at a word boundary, with "…" when cut.
+pub fn shorten(text: &str, n: usize) -> String {
+    if text.chars().count() <= n {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(n).collect();
+    let cut = match cut.rfind(char::is_whitespace) {
+        Some(i) if i > n / 3 => &cut[..i],
+        _ => cut.as_str(),
+    };
+    format!("{}…", cut.trim_end_matches([',', ';', ':', ' ']))
+}

@@ -1060,7 +1060,9 @@ async fn admin(State(app): State<Arc<App>>, v: Viewer) -> AppResult<Response> {
                 thead { tr { th { "Tên" } th { "Đề cương" } th { "Số liệu đến" } th { "Hạn nộp" } } }
                 tbody { @for r in &rounds {
                     tr {
-                        td { (r.name) } td { (r.template) } td { (date_vi(&r.cutoff)) }
+                        td { (r.name) }
+                        td { (app.templates.get(&r.template).map(|t| t.template.name.clone()).unwrap_or_else(|| r.template.clone())) }
+                        td { (date_vi(&r.cutoff)) }
                         td {
                             form.inline method="post" action=(format!("/quan-tri/dot/{}/han", r.id)) {
                                 input type="hidden" name="_csrf" value=(v.csrf);
@@ -1302,6 +1304,30 @@ async fn audit(
         .store
         .audit_log(q.report, per, (page_no - 1) * per)
         .await?;
+    // The template of each report, to name items and values for people.
+    let mut templates: HashMap<i64, Arc<outline::Template>> = HashMap::new();
+    for e in &entries {
+        if let Some(r) = e.report_id {
+            if let std::collections::hash_map::Entry::Vacant(slot) = templates.entry(r) {
+                let row = app.store.report(r).await?;
+                let round = app.store.round(row.info.round_id).await?;
+                slot.insert(app.template(&round.template)?);
+            }
+        }
+    }
+    let shown = |e: &store::AuditEntry, value: Option<&str>| -> String {
+        match (e.report_id.and_then(|r| templates.get(&r)), &e.item) {
+            (Some(t), Some(item)) => ops::readable(t, app.units, item, value),
+            _ => value.unwrap_or("").to_string(),
+        }
+    };
+    let label = |e: &store::AuditEntry| -> String {
+        match (e.report_id.and_then(|r| templates.get(&r)), &e.item) {
+            (Some(t), Some(item)) => ops::item_label(t, item),
+            (_, Some(item)) => item.clone(),
+            _ => String::new(),
+        }
+    };
     let body = html! {
         h1 { "Nhật ký thay đổi" }
         p { a href="/quan-tri" { "← Quản trị" } }
@@ -1311,8 +1337,9 @@ async fn audit(
                 tr {
                     td { (format_time(e.at)) } td { (e.username) } td { (e.action) }
                     td { @if let Some(r) = e.report_id { a href=(format!("/bao-cao/{r}")) { (r) } } }
-                    td { (e.item.clone().unwrap_or_default()) }
-                    td.val { (clip(e.old.as_deref())) } td.val { (clip(e.new.as_deref())) }
+                    td { (label(e)) }
+                    td.val { (clip(Some(&shown(e, e.old.as_deref())))) }
+                    td.val { (clip(Some(&shown(e, e.new.as_deref())))) }
                 }
             } }
         }
@@ -1325,10 +1352,5 @@ async fn audit(
 }
 
 fn clip(s: Option<&str>) -> String {
-    let s = s.unwrap_or("");
-    if s.chars().count() > 300 {
-        format!("{}…", s.chars().take(300).collect::<String>())
-    } else {
-        s.to_string()
-    }
+    ops::shorten(s.unwrap_or(""), 300)
 }

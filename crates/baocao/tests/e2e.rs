@@ -1,0 +1,59 @@
+//! Browser end-to-end: `baocao serve --demo` and the journey of `e2e/journey.py` in real headless
+//! Chromium (scripts/test.sh installs chromium, chromedriver and Selenium). The screenshot of the
+//! journey's end is kept in target/artifacts/e2e-hanh-trinh.png.
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+#[test]
+fn browser_journey() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = dir.path().join("ha-giang.json");
+    let ok = Command::new(env!("CARGO_BIN_EXE_baocao"))
+        .args(["sample", "--province", "02", "--seed", "3", "-o"])
+        .arg(&sample)
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    let mut server = Command::new(env!("CARGO_BIN_EXE_baocao"))
+        .args(["serve", "--demo", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(dir.path())
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
+    let base = loop {
+        let line = lines.next().expect("server exited").unwrap();
+        if let Some(rest) = line.strip_prefix("baocao đang chạy tại ") {
+            break rest.trim_end_matches('/').to_string();
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+    let artifacts = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/artifacts");
+    std::fs::create_dir_all(&artifacts).unwrap();
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/e2e/journey.py");
+    let out = Command::new("python3")
+        .arg(&script)
+        .arg(&base)
+        .arg(&sample)
+        .arg(&artifacts)
+        .output()
+        .expect("python3");
+    let _ = server.kill();
+    let _ = server.wait();
+    assert!(
+        out.status.success(),
+        "journey failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let shot = artifacts.join("e2e-hanh-trinh.png");
+    let png = std::fs::read(&shot).unwrap();
+    assert!(
+        png.starts_with(b"\x89PNG") && png.len() > 10_000,
+        "screenshot kept"
+    );
+}

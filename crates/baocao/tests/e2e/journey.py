@@ -1,0 +1,216 @@
+"""Browser end-to-end journey in real headless Chromium (Debian's chromium + chromedriver,
+driven by Selenium): a province drafter fills a district-level merger model, an approver submits,
+the BTCTW returns it with a comment, the drafter sees the comment. Along the way every page's
+visible text is checked for English. Usage: journey.py BASE_URL SAMPLE_JSON ARTIFACT_DIR"""
+
+import os
+import re
+import sys
+import time
+
+from selenium import webdriver
+from selenium.common.exceptions import TimeoutException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+BASE, SAMPLE, ARTIFACTS = sys.argv[1], sys.argv[2], sys.argv[3]
+PASSWORD = "demo2021"
+
+opts = webdriver.ChromeOptions()
+opts.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+for a in ("--headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
+          "--disable-background-networking --disable-component-update --disable-sync "
+          "--window-size=1400,1100 --lang=vi").split():
+    opts.add_argument(a)
+d = webdriver.Chrome(service=Service(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")), options=opts)
+d.set_page_load_timeout(60)
+wait = WebDriverWait(d, 20)
+
+# ---- no English on any page a user sees ----
+ONSET = r"(ngh|ng|nh|ch|gh|gi|kh|ph|th|tr|qu|b|c|d|g|h|k|l|m|n|p|r|s|t|v|x)?"
+SYLLABLE = re.compile(r"^" + ONSET + r"[aeiouy]{1,3}(ch|ng|nh|c|m|n|p|t)?$", re.I)
+# English words that also have the shape of a Vietnamese syllable without marks.
+ENGLISH_SHAPED = {"the", "not", "on", "at", "he", "we", "me", "go", "yes", "up", "it"}
+ALLOWED = {"demo", "hagiang", "caobang", "hanoi", "quantri", "btctw", "soan", "duyet", "docx", "pdf", "json"}
+seen_pages = set()
+
+
+def check_vietnamese(where):
+    text = d.execute_script("return document.body.innerText")
+    bad = []
+    for w in re.findall(r"[A-Za-zÀ-ỹĐđ]+", text):
+        if not w.isascii() or w.isupper() or w.lower() in ALLOWED or len(w) == 1:
+            continue  # marked Vietnamese, an acronym (HĐND, BC, TW), a demo name, a) b) c)
+        if SYLLABLE.match(w) and w.lower() not in ENGLISH_SHAPED:
+            continue
+        bad.append(w)
+    assert not bad, f"{where}: English or unknown words on the page: {sorted(set(bad))[:20]}"
+    seen_pages.add(where)
+
+
+def go(path):
+    d.get(BASE + path)
+    check_vietnamese(path)
+
+
+def login(user):
+    d.delete_all_cookies()
+    go("/dang-nhap")
+    d.find_element(By.ID, "username").send_keys(user)
+    d.find_element(By.ID, "password").send_keys(PASSWORD)
+    d.find_element(By.CSS_SELECTOR, "form.login button").click()
+    wait.until(lambda d: "/dang-nhap" not in d.current_url)
+    check_vietnamese("sau khi đăng nhập: " + user)
+
+
+def click(el):
+    d.execute_script("arguments[0].scrollIntoView({block: 'center'})", el)
+    el.click()
+
+
+def accept_confirm():
+    wait.until(lambda d: d.switch_to.alert)
+    d.switch_to.alert.accept()
+
+
+def saved():
+    wait.until(lambda d: "Đã lưu lúc" in d.find_element(By.ID, "save-status").text)
+
+
+def wait_saved_after(action):
+    # The status changes to "Có thay đổi…" then "Đã lưu lúc …".
+    action()
+    wait.until(lambda d: "Đã lưu lúc" not in d.find_element(By.ID, "save-status").text
+               or True)
+    time.sleep(0.9)
+    saved()
+
+
+try:
+    # 1. The drafter of Hà Giang: import the province's existing report (JSON), then add a
+    #    district-level merger model.
+    login("hagiang.soan")
+    report_url = d.current_url.split("?")[0]
+    rid = report_url.rstrip("/").split("/")[-1]
+    d.find_element(By.CSS_SELECTOR, "details.upload summary").click()
+    d.find_element(By.CSS_SELECTOR, "details.upload input[type=file]").send_keys(SAMPLE)
+    d.find_element(By.CSS_SELECTOR, "details.upload button").click()
+    accept_confirm()
+    wait.until(lambda d: "Đã nhập nội dung từ tệp JSON" in d.page_source)
+    check_vietnamese("sau khi tải lên")
+
+    go(f"/bao-cao/{rid}?muc=B.II")
+    Select(d.find_element(By.NAME, "moi_mau|B.II.2.m")).select_by_index(1)
+    click(d.find_element(By.CSS_SELECTOR, 'button[value="them|B.II.2.m"]'))
+    wait.until(lambda d: "#mh-" in d.current_url)
+    inst = d.current_url.split("#mh-")[1]
+    check_vietnamese("sau khi thêm mô hình")
+    box = d.find_element(By.ID, "mh-" + inst)
+    pre = f"v|{inst}|B.II.2.m."
+
+    # 2. Pick districts (only the province's own are offered), a wrong date first.
+    unit = Select(box.find_element(By.NAME, pre + "x2.dv|0|unit"))
+    offered = [o.text for o in unit.options[1:]]
+    assert "Huyện Đồng Văn" in offered and not any("Cao Bằng" in o for o in offered), offered
+    unit.select_by_visible_text("Huyện Đồng Văn")
+    box.find_element(By.NAME, pre + "x2.dv|0|qd").send_keys("Quyết định số 386-QĐ/HU ngày 24/8/2019")
+    box.find_element(By.NAME, pre + "x2.dv|0|bd").send_keys("31/6/2021")
+    Select(box.find_element(By.NAME, pre + "x2.dv|0|tt")).select_by_index(1)
+    saved()
+    key = f"{inst}|B.II.2.m.x2.dv"
+    problems = f'ul.problems[data-for="{key}"] li'
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, problems))
+    message = d.find_element(By.CSS_SELECTOR, problems).text
+    assert message.strip(), "a validation message next to the districts"
+    check_vietnamese("thông báo kiểm tra")
+    # Fix it: the message goes away.
+    field = box.find_element(By.NAME, pre + "x2.dv|0|bd")
+    field.clear()
+    field.send_keys("31/8/2019")
+    saved()
+    wait.until(lambda d: not d.find_elements(By.CSS_SELECTOR, problems))
+
+    # 3. Everything else of the model: texts, choices, figures (change computed live).
+    for ta in box.find_elements(By.TAG_NAME, "textarea"):
+        ta.send_keys("Nội dung do chuyên viên nhập trong kiểm thử đầu cuối.")
+    box.find_element(By.NAME, pre + "x2.ten").send_keys("Ban Tổ chức – Nội vụ huyện Đồng Văn")
+    for group in box.find_elements(By.CSS_SELECTOR, "div.choices[role=radiogroup]"):
+        radios = group.find_elements(By.CSS_SELECTOR, "input[type=radio]")
+        name = radios[0].get_attribute("name")
+        want = {"x2.qc": "chua", "x5.dx": "3"}
+        pick = next((r for r in radios if any(name.endswith(k) and r.get_attribute("value") == v
+                                               for k, v in want.items())), radios[0])
+        click(pick)
+    rows = box.find_elements(By.CSS_SELECTOR, "tr.figure-row")
+    for row in rows:
+        for cls, val in (("before", "10"), ("after", "8")):
+            row.find_element(By.CSS_SELECTOR, "input." + cls).send_keys(val)
+        for other in row.find_elements(By.CSS_SELECTOR, "input.num:not(.before):not(.after)"):
+            other.send_keys("9")
+    assert rows[0].find_element(By.CSS_SELECTOR, "td.change output").text == "-2"
+    time.sleep(1)
+    saved()
+
+    # 4. Autosave persists across a reload.
+    d.get(d.current_url.split("#")[0])
+    box = d.find_element(By.ID, "mh-" + inst)
+    assert Select(box.find_element(By.NAME, pre + "x2.dv|0|unit")).first_selected_option.text == "Huyện Đồng Văn"
+    assert box.find_element(By.NAME, pre + "x2.dv|0|bd").get_attribute("value") == "31/8/2019"
+    assert box.find_element(By.NAME, pre + "x2.ten").get_attribute("value") == "Ban Tổ chức – Nội vụ huyện Đồng Văn"
+    first = box.find_element(By.CSS_SELECTOR, "tr.figure-row")
+    assert first.find_element(By.CSS_SELECTOR, "input.before").get_attribute("value") == "10"
+    assert first.find_element(By.CSS_SELECTOR, "td.change output").text == "-2"
+    errors = d.find_element(By.ID, "count-errors").text
+    assert errors == "0", "the report has no error left: " + errors + " " + d.find_element(By.ID, "counts").text
+
+    # 5. The approver submits.
+    login("hagiang.duyet")
+    go(f"/bao-cao/{rid}")
+    click(d.find_element(By.CSS_SELECTOR, "form.submit button"))
+    accept_confirm()
+    wait.until(lambda d: "Đã gửi báo cáo lên Ban Tổ chức Trung ương" in d.page_source)
+    check_vietnamese("sau khi gửi")
+
+    # 6. The central reviewer returns it with a comment on one item.
+    login("btctw")
+    go("/tong-quan")
+    d.find_element(By.LINK_TEXT, "Tỉnh Hà Giang").click()
+    check_vietnamese("báo cáo ở chế độ xem")
+    sel = Select(d.find_element(By.ID, "gop-y-muc"))
+    target = f"B.II.2.m.x2.ten|{inst}"
+    sel.select_by_value(target)
+    d.find_element(By.ID, "gop-y-noi-dung").send_keys("Đề nghị ghi đúng tên cơ quan sau hợp nhất theo quyết định.")
+    click(d.find_element(By.CSS_SELECTOR, "section.review form button"))
+    wait.until(lambda d: "Đã ghi ý kiến" in d.page_source)
+    click(d.find_element(By.CSS_SELECTOR, ".decide button.danger"))
+    accept_confirm()
+    wait.until(lambda d: "Đã trả lại báo cáo" in d.page_source)
+
+    # 7. The drafter sees the comment next to the item.
+    login("hagiang.soan")
+    go(f"/bao-cao/{rid}?muc=B.II")
+    box = d.find_element(By.ID, "mh-" + inst)
+    answer = box.find_element(By.CSS_SELECTOR, f'div.answer[data-key="{inst}|B.II.2.m.x2.ten"]')
+    assert "Đề nghị ghi đúng tên cơ quan" in answer.find_element(By.CSS_SELECTOR, ".comment").text
+    d.execute_script("arguments[0].scrollIntoView({block: 'center'})", answer)
+    d.save_screenshot(os.path.join(ARTIFACTS, "e2e-hanh-trinh.png"))
+
+    # 8. Walk the other pages of every role.
+    for user, paths in (
+        ("hagiang.soan", ["/bao-cao", f"/bao-cao/{rid}/phien-ban", f"/bao-cao/{rid}/so-sanh?a=1&b=0",
+                          f"/bao-cao/{rid}?muc=document", "/tong-quan", "/khong-co-trang-nay"]),
+        ("btctw", ["/tong-quan", f"/bao-cao/{rid}?muc=B.I"]),
+        ("quantri", ["/quan-tri", "/quan-tri/nhat-ky"]),
+    ):
+        login(user)
+        for p in paths:
+            go(p)
+    print(f"hành trình xong; {len(seen_pages)} trang đã kiểm tra tiếng Việt")
+except Exception:
+    d.save_screenshot(os.path.join(ARTIFACTS, "e2e-loi.png"))
+    with open(os.path.join(ARTIFACTS, "e2e-loi.html"), "w") as f:
+        f.write(d.page_source)
+    raise
+finally:
+    d.quit()
