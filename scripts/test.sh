@@ -3,7 +3,10 @@
 # back with: LibreOffice (DOCX -> PDF), poppler-utils (pdftotext, pdfinfo, pdffonts, pdftoppm),
 # the Liberation fonts (metric-compatible with Times New Roman; our PDFs are set in them when Times
 # New Roman is absent), fontconfig and DejaVu Serif (PDF font tests), python-docx, jsonschema,
-# openpyxl and pikepdf (PDF/A metadata). Debian/Ubuntu, as root or with sudo. PostgreSQL is not needed yet (no test uses a database so far).
+# openpyxl and pikepdf (PDF/A metadata), and for the browser tests Debian's Chromium and
+# ChromeDriver with Selenium. Debian/Ubuntu, as root or with sudo.
+# The web tests run on SQLite and on PostgreSQL: a server at 127.0.0.1:5432 with trust auth for
+# user postgres (as in CI), or the URL in BAOCAO_TEST_POSTGRES (e.g. postgres://u:p@host:5432).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +21,9 @@ command -v python3 >/dev/null 2>&1 || apt_packages+=(python3 python3-pip)
 # the substitute family of the font-fallback test.
 command -v fc-list >/dev/null 2>&1 || apt_packages+=(fontconfig)
 { command -v fc-list >/dev/null 2>&1 && fc-list | grep -qi "DejaVu Serif"; } || apt_packages+=(fonts-dejavu-core)
+# Browser end-to-end tests: real headless Chromium driven through ChromeDriver.
+[ -x /usr/bin/chromium ] || apt_packages+=(chromium)
+[ -x /usr/bin/chromedriver ] || apt_packages+=(chromium-driver)
 
 if [ ${#apt_packages[@]} -gt 0 ]; then
   say "Cài đặt công cụ kiểm tra: ${apt_packages[*]}"
@@ -31,6 +37,12 @@ if ! python3 -c 'import docx, jsonschema, openpyxl' >/dev/null 2>&1; then
   say "Cài đặt python-docx, jsonschema, openpyxl"
   python3 -m pip install -q python-docx jsonschema openpyxl 2>/dev/null \
     || python3 -m pip install -q --break-system-packages python-docx jsonschema openpyxl
+fi
+
+if ! python3 -c 'import selenium' >/dev/null 2>&1; then
+  say "Cài đặt Selenium (điều khiển Chromium trong kiểm thử trình duyệt)"
+  python3 -m pip install -q selenium 2>/dev/null \
+    || python3 -m pip install -q --break-system-packages selenium
 fi
 
 if ! python3 -c 'import pikepdf' >/dev/null 2>&1; then
@@ -50,6 +62,9 @@ if "$bin" render "$nopdf/r.json" -o "$nopdf/r.pdf" 2>"$nopdf/err" \
   echo "bản không có PDF phải từ chối xuất .pdf và nói rõ lý do" >&2
   exit 1
 fi
+
+pg="${BAOCAO_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432}"
+say "Kiểm thử web chạy trên SQLite và PostgreSQL ($pg)"
 
 say "Chạy toàn bộ kiểm thử"
 cargo test --workspace --all-targets --locked
