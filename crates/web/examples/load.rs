@@ -1,0 +1,241 @@
+//! Load generator for `docs/benchmarks.md`: many concurrent sessions against a running server,
+//! from a second process on loopback. Run through `scripts/bench-web.sh`, which starts the
+//! server and reads its peak memory.
+//!
+//! `load BASE ADMIN_PASSWORD autosave SESSIONS SECONDS`: each session is a province drafter
+//! signed in on its own, saving one narrative item of its own report (a full sample report) as
+//! fast as the server answers; latency of every save is recorded.
+//! `load BASE ADMIN_PASSWORD submit SESSIONS COUNT`: COUNT complete reports (one per province
+//! per round, as many rounds as needed) are prepared, then SESSIONS approvers submit them all
+//! concurrently: each submission validates the report and stores an immutable version.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+use tokio::sync::Mutex;
+
+struct S {
+    c: reqwest::Client,
+    csrf: String,
+}
+
+async fn login(base: &str, user: &str, pw: &str) -> S {
+    let c = reqwest::Client::builder()
+        .cookie_store(true)
+        .pool_max_idle_per_host(1)
+        .build()
+        .unwrap();
+    let r: Value = c
+        .post(format!("{base}/api/v1/session"))
+        .json(&json!({"username": user, "password": pw}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let csrf = r["csrf_token"].as_str().unwrap_or_else(|| panic!("{user}: {r}")).to_string();
+    S { c, csrf }
+}
+
+async fn send(s: &S, m: reqwest::Method, url: String, body: Value) -> (u16, Value) {
+    let r = s.c.request(m, url).header("x-csrf-token", &s.csrf).json(&body).send().await.unwrap();
+    let st = r.status().as_u16();
+    (st, r.json().await.unwrap_or(Value::Null))
+}
+
+fn pct(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+/// Reports of `rounds` rounds (the first exists), filled with valid samples: (province, id).
+async fn prepare(base: &str, admin: &S, rounds: usize) -> Vec<(String, i64)> {
+    let existing: Value = admin.c.get(format!("{base}/api/v1/rounds")).send().await.unwrap().json().await.unwrap();
+    for i in existing.as_array().unwrap().len()..rounds {
+        let (st, v) = send(admin, reqwest::Method::POST, format!("{base}/api/v1/rounds"),
+            json!({"name": format!("Đợt đo tải {i}"), "template": "kl74-2021", "deadline": "2030-12-31", "cutoff": "2021-06-30"})).await;
+        assert_eq!(st, 201, "{v}");
+    }
+    let rounds_v: Value = admin.c.get(format!("{base}/api/v1/rounds")).send().await.unwrap().json().await.unwrap();
+    let mut out = Vec::new();
+    for r in rounds_v.as_array().unwrap() {
+        let list: Value = admin
+            .c
+            .get(format!("{base}/api/v1/reports?round={}", r["id"]))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        for rep in list.as_array().unwrap() {
+            out.push((rep["province"].as_str().unwrap().to_string(), rep["id"].as_i64().unwrap()));
+        }
+    }
+    out
+}
+
+async fn users(base: &str, admin: &S, role: &str) {
+    for p in &units::Units::embedded().unwrap().provinces {
+        let _ = send(admin, reqwest::Method::POST, format!("{base}/api/v1/users"),
+            json!({"username": format!("{role}{}", p.code), "full_name": format!("Tải {}", p.code),
+                   "role": role, "province": p.code, "password": "matkhau-tai"})).await;
+    }
+}
+
+async fn fill(base: &str, reports: &[(String, i64)], pw_user: &str) {
+    let t = outline::builtin("kl74-2021").unwrap();
+    let u = units::Units::embedded().unwrap();
+    let sessions: Arc<Mutex<std::collections::HashMap<String, Arc<S>>>> = Default::default();
+    let mut handles = Vec::new();
+    for chunk in reports.chunks(reports.len().div_ceil(8).max(1)) {
+        let chunk = chunk.to_vec();
+        let (base, t, sessions) = (base.to_string(), t.clone(), sessions.clone());
+        let pw_user = pw_user.to_string();
+        handles.push(tokio::spawn(async move {
+            for (p, id) in chunk {
+                let s = {
+                    let mut m = sessions.lock().await;
+                    if let Some(s) = m.get(&p) {
+                        s.clone()
+                    } else {
+                        let s = Arc::new(login(&base, &format!("{pw_user}{p}"), "matkhau-tai").await);
+                        m.insert(p.clone(), s.clone());
+                        s
+                    }
+                };
+                let sample = report::sample::sample(&t, u, &p, id as u64).unwrap();
+                let body: Value = serde_json::from_str(&sample.to_json()).unwrap();
+                let cur: Value = s.c.get(format!("{base}/api/v1/reports/{id}")).send().await.unwrap().json().await.unwrap();
+                let rev = cur["info"]["revision"].as_i64().unwrap();
+                if cur["info"]["state"] != "draft" {
+                    continue;
+                }
+                let (st, v) = send(&s, reqwest::Method::PUT, format!("{base}/api/v1/reports/{id}"), json!({"revision": rev, "report": body})).await;
+                assert_eq!(st, 200, "{v}");
+            }
+        }));
+    }
+    for h in handles {
+        h.await.unwrap();
+    }
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let a: Vec<String> = std::env::args().collect();
+    let (base, admin_pw, mode) = (a[1].clone(), a[2].clone(), a[3].clone());
+    let sessions: usize = a[4].parse().unwrap();
+    let amount: u64 = a[5].parse().unwrap();
+    let admin = login(&base, "quantri", &admin_pw).await;
+    if mode == "autosave" {
+        // Drafters save; approvers prepare (same province, same report).
+        users(&base, &admin, "drafter").await;
+        users(&base, &admin, "approver").await;
+        let reports = prepare(&base, &admin, sessions.div_ceil(63)).await;
+        let reports: Vec<_> = reports.into_iter().take(sessions).collect();
+        fill(&base, &reports, "approver").await;
+        let deadline = Instant::now() + Duration::from_secs(amount);
+        let mut handles = Vec::new();
+        for (p, id) in reports {
+            let base = base.clone();
+            handles.push(tokio::spawn(async move {
+                let s = login(&base, &format!("drafter{p}"), "matkhau-tai").await;
+                let cur: Value = s.c.get(format!("{base}/api/v1/reports/{id}")).send().await.unwrap().json().await.unwrap();
+                let mut rev = cur["info"]["revision"].as_i64().unwrap();
+                let mut lat = Vec::new();
+                let mut n = 0u64;
+                while Instant::now() < deadline {
+                    n += 1;
+                    // What a person types between two autosaves: a paragraph grows.
+                    let text = format!("Đoạn nhận xét về việc triển khai, lần sửa thứ {n}. ").repeat(8);
+                    let t0 = Instant::now();
+                    let (st, v) = send(&s, reqwest::Method::PATCH, format!("{base}/api/v1/reports/{id}"),
+                        json!({"revision": rev, "changes": [{"item": "B.III.1", "value": text}]})).await;
+                    lat.push(t0.elapsed().as_secs_f64() * 1000.0);
+                    assert_eq!(st, 200, "{v}");
+                    rev = v["revision"].as_i64().unwrap();
+                }
+                lat
+            }));
+        }
+        let t0 = Instant::now();
+        let mut all = Vec::new();
+        for h in handles {
+            all.extend(h.await.unwrap());
+        }
+        let secs = t0.elapsed().as_secs_f64();
+        all.sort_by(|a, b| a.total_cmp(b));
+        println!(
+            "autosave: {sessions} phiên, {} lần lưu trong {secs:.1} s = {:.0} lần/s; độ trễ p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, lớn nhất {:.1} ms",
+            all.len(),
+            all.len() as f64 / secs,
+            pct(&all, 0.5),
+            pct(&all, 0.95),
+            pct(&all, 0.99),
+            all.last().copied().unwrap_or(0.0)
+        );
+    } else {
+        users(&base, &admin, "approver").await;
+        let rounds = (amount as usize).div_ceil(63);
+        let reports = prepare(&base, &admin, rounds + 1).await;
+        let reports: Vec<_> = reports.into_iter().take(amount as usize).collect();
+        fill(&base, &reports, "approver").await;
+        // Revisions read before timing: the timed part is the submissions alone.
+        let mut ready = Vec::new();
+        for (p, id) in reports {
+            let cur: Value = admin.c.get(format!("{base}/api/v1/reports/{id}")).send().await.unwrap().json().await.unwrap();
+            ready.push((p, id, cur["info"]["revision"].as_i64().unwrap()));
+        }
+        // One session per (approver, slot): several sessions per province when there are more
+        // sessions than provinces; each session submits its share of the reports.
+        let mut shares: Vec<Vec<(String, i64, i64)>> = vec![Vec::new(); sessions];
+        for (i, r) in ready.into_iter().enumerate() {
+            shares[i % sessions].push(r);
+        }
+        let mut logged = Vec::new();
+        for share in shares {
+            let mut by_province: std::collections::HashMap<String, S> = Default::default();
+            for (p, _, _) in &share {
+                if !by_province.contains_key(p) {
+                    by_province.insert(p.clone(), login(&base, &format!("approver{p}"), "matkhau-tai").await);
+                }
+            }
+            logged.push((share, by_province));
+        }
+        let mut handles = Vec::new();
+        let t0 = Instant::now();
+        for (share, by_province) in logged {
+            let base = base.clone();
+            handles.push(tokio::spawn(async move {
+                let mut lat = Vec::new();
+                for (p, id, rev) in share {
+                    let s = &by_province[&p];
+                    let t = Instant::now();
+                    let (st, v) = send(s, reqwest::Method::POST, format!("{base}/api/v1/reports/{id}/submit"), json!({"revision": rev})).await;
+                    lat.push(t.elapsed().as_secs_f64() * 1000.0);
+                    assert_eq!(st, 200, "{v}");
+                }
+                lat
+            }));
+        }
+        let mut all = Vec::new();
+        for h in handles {
+            all.extend(h.await.unwrap());
+        }
+        let secs = t0.elapsed().as_secs_f64();
+        let busy: f64 = all.iter().sum::<f64>() / 1000.0;
+        all.sort_by(|a, b| a.total_cmp(b));
+        println!(
+            "submit: {sessions} phiên, {} lần gửi trong {secs:.1} s = {:.0} lần gửi/s; độ trễ p50 {:.1} ms, p95 {:.1} ms; tổng thời gian chờ các lần gửi {busy:.1} s",
+            all.len(),
+            all.len() as f64 / secs,
+            pct(&all, 0.5),
+            pct(&all, 0.95)
+        );
+    }
+}

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Load benchmark of the web app (docs/benchmarks.md): a release server on SQLite in a temporary
+# directory, loaded from a second process on loopback by crates/web/examples/load.rs.
+# Usage: scripts/bench-web.sh [SESSIONS] [AUTOSAVE_SECONDS] [SUBMISSIONS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+sessions=${1:-100}; seconds=${2:-20}; submissions=${3:-3000}
+cargo build -q --release -p baocao -p web --example load
+dir=$(mktemp -d)
+port=18181
+target="${CARGO_TARGET_DIR:-target}/release"
+BAOCAO_ADMIN_PASSWORD=matkhau-do-tai RUST_LOG=warn "$target/baocao" serve --listen 127.0.0.1:$port --data-dir "$dir" >/dev/null &
+pid=$!
+trap 'kill $pid 2>/dev/null; rm -rf "$dir"' EXIT
+for _ in $(seq 50); do curl -sf http://127.0.0.1:$port/healthz >/dev/null && break; sleep 0.2; done
+"$target/examples/load" http://127.0.0.1:$port matkhau-do-tai autosave "$sessions" "$seconds"
+grep -E 'VmHWM|VmRSS' /proc/$pid/status
+"$target/examples/load" http://127.0.0.1:$port matkhau-do-tai submit "$sessions" "$submissions"
+grep -E 'VmHWM|VmRSS' /proc/$pid/status
