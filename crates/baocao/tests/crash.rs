@@ -164,3 +164,92 @@ async fn acknowledged_saves_survive_sigkill() {
     server.kill().unwrap();
     let _ = server.wait();
 }
+
+/// SIGTERM: the server stops taking requests, finishes the saves in flight, closes the database
+/// and exits 0; every acknowledged save is there afterwards.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sigterm_finishes_in_flight_saves() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut server, base) = start(dir.path());
+    let (admin, csrf) = login(&base, "quantri", ADMIN_PASSWORD).await;
+    let res = admin
+        .post(format!("{base}/api/v1/users"))
+        .header("x-csrf-token", &csrf)
+        .json(&json!({"username": "soan02", "full_name": "Chuyên viên 02",
+                      "role": "drafter", "province": "02", "password": "matkhau-soan"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let list: Value = admin
+        .get(format!("{base}/api/v1/reports"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["province"] == "02")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let (c, csrf) = login(&base, "soan02", "matkhau-soan").await;
+    let saver = {
+        let base = base.clone();
+        tokio::spawn(async move {
+            let (mut revision, mut acked) = (1i64, 0u64);
+            for n in 1u64.. {
+                let res = c
+                    .patch(format!("{base}/api/v1/reports/{id}"))
+                    .header("x-csrf-token", &csrf)
+                    .json(&json!({"revision": revision,
+                                  "changes": [{"item": "A.I", "value": format!("Lần lưu thứ {n}")}]}))
+                    .timeout(Duration::from_secs(5))
+                    .send()
+                    .await;
+                match res {
+                    Ok(r) if r.status() == 200 => {
+                        revision = r.json::<Value>().await.unwrap()["revision"]
+                            .as_i64()
+                            .unwrap();
+                        acked = n;
+                    }
+                    _ => break,
+                }
+            }
+            acked
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    let pid = server.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let status = tokio::task::spawn_blocking(move || server.wait().unwrap())
+        .await
+        .unwrap();
+    assert!(status.success(), "exit status after SIGTERM: {status}");
+    let acked = saver.await.unwrap();
+    assert!(acked > 5, "{acked}");
+    let (mut server, base) = start(dir.path());
+    let (admin, _) = login(&base, "quantri", ADMIN_PASSWORD).await;
+    let v: Value = admin
+        .get(format!("{base}/api/v1/reports/{id}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let text = v["report"]["answers"]["A.I"].as_str().unwrap();
+    let stored: u64 = text.strip_prefix("Lần lưu thứ ").unwrap().parse().unwrap();
+    assert!(stored >= acked, "acknowledged {acked}, stored {stored}");
+    server.kill().unwrap();
+    let _ = server.wait();
+}

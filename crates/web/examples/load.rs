@@ -35,12 +35,21 @@ async fn login(base: &str, user: &str, pw: &str) -> S {
         .json()
         .await
         .unwrap();
-    let csrf = r["csrf_token"].as_str().unwrap_or_else(|| panic!("{user}: {r}")).to_string();
+    let csrf = r["csrf_token"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{user}: {r}"))
+        .to_string();
     S { c, csrf }
 }
 
 async fn send(s: &S, m: reqwest::Method, url: String, body: Value) -> (u16, Value) {
-    let r = s.c.request(m, url).header("x-csrf-token", &s.csrf).json(&body).send().await.unwrap();
+    let r =
+        s.c.request(m, url)
+            .header("x-csrf-token", &s.csrf)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
     let st = r.status().as_u16();
     (st, r.json().await.unwrap_or(Value::Null))
 }
@@ -54,13 +63,29 @@ fn pct(sorted: &[f64], p: f64) -> f64 {
 
 /// Reports of `rounds` rounds (the first exists), filled with valid samples: (province, id).
 async fn prepare(base: &str, admin: &S, rounds: usize) -> Vec<(String, i64)> {
-    let existing: Value = admin.c.get(format!("{base}/api/v1/rounds")).send().await.unwrap().json().await.unwrap();
+    let existing: Value = admin
+        .c
+        .get(format!("{base}/api/v1/rounds"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     for i in existing.as_array().unwrap().len()..rounds {
         let (st, v) = send(admin, reqwest::Method::POST, format!("{base}/api/v1/rounds"),
             json!({"name": format!("Đợt đo tải {i}"), "template": "kl74-2021", "deadline": "2030-12-31", "cutoff": "2021-06-30"})).await;
         assert_eq!(st, 201, "{v}");
     }
-    let rounds_v: Value = admin.c.get(format!("{base}/api/v1/rounds")).send().await.unwrap().json().await.unwrap();
+    let rounds_v: Value = admin
+        .c
+        .get(format!("{base}/api/v1/rounds"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let mut out = Vec::new();
     for r in rounds_v.as_array().unwrap() {
         let list: Value = admin
@@ -73,7 +98,10 @@ async fn prepare(base: &str, admin: &S, rounds: usize) -> Vec<(String, i64)> {
             .await
             .unwrap();
         for rep in list.as_array().unwrap() {
-            out.push((rep["province"].as_str().unwrap().to_string(), rep["id"].as_i64().unwrap()));
+            out.push((
+                rep["province"].as_str().unwrap().to_string(),
+                rep["id"].as_i64().unwrap(),
+            ));
         }
     }
     out
@@ -81,9 +109,14 @@ async fn prepare(base: &str, admin: &S, rounds: usize) -> Vec<(String, i64)> {
 
 async fn users(base: &str, admin: &S, role: &str) {
     for p in &units::Units::embedded().unwrap().provinces {
-        let _ = send(admin, reqwest::Method::POST, format!("{base}/api/v1/users"),
+        let _ = send(
+            admin,
+            reqwest::Method::POST,
+            format!("{base}/api/v1/users"),
             json!({"username": format!("{role}{}", p.code), "full_name": format!("Tải {}", p.code),
-                   "role": role, "province": p.code, "password": "matkhau-tai"})).await;
+                   "role": role, "province": p.code, "password": "matkhau-tai"}),
+        )
+        .await;
     }
 }
 
@@ -103,19 +136,33 @@ async fn fill(base: &str, reports: &[(String, i64)], pw_user: &str) {
                     if let Some(s) = m.get(&p) {
                         s.clone()
                     } else {
-                        let s = Arc::new(login(&base, &format!("{pw_user}{p}"), "matkhau-tai").await);
+                        let s =
+                            Arc::new(login(&base, &format!("{pw_user}{p}"), "matkhau-tai").await);
                         m.insert(p.clone(), s.clone());
                         s
                     }
                 };
                 let sample = report::sample::sample(&t, u, &p, id as u64).unwrap();
                 let body: Value = serde_json::from_str(&sample.to_json()).unwrap();
-                let cur: Value = s.c.get(format!("{base}/api/v1/reports/{id}")).send().await.unwrap().json().await.unwrap();
+                let cur: Value =
+                    s.c.get(format!("{base}/api/v1/reports/{id}"))
+                        .send()
+                        .await
+                        .unwrap()
+                        .json()
+                        .await
+                        .unwrap();
                 let rev = cur["info"]["revision"].as_i64().unwrap();
                 if cur["info"]["state"] != "draft" {
                     continue;
                 }
-                let (st, v) = send(&s, reqwest::Method::PUT, format!("{base}/api/v1/reports/{id}"), json!({"revision": rev, "report": body})).await;
+                let (st, v) = send(
+                    &s,
+                    reqwest::Method::PUT,
+                    format!("{base}/api/v1/reports/{id}"),
+                    json!({"revision": rev, "report": body}),
+                )
+                .await;
                 assert_eq!(st, 200, "{v}");
             }
         }));
@@ -145,17 +192,30 @@ async fn main() {
             let base = base.clone();
             handles.push(tokio::spawn(async move {
                 let s = login(&base, &format!("drafter{p}"), "matkhau-tai").await;
-                let cur: Value = s.c.get(format!("{base}/api/v1/reports/{id}")).send().await.unwrap().json().await.unwrap();
+                let cur: Value =
+                    s.c.get(format!("{base}/api/v1/reports/{id}"))
+                        .send()
+                        .await
+                        .unwrap()
+                        .json()
+                        .await
+                        .unwrap();
                 let mut rev = cur["info"]["revision"].as_i64().unwrap();
                 let mut lat = Vec::new();
                 let mut n = 0u64;
                 while Instant::now() < deadline {
                     n += 1;
                     // What a person types between two autosaves: a paragraph grows.
-                    let text = format!("Đoạn nhận xét về việc triển khai, lần sửa thứ {n}. ").repeat(8);
+                    let text =
+                        format!("Đoạn nhận xét về việc triển khai, lần sửa thứ {n}. ").repeat(8);
                     let t0 = Instant::now();
-                    let (st, v) = send(&s, reqwest::Method::PATCH, format!("{base}/api/v1/reports/{id}"),
-                        json!({"revision": rev, "changes": [{"item": "B.III.1", "value": text}]})).await;
+                    let (st, v) = send(
+                        &s,
+                        reqwest::Method::PATCH,
+                        format!("{base}/api/v1/reports/{id}"),
+                        json!({"revision": rev, "changes": [{"item": "B.III.1", "value": text}]}),
+                    )
+                    .await;
                     lat.push(t0.elapsed().as_secs_f64() * 1000.0);
                     assert_eq!(st, 200, "{v}");
                     rev = v["revision"].as_i64().unwrap();
@@ -188,7 +248,15 @@ async fn main() {
         // Revisions read before timing: the timed part is the submissions alone.
         let mut ready = Vec::new();
         for (p, id) in reports {
-            let cur: Value = admin.c.get(format!("{base}/api/v1/reports/{id}")).send().await.unwrap().json().await.unwrap();
+            let cur: Value = admin
+                .c
+                .get(format!("{base}/api/v1/reports/{id}"))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
             ready.push((p, id, cur["info"]["revision"].as_i64().unwrap()));
         }
         // One session per (approver, slot): several sessions per province when there are more
@@ -202,7 +270,10 @@ async fn main() {
             let mut by_province: std::collections::HashMap<String, S> = Default::default();
             for (p, _, _) in &share {
                 if !by_province.contains_key(p) {
-                    by_province.insert(p.clone(), login(&base, &format!("approver{p}"), "matkhau-tai").await);
+                    by_province.insert(
+                        p.clone(),
+                        login(&base, &format!("approver{p}"), "matkhau-tai").await,
+                    );
                 }
             }
             logged.push((share, by_province));
@@ -216,7 +287,13 @@ async fn main() {
                 for (p, id, rev) in share {
                     let s = &by_province[&p];
                     let t = Instant::now();
-                    let (st, v) = send(s, reqwest::Method::POST, format!("{base}/api/v1/reports/{id}/submit"), json!({"revision": rev})).await;
+                    let (st, v) = send(
+                        s,
+                        reqwest::Method::POST,
+                        format!("{base}/api/v1/reports/{id}/submit"),
+                        json!({"revision": rev}),
+                    )
+                    .await;
                     lat.push(t.elapsed().as_secs_f64() * 1000.0);
                     assert_eq!(st, 200, "{v}");
                 }

@@ -215,8 +215,8 @@ fn date_shown(v: &str) -> String {
 /// validation says what is wrong with it.
 fn date_value(s: &str) -> Value {
     let s = s.trim();
-    let parsed = vi::Date::parse_vi(&s.replace(['-', '.'], "/"))
-        .or_else(|_| vi::Date::parse_iso(s));
+    let parsed =
+        vi::Date::parse_vi(&s.replace(['-', '.'], "/")).or_else(|_| vi::Date::parse_iso(s));
     match parsed {
         Ok(d) => Value::String(d.iso()),
         Err(_) => Value::String(s.to_string()),

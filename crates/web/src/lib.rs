@@ -17,6 +17,7 @@ pub mod auth;
 pub mod demo;
 pub mod editor;
 pub mod error;
+pub mod national;
 pub mod ops;
 pub mod pages;
 
@@ -203,6 +204,7 @@ pub fn router(app: Arc<App>) -> Router {
     let api = api::routes();
     Router::new()
         .merge(pages)
+        .merge(national::routes())
         .nest("/api/v1", api)
         .route("/healthz", get(healthz))
         .route("/tai-nguyen/{file}", get(pages::asset))
@@ -213,9 +215,29 @@ pub fn router(app: Arc<App>) -> Router {
             auth::middleware,
         ))
         .layer(axum::middleware::from_fn(error::vietnamese_rejections))
+        .layer(axum::middleware::from_fn(log_request))
         // A report JSON is at most 16 MiB; forms are far smaller.
         .layer(DefaultBodyLimit::max(report::MAX_REPORT_BYTES + 64 * 1024))
         .with_state(app)
+}
+
+/// One structured log line per request: method, path, status, duration.
+async fn log_request(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    let start = std::time::Instant::now();
+    let res = next.run(req).await;
+    let ms = start.elapsed().as_secs_f64() * 1000.0;
+    let status = res.status().as_u16();
+    if status >= 500 {
+        tracing::error!(%method, %path, status, ms, "yêu cầu");
+    } else {
+        tracing::info!(%method, %path, status, ms, "yêu cầu");
+    }
+    res
 }
 
 async fn healthz(

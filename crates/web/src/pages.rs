@@ -67,7 +67,7 @@ pub async fn asset(Path(file): Path<String>) -> Response {
         .into_response()
 }
 
-fn page(title: &str, v: Option<&Viewer>, body: Markup) -> Response {
+pub fn page(title: &str, v: Option<&Viewer>, body: Markup) -> Response {
     let markup = html! {
         (DOCTYPE)
         html lang="vi" {
@@ -85,7 +85,10 @@ fn page(title: &str, v: Option<&Viewer>, body: Markup) -> Response {
                     @if let Some(v) = v {
                         nav {
                             @if v.user.role.is_provincial() { a href="/bao-cao" { "Báo cáo của tỉnh" } }
-                            @if access::sees_dashboard(&v.user) { a href="/tong-quan" { "Tổng hợp 63 tỉnh, thành phố" } }
+                            @if access::sees_dashboard(&v.user) {
+                                a href="/tong-quan" { "Tình hình báo cáo 63 tỉnh, thành phố" }
+                                a href="/tong-hop" { "Tổng hợp toàn quốc" }
+                            }
                             @if v.user.role == Role::Admin { a href="/quan-tri" { "Quản trị" } }
                         }
                         div.who {

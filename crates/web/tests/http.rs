@@ -27,6 +27,7 @@ async fn all(pg: bool) {
     bad_input(&s).await;
     throttling(&s).await;
     openapi_routes(&s).await;
+    national(&s).await;
     s.stop().await;
 }
 
@@ -792,4 +793,69 @@ async fn openapi_routes(s: &Server) {
             assert_eq!(st, StatusCode::OK, "GET {p}: {body}");
         }
     }
+}
+
+/// The BTCTW's consolidation page over the database: accepted versions by default, the latest
+/// submitted on request; figures link to their sources; downloads; narrative search.
+async fn national(s: &Server) {
+    let reviewer = s.login("btctw").await;
+    let drafter = s.login("hagiang.soan").await;
+    assert_eq!(drafter.get("/tong-hop").await.0, StatusCode::FORBIDDEN);
+    assert_eq!(
+        drafter.get("/tong-hop/tai/json").await.0,
+        StatusCode::FORBIDDEN
+    );
+    let (_, dash) = reviewer.json(Method::GET, "/api/v1/dashboard", None).await;
+    let with = |states: &[&str]| -> Vec<String> {
+        let mut v: Vec<String> = dash["reports"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| states.contains(&r["state"].as_str().unwrap()))
+            .map(|r| r["province"].as_str().unwrap().to_string())
+            .collect();
+        v.sort();
+        v
+    };
+    let included = |c: &Value| -> Vec<String> {
+        let mut v: Vec<String> = c["included"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["province"].as_str().unwrap().to_string())
+            .collect();
+        v.sort();
+        v
+    };
+    let (st, accepted) = reviewer.json(Method::GET, "/tong-hop/tai/json", None).await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(included(&accepted), with(&["accepted"]));
+    assert!(!included(&accepted).is_empty());
+    let (_, latest) = reviewer
+        .json(Method::GET, "/tong-hop/tai/json?nguon=da-gui", None)
+        .await;
+    assert_eq!(included(&latest), with(&["accepted", "submitted"]));
+    let (st, page) = reviewer.get("/tong-hop?nguon=da-gui").await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(page.contains("<svg") && page.contains("Số tỉnh thực hiện theo mô hình"));
+    // A figure's sources: the first linked figure lists the provinces it came from.
+    let start = page.find("/tong-hop/nguon?").unwrap();
+    let link = &page[start..start + page[start..].find('"').unwrap()].replace("&amp;", "&");
+    let (st, sources) = reviewer.get(link).await;
+    assert_eq!(st, StatusCode::OK, "{link}");
+    assert!(sources.contains("Nguồn của số") && sources.contains("phiên bản"));
+    let (st, xlsx) = reviewer.get("/tong-hop/tai/xlsx?nguon=da-gui").await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(xlsx.starts_with("PK"));
+    let (_, found) = reviewer
+        .get("/tong-hop/noi-dung?nguon=da-gui&q=kiem+nhiem")
+        .await;
+    assert!(
+        found.contains("Tìm thấy"),
+        "diacritic-insensitive search finds “kiêm nhiệm”"
+    );
+    let (_, none) = reviewer
+        .get("/tong-hop/noi-dung?nguon=da-gui&q=qqqzzzxxx")
+        .await;
+    assert!(none.contains("Không tìm thấy nội dung nào khớp"));
 }

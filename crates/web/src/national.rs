@@ -1,0 +1,535 @@
+//! The BTCTW's national consolidation page: the `consolidate` crate over the reports in the
+//! database (accepted versions, or on request the latest submitted ones), its tables and charts,
+//! every figure a link to the reports and items it was summed from, the downloads (DOCX, XLSX,
+//! JSON) and the collated narrative with a diacritic-insensitive search (tantivy).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::extract::{Query, State};
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use consolidate::{Consolidation, Figure, Group, Measures};
+use maud::{html, Markup};
+use serde::Deserialize;
+use store::State as RState;
+
+use crate::auth::Viewer;
+use crate::{access, editor, ops, pages, App, AppError, AppResult};
+
+pub fn routes() -> Router<Arc<App>> {
+    Router::new()
+        .route("/tong-hop", get(page))
+        .route("/tong-hop/nguon", get(sources_page))
+        .route("/tong-hop/tai/{format}", get(download))
+        .route("/tong-hop/noi-dung", get(narrative_page))
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct Q {
+    #[serde(default)]
+    dot: Option<i64>,
+    /// "tiep-nhan" (accepted versions, default) or "da-gui" (the latest submitted).
+    #[serde(default)]
+    nguon: Option<String>,
+    /// A figure's path (provenance page).
+    #[serde(default)]
+    f: Option<String>,
+    /// A search query (narrative page).
+    #[serde(default)]
+    q: Option<String>,
+    /// A narrative item (narrative page).
+    #[serde(default)]
+    muc: Option<String>,
+}
+
+impl Q {
+    fn submitted(&self) -> bool {
+        self.nguon.as_deref() == Some("da-gui")
+    }
+    fn query(&self, round: i64) -> String {
+        format!(
+            "dot={round}&nguon={}",
+            if self.submitted() {
+                "da-gui"
+            } else {
+                "tiep-nhan"
+            }
+        )
+    }
+}
+
+/// A consolidation of one round, with what it was made from.
+pub struct Made {
+    pub round: store::Round,
+    pub template: Arc<outline::Template>,
+    pub c: Consolidation,
+    pub reports: Vec<(report::Report, String)>,
+    /// Report ids by province code.
+    pub ids: HashMap<String, i64>,
+}
+
+/// Consolidates the accepted versions (or, with `submitted`, the latest submitted or accepted
+/// version) of the round's reports.
+pub async fn make(app: &App, round: Option<i64>, submitted: bool) -> AppResult<Made> {
+    let (round, rows) = pages::dashboard_data(app, round).await?;
+    let template = app.template(&round.template)?;
+    let mut reports = Vec::new();
+    let mut sources = Vec::new();
+    let mut ids = HashMap::new();
+    for (info, _) in rows {
+        ids.insert(info.province.clone(), info.id);
+        let wanted: &[RState] = if submitted {
+            &[RState::Submitted, RState::Accepted]
+        } else {
+            &[RState::Accepted]
+        };
+        let versions = app.store.versions(info.id).await?;
+        let Some(v) = versions.iter().rev().find(|v| wanted.contains(&v.state)) else {
+            continue;
+        };
+        let r = report::Report::from_json(&v.content).map_err(AppError::internal)?;
+        let label = format!("phiên bản {}", v.number);
+        sources.push(consolidate::Source {
+            report: r.clone(),
+            version: label.clone(),
+            at: Some(crate::format_time(v.submitted_at)),
+        });
+        reports.push((r, label));
+    }
+    let c = consolidate::consolidate(&template, app.units, &sources)
+        .map_err(|e| AppError::internal(e.to_string()))?;
+    Ok(Made {
+        round,
+        template,
+        c,
+        reports,
+        ids,
+    })
+}
+
+const MEASURES: &[(&str, &str)] = &[
+    ("models", "Số mô hình"),
+    ("provinces", "Số tỉnh"),
+    ("districts", "Số huyện"),
+    ("ongoing_provinces", "Tỉnh đang thực hiện"),
+    ("ended_provinces", "Tỉnh đã dừng"),
+    ("ongoing_districts", "Huyện đang thực hiện"),
+    ("ended_districts", "Huyện đã dừng"),
+];
+
+fn measure<'a>(m: &'a Measures, key: &str) -> Option<&'a Figure> {
+    Some(match key {
+        "models" => &m.models,
+        "provinces" => &m.provinces,
+        "districts" => &m.districts,
+        "ongoing_provinces" => &m.ongoing_provinces,
+        "ended_provinces" => &m.ended_provinces,
+        "ongoing_districts" => &m.ongoing_districts,
+        "ended_districts" => &m.ended_districts,
+        other => {
+            if let Some(rest) = other.strip_prefix('p') {
+                return m.proposals.get(rest.parse::<usize>().ok()?);
+            }
+            let (row, col) = other.strip_prefix('f')?.split_once('.')?;
+            let f = m.figures.get(row.parse::<usize>().ok()?)?;
+            return match col {
+                "before" => Some(&f.before),
+                "authorised" => Some(&f.authorised),
+                "after" => Some(&f.after),
+                "change" => Some(&f.change),
+                _ => None,
+            };
+        }
+    })
+}
+
+/// The figure at a path: "g{group}/t/{measure}", "g{group}/r{row}/{measure}" or
+/// "p{province row}/g{group}/{measure}".
+pub fn figure_at<'a>(c: &'a Consolidation, path: &str) -> Option<&'a Figure> {
+    let parts: Vec<&str> = path.split('/').collect();
+    match parts.as_slice() {
+        [g, "t", m] => measure(
+            &c.groups
+                .get(g.strip_prefix('g')?.parse::<usize>().ok()?)?
+                .total,
+            m,
+        ),
+        [g, r, m] => {
+            if let Some(p) = g.strip_prefix('p') {
+                let row = c.provinces.get(p.parse::<usize>().ok()?)?;
+                return measure(
+                    row.groups
+                        .get(r.strip_prefix('g')?.parse::<usize>().ok()?)?,
+                    m,
+                );
+            }
+            let group = c.groups.get(g.strip_prefix('g')?.parse::<usize>().ok()?)?;
+            measure(
+                &group
+                    .rows
+                    .get(r.strip_prefix('r')?.parse::<usize>().ok()?)?
+                    .measures,
+                m,
+            )
+        }
+        _ => None,
+    }
+}
+
+fn num(q: &str, path: String, f: &Figure) -> Markup {
+    html! {
+        a.fig href=(format!("/tong-hop/nguon?{q}&f={path}")) title="Xem các báo cáo và mục đã cộng vào số này" {
+            (vi::format_int(f.value))
+        }
+    }
+}
+
+fn measures_cols(g: &Group) -> Vec<(&'static str, &'static str)> {
+    MEASURES
+        .iter()
+        .copied()
+        .filter(|(k, _)| g.district_level || !k.contains("district"))
+        .collect()
+}
+
+/// A horizontal bar chart as inline SVG (no script, no external file).
+pub fn bar_chart(title: &str, bars: &[(String, i64)]) -> Markup {
+    let max = bars.iter().map(|b| b.1).max().unwrap_or(0).max(1);
+    let (label_w, bar_w, row_h) = (330.0, 300.0, 22.0);
+    let height = 30.0 + row_h * bars.len() as f64;
+    html! {
+        figure.chart {
+            figcaption { (title) }
+            svg xmlns="http://www.w3.org/2000/svg" width=(label_w + bar_w + 60.0) height=(height)
+                role="img" aria-label=(title) {
+                @for (i, (label, v)) in bars.iter().enumerate() {
+                    @let y = 10.0 + row_h * i as f64;
+                    @let w = bar_w * (*v as f64) / max as f64;
+                    text x=(label_w - 6.0) y=(y + 15.0) text-anchor="end" font-size="12" { (ops::shorten(label, 48)) }
+                    rect x=(label_w) y=(y + 3.0) width=(w) height=(row_h - 6.0) fill="#a50e0e" {}
+                    text x=(label_w + w + 4.0) y=(y + 15.0) font-size="12" { (vi::format_int(*v)) }
+                }
+            }
+        }
+    }
+}
+
+/// Paired bars (before / after) as inline SVG.
+pub fn pair_chart(title: &str, rows: &[(String, i64, i64)]) -> Markup {
+    let max = rows.iter().map(|r| r.1.max(r.2)).max().unwrap_or(0).max(1);
+    let (label_w, bar_w, row_h) = (330.0, 300.0, 34.0);
+    let height = 40.0 + row_h * rows.len() as f64;
+    html! {
+        figure.chart {
+            figcaption { (title) }
+            svg xmlns="http://www.w3.org/2000/svg" width=(label_w + bar_w + 70.0) height=(height) role="img" aria-label=(title) {
+                rect x=(label_w) y="2" width="10" height="10" fill="#9aa0a6" {}
+                text x=(label_w + 14.0) y="11" font-size="11" { "Trước thí điểm" }
+                rect x=(label_w + 120.0) y="2" width="10" height="10" fill="#a50e0e" {}
+                text x=(label_w + 134.0) y="11" font-size="11" { "Sau thí điểm" }
+                @for (i, (label, before, after)) in rows.iter().enumerate() {
+                    @let y = 20.0 + row_h * i as f64;
+                    text x=(label_w - 6.0) y=(y + 18.0) text-anchor="end" font-size="12" { (ops::shorten(label, 48)) }
+                    @let wb = bar_w * (*before as f64) / max as f64;
+                    @let wa = bar_w * (*after as f64) / max as f64;
+                    rect x=(label_w) y=(y + 2.0) width=(wb) height="12" fill="#9aa0a6" {}
+                    text x=(label_w + wb + 4.0) y=(y + 12.0) font-size="11" { (vi::format_int(*before)) }
+                    rect x=(label_w) y=(y + 16.0) width=(wa) height="12" fill="#a50e0e" {}
+                    text x=(label_w + wa + 4.0) y=(y + 26.0) font-size="11" { (vi::format_int(*after)) }
+                }
+            }
+        }
+    }
+}
+
+fn header(m: &Made, q: &Q, rounds: &[store::Round]) -> Markup {
+    let query = q.query(m.round.id);
+    html! {
+        form.inline method="get" action="/tong-hop" {
+            label for="dot" { "Đợt" }
+            select #dot name="dot" { @for r in rounds { option value=(r.id) selected[r.id == m.round.id] { (r.name) } } }
+            label for="nguon" { "Tổng hợp từ" }
+            select #nguon name="nguon" {
+                option value="tiep-nhan" selected[!q.submitted()] { "các báo cáo đã tiếp nhận" }
+                option value="da-gui" selected[q.submitted()] { "bản đã gửi mới nhất của mỗi tỉnh" }
+            }
+            button type="submit" { "Tổng hợp" }
+        }
+        p.meta {
+            "Đã tổng hợp " strong { (m.c.included.len()) } " tỉnh, thành phố; chưa có " (m.c.missing.len()) "."
+            " Số liệu tính đến " (vi::Date::parse_iso(&m.round.cutoff).map(|d| d.short_vi()).unwrap_or_default()) "."
+        }
+        div.toolbar {
+            a.button href=(format!("/tong-hop/tai/docx?{query}")) { "Tải báo cáo tổng hợp (DOCX)" }
+            a.button href=(format!("/tong-hop/tai/xlsx?{query}")) { "Tải bảng số liệu (XLSX)" }
+            a.button href=(format!("/tong-hop/tai/json?{query}")) { "Tải dữ liệu (JSON)" }
+            a.button href=(format!("/tong-hop/noi-dung?{query}")) { "Nội dung các tỉnh theo từng mục" }
+        }
+    }
+}
+
+/// GET /tong-hop
+async fn page(State(app): State<Arc<App>>, v: Viewer, Query(q): Query<Q>) -> AppResult<Response> {
+    access::require(access::sees_dashboard(&v.user))?;
+    let m = make(&app, q.dot, q.submitted()).await?;
+    let rounds = app.store.rounds().await?;
+    let query = q.query(m.round.id);
+    let c = &m.c;
+    let body = html! {
+        h1 { "Tổng hợp toàn quốc" }
+        (header(&m, &q, &rounds))
+        @if c.included.is_empty() {
+            p.notice.error { "Chưa có báo cáo nào để tổng hợp. Chọn “bản đã gửi mới nhất” để tổng hợp cả các báo cáo chưa tiếp nhận." }
+        }
+        @for (gi, g) in c.groups.iter().enumerate() {
+            section.group {
+                h2 { "Thí điểm " (g.family_label) " – " (g.level_label) }
+                @let cols = measures_cols(g);
+                table.list {
+                    thead { tr { th { "Mô hình" } @for (_, l) in &cols { th { (l) } } } }
+                    tbody {
+                        @for (ri, row) in g.rows.iter().enumerate() {
+                            tr {
+                                td { (row.name) }
+                                @for (k, _) in &cols {
+                                    td.num { @if let Some(f) = measure(&row.measures, k) { (num(&query, format!("g{gi}/r{ri}/{k}"), f)) } }
+                                }
+                            }
+                        }
+                        tr.total {
+                            td { strong { "Cộng" } }
+                            @for (k, _) in &cols {
+                                td.num { @if let Some(f) = measure(&g.total, k) { strong { (num(&query, format!("g{gi}/t/{k}"), f)) } } }
+                            }
+                        }
+                    }
+                }
+                (bar_chart(
+                    &format!("Số tỉnh thực hiện theo mô hình ({} – {})", g.family_label, g.level_label),
+                    &g.rows.iter().map(|r| (r.name.clone(), r.measures.provinces.value)).collect::<Vec<_>>(),
+                ))
+                @if !g.total.figures.is_empty() {
+                    h3 { "Số lượng trước và sau thí điểm" }
+                    table.list {
+                        thead { tr { th { "Nội dung" } th { "Trước thí điểm" } th { "Theo văn bản quyết định" } th { "Sau thí điểm" } th { "Tăng (+), giảm (−)" } } }
+                        tbody {
+                            @for (fi, f) in g.total.figures.iter().enumerate() {
+                                tr {
+                                    td { (f.label) }
+                                    td.num { (num(&query, format!("g{gi}/t/f{fi}.before"), &f.before)) }
+                                    td.num { (num(&query, format!("g{gi}/t/f{fi}.authorised"), &f.authorised)) }
+                                    td.num { (num(&query, format!("g{gi}/t/f{fi}.after"), &f.after)) }
+                                    td.num { a.fig href=(format!("/tong-hop/nguon?{query}&f=g{gi}/t/f{fi}.change")) { (vi::format_change(f.change.value)) } }
+                                }
+                            }
+                        }
+                    }
+                    (pair_chart(
+                        &format!("Trước và sau thí điểm ({} – {})", g.family_label, g.level_label),
+                        &g.total.figures.iter().map(|f| (f.label.clone(), f.before.value, f.after.value)).collect::<Vec<_>>(),
+                    ))
+                }
+                @if !g.proposals.is_empty() {
+                    h3 { "Đề xuất của các tỉnh" }
+                    table.list {
+                        thead { tr { th { "Đề xuất" } th { "Số mô hình" } } }
+                        tbody {
+                            @for (pi, p) in g.proposals.iter().enumerate() {
+                                tr { td { (p.label) } td.num { @if let Some(f) = g.total.proposals.get(pi) { (num(&query, format!("g{gi}/t/p{pi}"), f)) } } }
+                            }
+                        }
+                    }
+                    (bar_chart(
+                        &format!("Đề xuất ({} – {})", g.family_label, g.level_label),
+                        &g.proposals.iter().enumerate().map(|(pi, p)| (p.label.clone(), g.total.proposals.get(pi).map(|f| f.value).unwrap_or(0))).collect::<Vec<_>>(),
+                    ))
+                }
+            }
+        }
+        @if !c.ended.is_empty() {
+            section {
+                h2 { "Các mô hình đã dừng thí điểm" }
+                table.list {
+                    thead { tr { th { "Tỉnh, thành phố" } th { "Huyện" } th { "Mô hình" } th { "Ngày dừng" } th { "Lý do" } } }
+                    tbody { @for e in &c.ended {
+                        tr {
+                            td { (e.province_name) } td { (e.district_name.clone().unwrap_or_default()) }
+                            td { (e.model_name) }
+                            td { (e.end_date.as_deref().and_then(|d| vi::Date::parse_iso(d).ok()).map(|d| d.short_vi()).unwrap_or_default()) }
+                            td { (ops::shorten(&e.reason, 200)) }
+                        }
+                    } }
+                }
+            }
+        }
+        @if !c.others.is_empty() {
+            section {
+                h2 { "Các mô hình khác (ngoài danh mục)" }
+                ul { @for o in &c.others { li { (o.province_name) ": " (o.name) " (" (o.family_label) " – " (o.level_label) ")" } } }
+            }
+        }
+        section {
+            h2 { "Tình hình báo cáo" }
+            p { "Đã tổng hợp: " (c.included.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join(", ")) }
+            p { "Chưa có báo cáo để tổng hợp: " (c.missing.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join(", ")) }
+        }
+    };
+    Ok(pages::page("Tổng hợp toàn quốc", Some(&v), body))
+}
+
+/// GET /tong-hop/nguon?f=…: the reports and items a figure was summed from.
+async fn sources_page(
+    State(app): State<Arc<App>>,
+    v: Viewer,
+    Query(q): Query<Q>,
+) -> AppResult<Response> {
+    access::require(access::sees_dashboard(&v.user))?;
+    let m = make(&app, q.dot, q.submitted()).await?;
+    let path = q.f.clone().unwrap_or_default();
+    let f = figure_at(&m.c, &path).ok_or_else(AppError::not_found)?;
+    let query = q.query(m.round.id);
+    let body = html! {
+        h1 { "Nguồn của số " (vi::format_int(f.value)) }
+        p { a href=(format!("/tong-hop?{query}")) { "← Tổng hợp toàn quốc" } }
+        p { "Số này được cộng từ " (f.sources.len()) " mục trong các báo cáo dưới đây." }
+        table.list {
+            thead { tr { th { "Tỉnh, thành phố" } th { "Phiên bản" } th { "Mục" } th { "Dòng" } } }
+            tbody {
+                @for p in m.c.sources_of(f) {
+                    @let id = m.ids.get(p.province.as_ref()).copied().unwrap_or(0);
+                    @let item = match &p.instance { Some(i) => format!("{} [{i}]", p.item), None => p.item.to_string() };
+                    tr {
+                        td { (app.units.province(&p.province).map(|x| x.name.clone()).unwrap_or_default()) }
+                        td { (p.version) }
+                        td { a href=(format!("/bao-cao/{id}?muc={}", editor::section_of(&m.template, &p.item))) { (ops::item_label(&m.template, &item)) } }
+                        td { @if let Some(r) = p.row { (r + 1) } }
+                    }
+                }
+            }
+        }
+    };
+    Ok(pages::page("Nguồn số liệu", Some(&v), body))
+}
+
+/// GET /tong-hop/tai/{docx|xlsx|json}
+async fn download(
+    State(app): State<Arc<App>>,
+    v: Viewer,
+    axum::extract::Path(format): axum::extract::Path<String>,
+    Query(q): Query<Q>,
+) -> AppResult<Response> {
+    access::require(access::sees_dashboard(&v.user))?;
+    let m = make(&app, q.dot, q.submitted()).await?;
+    let t = &m.template;
+    let (bytes, kind) = match format.as_str() {
+        "json" => (
+            serde_json::to_vec_pretty(&m.c).map_err(AppError::internal)?,
+            "application/json",
+        ),
+        "xlsx" => {
+            let refs: Vec<(&report::Report, &str)> =
+                m.reports.iter().map(|(r, v)| (r, v.as_str())).collect();
+            (
+                consolidate::xlsx::workbook(&m.c, t, app.units, &refs)
+                    .map_err(|e| AppError::internal(e.to_string()))?,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+        }
+        "docx" => {
+            let profile = app.profile(&t.template.profile)?;
+            let doc = consolidate::document::document(
+                &m.c,
+                t,
+                &profile,
+                &consolidate::document::Options::default(),
+            );
+            (
+                document::docx::to_docx(&doc, &profile).map_err(AppError::internal)?,
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            )
+        }
+        _ => return Err(AppError::not_found()),
+    };
+    Ok((
+        [
+            (CONTENT_TYPE, kind.to_string()),
+            (
+                CONTENT_DISPOSITION,
+                format!("attachment; filename=\"tong-hop-{}.{format}\"", m.round.id),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// GET /tong-hop/noi-dung: the collated narrative, one item at a time, and the search.
+async fn narrative_page(
+    State(app): State<Arc<App>>,
+    v: Viewer,
+    Query(q): Query<Q>,
+) -> AppResult<Response> {
+    access::require(access::sees_dashboard(&v.user))?;
+    let m = make(&app, q.dot, q.submitted()).await?;
+    let query = q.query(m.round.id);
+    let text = q.q.clone().unwrap_or_default();
+    let hits = if text.trim().is_empty() {
+        None
+    } else {
+        let index = consolidate::search::NarrativeIndex::build(&m.c)
+            .map_err(|e| AppError::internal(e.to_string()))?;
+        Some(
+            index
+                .search(&text, 50)
+                .map_err(|e| AppError::bad_request(e.to_string()))?,
+        )
+    };
+    let chosen = q
+        .muc
+        .as_deref()
+        .and_then(|id| m.c.narrative.iter().find(|n| n.item == id));
+    let body = html! {
+        h1 { "Nội dung các tỉnh theo từng mục của đề cương" }
+        p { a href=(format!("/tong-hop?{query}")) { "← Tổng hợp toàn quốc" } }
+        form.inline method="get" action="/tong-hop/noi-dung" {
+            input type="hidden" name="dot" value=(m.round.id);
+            input type="hidden" name="nguon" value=(if q.submitted() { "da-gui" } else { "tiep-nhan" });
+            label for="tim" { "Tìm trong nội dung" }
+            input #tim type="search" name="q" value=(text) placeholder="ví dụ: kiem nhiem (không cần dấu)";
+            button type="submit" { "Tìm" }
+        }
+        @if let Some(hits) = &hits {
+            @if hits.is_empty() {
+                p.notice.error { "Không tìm thấy nội dung nào khớp với “" (text) "”." }
+            } @else {
+                p { "Tìm thấy " (hits.len()) " đoạn (xếp theo mức độ khớp):" }
+                ol.hits { @for h in hits {
+                    li {
+                        strong { (h.province_name) } " – "
+                        a href=(format!("/tong-hop/noi-dung?{query}&muc={}", h.item)) { (h.title) }
+                        @if let Some(mn) = &h.model_name { " (" (mn) ")" }
+                        p { (h.snippet) }
+                    }
+                } }
+            }
+        }
+        @if let Some(item) = chosen {
+            h2 { (item.title) }
+            @if let Some(b) = &item.block_label { p.meta { (b) } }
+            @for e in &item.entries {
+                article.entry {
+                    h3 { (e.province_name) @if let Some(mn) = &e.model_name { " – " (mn) } }
+                    @for para in e.text.split("\n\n") { p { (para) } }
+                }
+            }
+        }
+        h2 { "Các mục" }
+        ul { @for n in &m.c.narrative {
+            li { a href=(format!("/tong-hop/noi-dung?{query}&muc={}", n.item)) { (n.title) } " (" (n.entries.len()) " đoạn)" }
+        } }
+    };
+    Ok(pages::page("Nội dung theo mục", Some(&v), body))
+}
