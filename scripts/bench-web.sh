@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sessions=${1:-100}; seconds=${2:-20}; submissions=${3:-3000}
-cargo build -q --release -p baocao -p web --example load
+cargo build -q --release -p baocao
+cargo build -q --release -p web --example load
 dir=$(mktemp -d)
 port=18181
 target="${CARGO_TARGET_DIR:-target}/release"

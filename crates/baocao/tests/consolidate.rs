@@ -275,7 +275,62 @@ fn xlsx_and_docx_hold_the_same_exact_figures() {
         o.status.success() && out.join("t.pdf").exists(),
         "LibreOffice failed"
     );
+    // Charts: native chart parts that python-docx sees as charts, with the figures of the JSON,
+    // and that LibreOffice draws (their titles and bar labels are in its PDF).
+    let charts = python(CHART_DUMP, &[docx.to_str().unwrap()]);
+    let charts = charts.as_array().unwrap();
+    let groups = c["groups"].as_array().unwrap();
+    assert!(charts.len() >= groups.len(), "{} charts", charts.len());
+    let first = &charts[0];
+    assert!(first["title"]
+        .as_str()
+        .unwrap()
+        .starts_with("Số tỉnh, thành phố thực hiện theo mô hình"));
+    let want: Vec<i64> = groups[0]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["measures"]["provinces"]["value"].as_i64().unwrap())
+        .collect();
+    let got: Vec<i64> = first["values"][0]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(got, want);
+    let text = Command::new("pdftotext")
+        .args([out.join("t.pdf").to_str().unwrap(), "-"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        text.contains("Số tỉnh, thành phố thực hiện theo mô hình"),
+        "LibreOffice did not draw the chart"
+    );
 }
+
+/// The charts of a DOCX, read with python-docx: inline shapes of type CHART, and each chart
+/// part's title and values (read from the part's XML).
+const CHART_DUMP: &str = r#"
+import json, sys, docx
+from docx.enum.shape import WD_INLINE_SHAPE
+d = docx.Document(sys.argv[1])
+shapes = [s for s in d.inline_shapes if s.type == WD_INLINE_SHAPE.CHART]
+ns = {"c": "http://schemas.openxmlformats.org/drawingml/2006/chart",
+      "a": "http://schemas.openxmlformats.org/drawingml/2006/main"}
+out = []
+for s in shapes:
+    rid = s._inline.graphic.graphicData.xpath(".//c:chart/@r:id")[0]
+    part = d.part.related_parts[rid]
+    from lxml import etree
+    root = etree.fromstring(part.blob)
+    title = "".join(root.xpath("//c:title//a:t/text()", namespaces=ns))
+    values = [ser.xpath(".//c:val//c:v/text()", namespaces=ns) for ser in root.xpath("//c:ser", namespaces=ns)]
+    out.append({"title": title, "values": values})
+print(json.dumps(out, ensure_ascii=False))
+"#;
 
 #[test]
 fn search_ignores_diacritics_and_case_ranks_and_says_when_nothing_matches() {

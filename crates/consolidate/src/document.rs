@@ -4,8 +4,8 @@
 //! pages and each outline item's collated narrative.
 
 use ::document::{
-    Block, Cell, CellAlign, Closing, Column, Document, Header, Inline, Meta, ParaStyle, Table,
-    Title,
+    Block, Cell, CellAlign, Chart, Closing, Column, Document, Header, Inline, Meta, ParaStyle,
+    Series, Table, Title,
 };
 use outline::{Profile, Template};
 
@@ -238,15 +238,18 @@ pub fn document(c: &Consolidation, t: &Template, profile: &Profile, opts: &Optio
         let title = format!("{}, {}", upper_first(&g.family_label), g.level_label);
         body.push(heading("arabic-1", &format!("{}-", i + 1), &title));
         body.push(group_table(g));
+        body.push(Block::Chart(provinces_chart(g)));
         if let Some(f) = figures_table(g) {
             body.push(para(
                 "Số lượng đầu mối, lãnh đạo, biên chế trước và sau thí điểm (tổng các mô hình):",
             ));
             body.push(f);
+            body.extend(figures_chart(g).map(Block::Chart));
         }
         if let Some(p) = proposals_table(g) {
             body.push(para("Đề xuất của các địa phương:"));
             body.push(p);
+            body.extend(proposals_chart(g).map(Block::Chart));
         }
     }
     body.push(heading("upper-roman", "III-", "Các thí điểm đã kết thúc"));
@@ -312,6 +315,60 @@ pub fn document(c: &Consolidation, t: &Template, profile: &Profile, opts: &Optio
         },
         annexes,
     }
+}
+
+/// Chart: the number of provinces implementing each model type of a group.
+pub fn provinces_chart(g: &Group) -> Chart {
+    Chart {
+        title: format!(
+            "Số tỉnh, thành phố thực hiện theo mô hình ({}, {})",
+            g.family_label, g.level_label
+        ),
+        categories: g.rows.iter().map(|r| r.name.clone()).collect(),
+        series: vec![Series {
+            name: "Số tỉnh, thành phố".into(),
+            values: g.rows.iter().map(|r| r.measures.provinces.value).collect(),
+        }],
+    }
+}
+
+/// Chart: each figure of a group before and after the pilot (totals), if the group has figures.
+pub fn figures_chart(g: &Group) -> Option<Chart> {
+    let f = &g.total.figures;
+    (!f.is_empty()).then(|| Chart {
+        title: format!(
+            "Trước và sau thí điểm ({}, {})",
+            g.family_label, g.level_label
+        ),
+        categories: f.iter().map(|x| x.label.clone()).collect(),
+        series: vec![
+            Series {
+                name: "Trước thí điểm".into(),
+                values: f.iter().map(|x| x.before.value).collect(),
+            },
+            Series {
+                name: "Sau thí điểm".into(),
+                values: f.iter().map(|x| x.after.value).collect(),
+            },
+        ],
+    })
+}
+
+/// Chart: the distribution of the provinces' proposals in a group, if it has proposals.
+pub fn proposals_chart(g: &Group) -> Option<Chart> {
+    (!g.proposals.is_empty()).then(|| Chart {
+        title: format!(
+            "Đề xuất của các địa phương ({}, {})",
+            g.family_label, g.level_label
+        ),
+        categories: g.proposals.iter().map(|p| p.label.clone()).collect(),
+        series: vec![Series {
+            name: "Số mô hình".into(),
+            values: (0..g.proposals.len())
+                .map(|i| g.total.proposals.get(i).map(|f| f.value).unwrap_or(0))
+                .collect(),
+        }],
+    })
 }
 
 fn annex_title(n: usize, title: &str) -> Vec<Block> {

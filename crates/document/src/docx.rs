@@ -18,7 +18,7 @@ use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
 use crate::model::{
-    split_lines, Block, Cell, CellAlign, Closing, Document, Header, Inline, ParaStyle, Table,
+    split_lines, Block, Cell, CellAlign, Chart, Closing, Document, Header, Inline, ParaStyle, Table,
 };
 use crate::Error;
 
@@ -34,15 +34,25 @@ pub fn to_docx(doc: &Document, profile: &Profile) -> Result<Vec<u8>, Error> {
     let mut body = BodyWriter::new(profile);
     body.document(doc);
     let BodyWriter {
-        out: document_xml,
+        out: mut document_xml,
         notes,
+        charts,
         ..
     } = body;
+    if !charts.is_empty() {
+        // Only documents with charts declare DrawingML's namespaces (reports stay as they were).
+        let root = format!("<w:document xmlns:w=\"{NS_W}\" xmlns:r=\"{NS_R}\">");
+        let with = format!(
+            "<w:document xmlns:w=\"{NS_W}\" xmlns:r=\"{NS_R}\" xmlns:wp=\"{NS_WP}\" \
+             xmlns:a=\"{NS_A}\" xmlns:c=\"{NS_C}\">"
+        );
+        document_xml = document_xml.replacen(&root, &with, 1);
+    }
 
     let date = parse_iso_date(&doc.meta.date);
     // In the order of PARTS.
     let contents: [String; 11] = [
-        content_types(),
+        content_types(0),
         package_rels(),
         core_xml(doc, date),
         app_xml(),
@@ -52,10 +62,25 @@ pub fn to_docx(doc: &Document, profile: &Profile) -> Result<Vec<u8>, Error> {
         footnotes_xml(&notes),
         page_number_header(profile),
         empty_header(),
-        document_rels(),
+        document_rels(0),
     ];
-    pack(PARTS.iter().copied().zip(contents), date)
+    let chart_names: Vec<String> = (1..=charts.len())
+        .map(|i| format!("word/charts/chart{i}.xml"))
+        .collect();
+    let mut contents = contents;
+    contents[0] = content_types(charts.len());
+    contents[10] = document_rels(charts.len());
+    let parts = PARTS
+        .iter()
+        .copied()
+        .zip(contents)
+        .chain(chart_names.iter().map(String::as_str).zip(charts));
+    pack(parts, date)
 }
+
+const NS_WP: &str = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing";
+const NS_A: &str = "http://schemas.openxmlformats.org/drawingml/2006/main";
+const NS_C: &str = "http://schemas.openxmlformats.org/drawingml/2006/chart";
 
 /// The part names of a DOCX written by [`to_docx`], in the order they are stored.
 pub const PARTS: [&str; 11] = [
@@ -484,6 +509,8 @@ struct BodyWriter<'a> {
     landscape: bool,
     /// Sections closed so far (the first one alone has an unnumbered first page).
     sections: usize,
+    /// The chart parts (`word/charts/chartN.xml`), in document order.
+    charts: Vec<String>,
 }
 
 impl<'a> BodyWriter<'a> {
@@ -498,6 +525,7 @@ impl<'a> BodyWriter<'a> {
                 } => self.heading(scheme, label, inlines),
                 Block::Paragraph { style, inlines } => self.paragraph(*style, inlines),
                 Block::Table(table) => self.table(table),
+                Block::Chart(chart) => self.chart(chart),
                 Block::Section { landscape } => self.section_break(*landscape),
             }
         }
@@ -511,6 +539,7 @@ impl<'a> BodyWriter<'a> {
             after_table: false,
             landscape: false,
             sections: 0,
+            charts: Vec::new(),
         }
     }
 
@@ -736,6 +765,41 @@ impl<'a> BodyWriter<'a> {
             self.inline(inline, base, &case);
         }
         self.out.push_str("</w:p>");
+        self.after_table = false;
+    }
+
+    /// A native chart, centred on its own line, as wide as the text.
+    fn chart(&mut self, c: &Chart) {
+        self.charts
+            .push(crate::chart::drawingml(c, &self.p.font.family));
+        let n = self.charts.len();
+        // 635 EMU to the twip; a landscape page is wider.
+        let pg = &self.p.page;
+        let page_w = if self.landscape {
+            pg.height_mm
+        } else {
+            pg.width_mm
+        };
+        let cx =
+            (mm_twips(page_w) - mm_twips(pg.margin_left_mm) - mm_twips(pg.margin_right_mm)) * 635;
+        let cy = crate::chart::height_emu(c);
+        // Not the body's exact line height: that would clip the drawing to one line.
+        let pf = ParaFmt {
+            jc: Some("center"),
+            before: pt_twips(self.p.body.space_after_pt),
+            after: pt_twips(self.p.body.space_after_pt),
+            ..ParaFmt::default()
+        };
+        self.out.push_str("<w:p>");
+        pf.write(&mut self.out);
+        self.out.push_str(&format!(
+            "<w:r><w:drawing><wp:inline distT=\"0\" distB=\"0\" distL=\"0\" distR=\"0\">\
+             <wp:extent cx=\"{cx}\" cy=\"{cy}\"/><wp:docPr id=\"{n}\" name=\"Biểu đồ {n}\" \
+             descr=\"{}\"/><a:graphic><a:graphicData \
+             uri=\"http://schemas.openxmlformats.org/drawingml/2006/chart\"><c:chart \
+             r:id=\"rIdChart{n}\"/></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>",
+            xml_escape(&c.title)
+        ));
         self.after_table = false;
     }
 
@@ -978,8 +1042,16 @@ fn column_widths(t: &Table, ncols: usize, text_w: i64) -> Vec<i64> {
 // ---------------------------------------------------------------------------------------------
 // The other parts
 
-fn content_types() -> String {
+fn content_types(charts: usize) -> String {
     const WML: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml";
+    let chart_types: String = (1..=charts)
+        .map(|i| {
+            format!(
+                "<Override PartName=\"/word/charts/chart{i}.xml\" ContentType=\"application/\
+                 vnd.openxmlformats-officedocument.drawingml.chart+xml\"/>"
+            )
+        })
+        .collect();
     format!(
         "{XML_DECL}<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">\
          <Default Extension=\"rels\" \
@@ -995,7 +1067,7 @@ fn content_types() -> String {
          ContentType=\"application/vnd.openxmlformats-package.core-properties+xml\"/>\
          <Override PartName=\"/docProps/app.xml\" \
          ContentType=\"application/vnd.openxmlformats-officedocument.extended-properties+xml\"/>\
-         </Types>"
+         {chart_types}</Types>"
     )
 }
 
@@ -1011,7 +1083,15 @@ fn package_rels() -> String {
     )
 }
 
-fn document_rels() -> String {
+fn document_rels(charts: usize) -> String {
+    let chart_rels: String = (1..=charts)
+        .map(|i| {
+            format!(
+                "<Relationship Id=\"rIdChart{i}\" Type=\"{NS_R}/chart\" \
+                 Target=\"charts/chart{i}.xml\"/>"
+            )
+        })
+        .collect();
     format!(
         "{XML_DECL}<Relationships \
          xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\
@@ -1020,7 +1100,7 @@ fn document_rels() -> String {
          <Relationship Id=\"rId3\" Type=\"{NS_R}/footnotes\" Target=\"footnotes.xml\"/>\
          <Relationship Id=\"rId4\" Type=\"{NS_R}/header\" Target=\"header1.xml\"/>\
          <Relationship Id=\"rId5\" Type=\"{NS_R}/header\" Target=\"header2.xml\"/>\
-         </Relationships>"
+         {chart_rels}</Relationships>"
     )
 }
 

@@ -232,6 +232,7 @@ impl HtmlWriter<'_> {
                 } => self.heading(scheme, label, inlines),
                 Block::Paragraph { style, inlines } => self.paragraph(*style, inlines),
                 Block::Table(table) => self.table(table),
+                Block::Chart(chart) => self.out.push_str(&crate::chart::svg(chart)),
                 Block::Section { landscape } => self.section(*landscape),
             }
         }

@@ -6,6 +6,7 @@
 //! Output is deterministic: the same input gives the same bytes.
 
 pub mod build;
+pub mod chart;
 pub mod docx;
 pub mod html;
 pub mod markdown;

@@ -93,6 +93,7 @@ impl MdWriter {
                 } => self.heading(scheme, label, inlines),
                 Block::Paragraph { inlines, .. } => self.paragraph(inlines),
                 Block::Table(table) => self.table(table),
+                Block::Chart(chart) => self.table(&chart.as_table()),
                 Block::Section { .. } => self.rule(),
             }
         }

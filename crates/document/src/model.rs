@@ -74,6 +74,62 @@ pub enum Block {
     Table(Table),
     /// What follows starts on a new page, in portrait or landscape (wide tables, annexes).
     Section { landscape: bool },
+    /// A bar chart of whole numbers (a native chart in DOCX, SVG in HTML, its table elsewhere).
+    Chart(Chart),
+}
+
+/// A horizontal bar chart: one bar (or one bar per series) for each category.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Chart {
+    pub title: String,
+    pub categories: Vec<String>,
+    /// One or more series, each with one value per category.
+    pub series: Vec<Series>,
+}
+
+/// A series of a chart.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Series {
+    pub name: String,
+    pub values: Vec<i64>,
+}
+
+impl Chart {
+    /// The chart's figures as a table (title as caption), for outputs that draw no charts.
+    pub fn as_table(&self) -> Table {
+        let n = self.series.len();
+        let label_pct = if n > 1 { 50 } else { 70 };
+        let value_pct = (100 - label_pct) / n.max(1) as u32;
+        let mut columns = vec![Column {
+            width_pct: label_pct,
+            align: CellAlign::Left,
+        }];
+        columns.extend((0..n).map(|_| Column {
+            width_pct: value_pct,
+            align: CellAlign::Right,
+        }));
+        let mut header = vec![Cell::bold("")];
+        header.extend(self.series.iter().map(|s| Cell::bold(s.name.clone())));
+        let mut rows = vec![header];
+        for (i, c) in self.categories.iter().enumerate() {
+            let mut row = vec![Cell::text(c.clone())];
+            row.extend(self.series.iter().map(|s| {
+                Cell::text(
+                    s.values
+                        .get(i)
+                        .map(|v| vi::format_int(*v))
+                        .unwrap_or_default(),
+                )
+            }));
+            rows.push(row);
+        }
+        Table {
+            caption: Some(self.title.clone()),
+            columns,
+            header_rows: 1,
+            rows,
+        }
+    }
 }
 
 /// Paragraph styles.

@@ -41,7 +41,7 @@ fn lines(doc: &Document) -> Vec<String> {
                 Some(format!("{label} {}", inline_text(inlines)))
             }
             Block::Paragraph { inlines, .. } => Some(inline_text(inlines)),
-            Block::Table(_) | Block::Section { .. } => None,
+            Block::Table(_) | Block::Chart(_) | Block::Section { .. } => None,
         })
         .collect()
 }

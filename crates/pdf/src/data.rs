@@ -252,6 +252,8 @@ impl<'a> DataBuilder<'a> {
                     .collect()
             }
             Block::Table(t) => self.table(t).into_iter().collect(),
+            // typst could draw it, but the PDF of a consolidation is not made yet: its figures.
+            Block::Chart(c) => self.table(&c.as_table()).into_iter().collect(),
             // Handled by `blocks`: a section is where pages change, not a block on them.
             Block::Section { .. } => Vec::new(),
         }

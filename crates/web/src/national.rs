@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use consolidate::{Consolidation, Figure, Group, Measures};
-use maud::{html, Markup};
+use maud::{html, Markup, PreEscaped};
 use serde::Deserialize;
 use store::State as RState;
 
@@ -195,54 +195,9 @@ fn measures_cols(g: &Group) -> Vec<(&'static str, &'static str)> {
         .collect()
 }
 
-/// A horizontal bar chart as inline SVG (no script, no external file).
-pub fn bar_chart(title: &str, bars: &[(String, i64)]) -> Markup {
-    let max = bars.iter().map(|b| b.1).max().unwrap_or(0).max(1);
-    let (label_w, bar_w, row_h) = (330.0, 300.0, 22.0);
-    let height = 30.0 + row_h * bars.len() as f64;
-    html! {
-        figure.chart {
-            figcaption { (title) }
-            svg xmlns="http://www.w3.org/2000/svg" width=(label_w + bar_w + 60.0) height=(height)
-                role="img" aria-label=(title) {
-                @for (i, (label, v)) in bars.iter().enumerate() {
-                    @let y = 10.0 + row_h * i as f64;
-                    @let w = bar_w * (*v as f64) / max as f64;
-                    text x=(label_w - 6.0) y=(y + 15.0) text-anchor="end" font-size="12" { (ops::shorten(label, 48)) }
-                    rect x=(label_w) y=(y + 3.0) width=(w) height=(row_h - 6.0) fill="#a50e0e" {}
-                    text x=(label_w + w + 4.0) y=(y + 15.0) font-size="12" { (vi::format_int(*v)) }
-                }
-            }
-        }
-    }
-}
-
-/// Paired bars (before / after) as inline SVG.
-pub fn pair_chart(title: &str, rows: &[(String, i64, i64)]) -> Markup {
-    let max = rows.iter().map(|r| r.1.max(r.2)).max().unwrap_or(0).max(1);
-    let (label_w, bar_w, row_h) = (330.0, 300.0, 34.0);
-    let height = 40.0 + row_h * rows.len() as f64;
-    html! {
-        figure.chart {
-            figcaption { (title) }
-            svg xmlns="http://www.w3.org/2000/svg" width=(label_w + bar_w + 70.0) height=(height) role="img" aria-label=(title) {
-                rect x=(label_w) y="2" width="10" height="10" fill="#9aa0a6" {}
-                text x=(label_w + 14.0) y="11" font-size="11" { "Trước thí điểm" }
-                rect x=(label_w + 120.0) y="2" width="10" height="10" fill="#a50e0e" {}
-                text x=(label_w + 134.0) y="11" font-size="11" { "Sau thí điểm" }
-                @for (i, (label, before, after)) in rows.iter().enumerate() {
-                    @let y = 20.0 + row_h * i as f64;
-                    text x=(label_w - 6.0) y=(y + 18.0) text-anchor="end" font-size="12" { (ops::shorten(label, 48)) }
-                    @let wb = bar_w * (*before as f64) / max as f64;
-                    @let wa = bar_w * (*after as f64) / max as f64;
-                    rect x=(label_w) y=(y + 2.0) width=(wb) height="12" fill="#9aa0a6" {}
-                    text x=(label_w + wb + 4.0) y=(y + 12.0) font-size="11" { (vi::format_int(*before)) }
-                    rect x=(label_w) y=(y + 16.0) width=(wa) height="12" fill="#a50e0e" {}
-                    text x=(label_w + wa + 4.0) y=(y + 26.0) font-size="11" { (vi::format_int(*after)) }
-                }
-            }
-        }
-    }
+/// A chart of the consolidation as inline SVG (the same chart the DOCX carries natively).
+fn chart(c: &document::Chart) -> Markup {
+    PreEscaped(document::chart::svg(c))
 }
 
 fn header(m: &Made, q: &Q, rounds: &[store::Round]) -> Markup {
@@ -307,10 +262,7 @@ async fn page(State(app): State<Arc<App>>, v: Viewer, Query(q): Query<Q>) -> App
                         }
                     }
                 }
-                (bar_chart(
-                    &format!("Số tỉnh thực hiện theo mô hình ({} – {})", g.family_label, g.level_label),
-                    &g.rows.iter().map(|r| (r.name.clone(), r.measures.provinces.value)).collect::<Vec<_>>(),
-                ))
+                (chart(&consolidate::document::provinces_chart(g)))
                 @if !g.total.figures.is_empty() {
                     h3 { "Số lượng trước và sau thí điểm" }
                     table.list {
@@ -327,10 +279,7 @@ async fn page(State(app): State<Arc<App>>, v: Viewer, Query(q): Query<Q>) -> App
                             }
                         }
                     }
-                    (pair_chart(
-                        &format!("Trước và sau thí điểm ({} – {})", g.family_label, g.level_label),
-                        &g.total.figures.iter().map(|f| (f.label.clone(), f.before.value, f.after.value)).collect::<Vec<_>>(),
-                    ))
+                    @if let Some(c) = consolidate::document::figures_chart(g) { (chart(&c)) }
                 }
                 @if !g.proposals.is_empty() {
                     h3 { "Đề xuất của các tỉnh" }
@@ -342,10 +291,7 @@ async fn page(State(app): State<Arc<App>>, v: Viewer, Query(q): Query<Q>) -> App
                             }
                         }
                     }
-                    (bar_chart(
-                        &format!("Đề xuất ({} – {})", g.family_label, g.level_label),
-                        &g.proposals.iter().enumerate().map(|(pi, p)| (p.label.clone(), g.total.proposals.get(pi).map(|f| f.value).unwrap_or(0))).collect::<Vec<_>>(),
-                    ))
+                    @if let Some(c) = consolidate::document::proposals_chart(g) { (chart(&c)) }
                 }
             }
         }

@@ -837,7 +837,7 @@ async fn national(s: &Server) {
     assert_eq!(included(&latest), with(&["accepted", "submitted"]));
     let (st, page) = reviewer.get("/tong-hop?nguon=da-gui").await;
     assert_eq!(st, StatusCode::OK);
-    assert!(page.contains("<svg") && page.contains("Số tỉnh thực hiện theo mô hình"));
+    assert!(page.contains("<svg") && page.contains("Số tỉnh, thành phố thực hiện theo mô hình"));
     // A figure's sources: the first linked figure lists the provinces it came from.
     let start = page.find("/tong-hop/nguon?").unwrap();
     let link = &page[start..start + page[start..].find('"').unwrap()].replace("&amp;", "&");
