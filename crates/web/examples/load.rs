@@ -178,6 +178,9 @@ async fn main() {
     let (base, admin_pw, mode) = (a[1].clone(), a[2].clone(), a[3].clone());
     let sessions: usize = a[4].parse().unwrap();
     let amount: u64 = a[5].parse().unwrap();
+    // Autosave at a human pace: each session saves every INTERVAL ms (open loop); absent, as
+    // fast as the server answers (closed loop, the saturation throughput).
+    let interval: Option<u64> = a.get(6).and_then(|s| s.parse().ok());
     let admin = login(&base, "quantri", &admin_pw).await;
     if mode == "autosave" {
         // Drafters save; approvers prepare (same province, same report).
@@ -203,7 +206,16 @@ async fn main() {
                 let mut rev = cur["info"]["revision"].as_i64().unwrap();
                 let mut lat = Vec::new();
                 let mut n = 0u64;
+                // Sessions start spread over one interval, as people do.
+                if let Some(iv) = interval {
+                    tokio::time::sleep(Duration::from_millis(id as u64 * 7919 % iv.max(1))).await;
+                }
+                let mut next = Instant::now();
                 while Instant::now() < deadline {
+                    if let Some(iv) = interval {
+                        next += Duration::from_millis(iv);
+                        tokio::time::sleep_until(next.into()).await;
+                    }
                     n += 1;
                     // What a person types between two autosaves: a paragraph grows.
                     let text =
@@ -231,7 +243,8 @@ async fn main() {
         let secs = t0.elapsed().as_secs_f64();
         all.sort_by(|a, b| a.total_cmp(b));
         println!(
-            "autosave: {sessions} phiên, {} lần lưu trong {secs:.1} s = {:.0} lần/s; độ trễ p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, lớn nhất {:.1} ms",
+            "autosave{}: {sessions} phiên, {} lần lưu trong {secs:.1} s = {:.0} lần/s; độ trễ p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, lớn nhất {:.1} ms",
+            interval.map(|i| format!(" (mỗi phiên lưu {i} ms một lần)")).unwrap_or_default(),
             all.len(),
             all.len() as f64 / secs,
             pct(&all, 0.5),

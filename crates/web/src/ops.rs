@@ -140,11 +140,9 @@ pub async fn mutate(
         .into());
     }
     let mut r = l.report.clone();
+    // Everything entering the database is NFC: `apply_changes`, `add_instance` and the
+    // particulars normalise what they bring, `replace` reads through `Report::from_json`.
     f(&l.template, &mut r)?;
-    // Everything entering the database is NFC, whichever way it came.
-    let mut value = serde_json::to_value(&r).map_err(AppError::internal)?;
-    report::nfc_value(&mut value);
-    let r: Report = serde_json::from_value(value).map_err(AppError::internal)?;
     let changes = diff(&l.report, &r);
     let (errors, warnings) = counts(&problems(app, &l.template, &r, false));
     let revision = if changes.is_empty() {
@@ -294,7 +292,9 @@ pub fn apply_changes(t: &Template, r: &mut Report, changes: &[Change]) -> AppRes
         };
         match &c.value {
             Some(v) if !report::validate::is_empty(v) => {
-                scope.insert(c.item.clone(), v.clone());
+                let mut v = v.clone();
+                report::nfc_value(&mut v);
+                scope.insert(c.item.clone(), v);
             }
             _ => {
                 scope.remove(&c.item);
@@ -771,4 +771,17 @@ pub fn shorten(text: &str, n: usize) -> String {
         _ => cut.as_str(),
     };
     format!("{}…", cut.trim_end_matches([',', ';', ':', ' ']))
+}
+
+/// The particulars with every text in NFC.
+pub fn nfc_particulars(d: &report::Particulars) -> report::Particulars {
+    let n = |o: &Option<String>| o.as_deref().map(vi::nfc);
+    report::Particulars {
+        number: n(&d.number),
+        place: n(&d.place),
+        date: n(&d.date),
+        signer: n(&d.signer),
+        signer_title: n(&d.signer_title),
+        recipients: d.recipients.iter().map(|r| vi::nfc(r)).collect(),
+    }
 }

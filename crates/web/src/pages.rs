@@ -1149,9 +1149,7 @@ pub async fn create_user_checked(
         ));
     }
     let pw = password.to_string();
-    let hash = tokio::task::spawn_blocking(move || auth::hash_password(&pw))
-        .await
-        .map_err(AppError::internal)??;
+    let hash = auth::hash_password_async(&pw).await?;
     Ok(app
         .store
         .create_user(
@@ -1212,11 +1210,7 @@ async fn update_user(
         return Err(AppError::bad_request("Mật khẩu phải có ít nhất 8 ký tự."));
     } else {
         let pw = f.password.clone();
-        Some(
-            tokio::task::spawn_blocking(move || auth::hash_password(&pw))
-                .await
-                .map_err(AppError::internal)??,
-        )
+        Some(auth::hash_password_async(&pw).await?)
     };
     // A new password alone (active stays) when one was typed.
     let active = if hash.is_some() {

@@ -702,6 +702,18 @@ async fn bad_input(s: &Server) {
         "{}",
         saved["problems"]
     );
+    // Text arrives decomposed (NFD, as some keyboards and copy-pastes give it): stored NFC.
+    let rev = saved["revision"].as_i64().unwrap();
+    let (st, saved) = d
+        .json(Method::PATCH, &format!("/api/v1/reports/{id}"), Some(json!({"revision": rev, "changes": [{"item": "A.II", "value": "Tie\u{0302}\u{0301}ng Vie\u{0323}\u{0302}t"}], "document": {"signer": "Nguye\u{0302}\u{0303}n Va\u{0306}n A"}})))
+        .await;
+    assert_eq!(st, StatusCode::OK, "{saved}");
+    let stored = d.report(id).await;
+    assert_eq!(stored["report"]["answers"]["A.II"], json!("Tiếng Việt"));
+    assert_eq!(
+        stored["report"]["document"]["signer"],
+        json!("Nguyễn Văn A")
+    );
     // Script in text is stored as text and shown escaped.
     let rev = saved["revision"].as_i64().unwrap();
     let (st, _) = d
