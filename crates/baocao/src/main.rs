@@ -10,6 +10,11 @@ use clap::{Arg, ArgAction, CommandFactory, FromArgMatches, Parser, Subcommand};
 mod cmd;
 mod serve;
 
+/// mimalloc rather than glibc's allocator: the server's many short-lived report-sized buffers
+/// fragmented glibc's per-thread arenas (780 MB resident after a load test, docs/benchmarks.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Báo cáo theo đề cương: đề cương là dữ liệu, báo cáo là JSON, văn bản đúng thể thức của Đảng.
 #[derive(Parser)]
 #[command(name = "baocao", version, disable_help_subcommand = true)]

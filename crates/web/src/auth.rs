@@ -125,6 +125,45 @@ pub struct Viewer {
     pub token: String,
 }
 
+/// Sessions read recently, so that most requests need no database query. An entry lives
+/// [`SESSION_CACHE_TTL`]; logout drops it at once, and any change to an account empties the
+/// cache. With several server processes on one PostgreSQL, a locked account's sessions end on
+/// the other processes within the TTL.
+#[derive(Default)]
+pub struct SessionCache {
+    map: Mutex<HashMap<String, (Arc<Viewer>, Instant)>>,
+}
+
+pub const SESSION_CACHE_TTL: Duration = Duration::from_secs(30);
+
+impl SessionCache {
+    fn get(&self, token: &str) -> Option<Arc<Viewer>> {
+        let map = self.map.lock().ok()?;
+        let (v, at) = map.get(token)?;
+        (at.elapsed() < SESSION_CACHE_TTL).then(|| v.clone())
+    }
+    fn put(&self, v: Arc<Viewer>) {
+        if let Ok(mut map) = self.map.lock() {
+            if map.len() > 10_000 {
+                map.retain(|_, (_, at)| at.elapsed() < SESSION_CACHE_TTL);
+            }
+            map.insert(v.token.clone(), (v, Instant::now()));
+        }
+    }
+    /// Forgets one session (logout).
+    pub fn forget(&self, token: &str) {
+        if let Ok(mut map) = self.map.lock() {
+            map.remove(token);
+        }
+    }
+    /// Forgets every session (an account changed).
+    pub fn clear(&self) {
+        if let Ok(mut map) = self.map.lock() {
+            map.clear();
+        }
+    }
+}
+
 /// Put on every request by [`middleware`].
 #[derive(Clone)]
 pub struct Session(pub Option<Arc<Viewer>>);
@@ -187,10 +226,17 @@ pub fn set_cookie(name: &str, value: &str, max_age: u64, secure: bool) -> Header
 pub async fn middleware(State(app): State<Arc<App>>, req: Request, next: Next) -> Response {
     let api = req.uri().path().starts_with("/api/");
     let viewer = match cookie(req.headers(), SESSION_COOKIE) {
-        Some(token) => match app.store.session(&token).await {
-            Ok(Some((user, csrf))) => Some(Arc::new(Viewer { user, csrf, token })),
-            Ok(None) => None,
-            Err(e) => return AppError::from(e).json(api).into_response(),
+        Some(token) => match app.sessions.get(&token) {
+            Some(v) => Some(v),
+            None => match app.store.session(&token).await {
+                Ok(Some((user, csrf))) => {
+                    let v = Arc::new(Viewer { user, csrf, token });
+                    app.sessions.put(v.clone());
+                    Some(v)
+                }
+                Ok(None) => None,
+                Err(e) => return AppError::from(e).json(api).into_response(),
+            },
         },
         None => None,
     };
@@ -400,6 +446,7 @@ pub async fn login_form(
 
 /// POST /dang-xuat
 pub async fn logout(State(app): State<Arc<App>>, headers: HeaderMap, v: Viewer) -> Response {
+    app.sessions.forget(&v.token);
     let _ = app.store.delete_session(&v.token).await;
     let mut r = Redirect::to("/dang-nhap").into_response();
     r.headers_mut().append(

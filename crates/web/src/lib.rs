@@ -74,6 +74,7 @@ pub struct App {
     pub profiles: HashMap<String, Arc<Profile>>,
     pub units: &'static Units,
     pub throttle: auth::Throttle,
+    pub sessions: auth::SessionCache,
     pub config: Config,
 }
 
@@ -98,6 +99,7 @@ impl App {
             profiles,
             units,
             throttle: auth::Throttle::default(),
+            sessions: auth::SessionCache::default(),
             config,
         });
         let generated = app.bootstrap().await?;

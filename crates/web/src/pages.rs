@@ -1221,6 +1221,7 @@ async fn update_user(
     app.store
         .update_user(id, active, hash.as_deref(), (&v.user).into())
         .await?;
+    app.sessions.clear();
     Ok(Redirect::to("/quan-tri").into_response())
 }
 

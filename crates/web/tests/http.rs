@@ -754,6 +754,32 @@ async fn bad_input(s: &Server) {
     let (st, body) = d.get("/khong-co-trang-nay").await;
     assert_eq!(st, StatusCode::NOT_FOUND);
     assert!(body.contains("Không tìm thấy"));
+    // Locking an account ends its sessions at once (no cached session survives).
+    let (_, users) = c.json(Method::GET, "/api/v1/users", None).await;
+    let uid = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["username"] == "tuyenquang.soan")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(
+        d.get(&format!("/api/v1/reports/{id}")).await.0,
+        StatusCode::OK
+    );
+    let (st, _) = c
+        .form(
+            &format!("/quan-tri/nguoi-dung/{uid}"),
+            &[("active", "0"), ("password", "")],
+            true,
+        )
+        .await;
+    assert_eq!(st, StatusCode::SEE_OTHER);
+    assert_eq!(
+        d.get(&format!("/api/v1/reports/{id}")).await.0,
+        StatusCode::UNAUTHORIZED
+    );
 }
 
 async fn throttling(s: &Server) {
