@@ -134,8 +134,19 @@ fn snippet(text: &str, words: &[&str]) -> String {
         .min()
         .map(|byte| folded[..byte].chars().count())
         .unwrap_or(0);
-    let start = at.saturating_sub(80);
-    let end = (at + 120).min(chars.len());
+    let mut start = at.saturating_sub(80);
+    let mut end = (at + 120).min(chars.len());
+    // Whole words only: never a piece of a word at either end ("…ng trình").
+    if start > 0 && !chars[start - 1].is_whitespace() {
+        if let Some(sp) = chars[start..at].iter().position(|c| c.is_whitespace()) {
+            start += sp + 1;
+        }
+    }
+    if end < chars.len() && !chars[end].is_whitespace() {
+        if let Some(sp) = chars[at..end].iter().rposition(|c| c.is_whitespace()) {
+            end = at + sp;
+        }
+    }
     let mut s: String = chars[start..end].iter().collect();
     if start > 0 {
         s = format!("…{s}");
@@ -144,4 +155,27 @@ fn snippet(text: &str, words: &[&str]) -> String {
         s.push('…');
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::snippet;
+
+    #[test]
+    fn snippets_cut_between_words() {
+        let text = "Chương trình hành động của Tỉnh ủy về việc thực hiện thí điểm ".repeat(12)
+            + "kiêm nhiệm chức danh "
+            + &"Trưởng Ban Tổ chức đồng thời là Giám đốc Sở Nội vụ ".repeat(12);
+        let s = snippet(&text, &["kiem"]);
+        assert!(s.contains("kiêm nhiệm"), "{s}");
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let inner = s.trim_start_matches('…').trim_end_matches('…');
+        let (first, last) = (
+            inner.split_whitespace().next().unwrap(),
+            inner.split_whitespace().last().unwrap(),
+        );
+        assert!(words.contains(&first), "starts mid-word: {s}");
+        assert!(words.contains(&last), "ends mid-word: {s}");
+        assert!(s.starts_with('…') && s.ends_with('…'));
+    }
 }

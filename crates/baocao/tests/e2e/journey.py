@@ -200,7 +200,9 @@ try:
     for user, paths in (
         ("hagiang.soan", ["/bao-cao", f"/bao-cao/{rid}/phien-ban", f"/bao-cao/{rid}/so-sanh?a=1&b=0",
                           f"/bao-cao/{rid}?muc=document", "/tong-quan", "/khong-co-trang-nay"]),
-        ("btctw", ["/tong-quan", f"/bao-cao/{rid}?muc=B.I"]),
+        ("btctw", ["/tong-quan", f"/bao-cao/{rid}?muc=B.I", "/tong-hop?nguon=da-gui",
+                   "/tong-hop/nguon?nguon=da-gui&f=g0/t/provinces",
+                   "/tong-hop/noi-dung?nguon=da-gui&q=kiem+nhiem", "/tong-hop/noi-dung?nguon=da-gui&muc=A.I"]),
         ("quantri", ["/quan-tri", "/quan-tri/nhat-ky"]),
     ):
         login(user)
