@@ -14,6 +14,8 @@ BAOCAO_ADMIN_PASSWORD=matkhau-do-tai RUST_LOG=warn "$target/baocao" serve --list
 pid=$!
 trap 'kill $pid 2>/dev/null; rm -rf "$dir"' EXIT
 for _ in $(seq 50); do curl -sf http://127.0.0.1:$port/healthz >/dev/null && break; sleep 0.2; done
+# The load generator reads the server's CPU time (/proc) to tell its share from its own.
+export BAOCAO_SERVER_PID=$pid
 # Saturation (each session saves again as soon as it is answered), then a human pace (a save
 # every 2 s per session: autosave fires 0.7 s after typing stops).
 "$target/examples/load" http://127.0.0.1:$port matkhau-do-tai autosave "$sessions" "$seconds"

@@ -54,6 +54,17 @@ async fn send(s: &S, m: reqwest::Method, url: String, body: Value) -> (u16, Valu
     (st, r.json().await.unwrap_or(Value::Null))
 }
 
+/// CPU seconds used so far by the server (BAOCAO_SERVER_PID), if known.
+fn server_cpu() -> Option<f64> {
+    let pid = std::env::var("BAOCAO_SERVER_PID").ok()?;
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command name (which is in parentheses): utime is the 12th, stime the 13th.
+    let rest = stat.rsplit_once(") ")?.1;
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
+}
+
 fn pct(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
@@ -236,11 +247,15 @@ async fn main() {
             }));
         }
         let t0 = Instant::now();
+        let cpu0 = server_cpu();
         let mut all = Vec::new();
         for h in handles {
             all.extend(h.await.unwrap());
         }
         let secs = t0.elapsed().as_secs_f64();
+        if let (Some(a), Some(b)) = (cpu0, server_cpu()) {
+            println!("CPU của máy chủ: {:.2} ms mỗi lần lưu", (b - a) * 1000.0 / all.len().max(1) as f64);
+        }
         all.sort_by(|a, b| a.total_cmp(b));
         println!(
             "autosave{}: {sessions} phiên, {} lần lưu trong {secs:.1} s = {:.0} lần/s; độ trễ p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, lớn nhất {:.1} ms",
@@ -293,6 +308,7 @@ async fn main() {
         }
         let mut handles = Vec::new();
         let t0 = Instant::now();
+        let cpu0 = server_cpu();
         for (share, by_province) in logged {
             let base = base.clone();
             handles.push(tokio::spawn(async move {
@@ -318,6 +334,9 @@ async fn main() {
             all.extend(h.await.unwrap());
         }
         let secs = t0.elapsed().as_secs_f64();
+        if let (Some(a), Some(b)) = (cpu0, server_cpu()) {
+            println!("CPU của máy chủ: {:.2} ms mỗi lần gửi", (b - a) * 1000.0 / all.len().max(1) as f64);
+        }
         let busy: f64 = all.iter().sum::<f64>() / 1000.0;
         all.sort_by(|a, b| a.total_cmp(b));
         println!(
