@@ -363,6 +363,19 @@ async fn editor_response(
                 "Kiểm tra toàn bộ: " strong #count-errors { (errors) } " lỗi, " strong #count-warnings { (warnings) } " cảnh báo"
                 @if errors > 0 { " (kể cả các mục bắt buộc chưa nhập)" }
             }
+            @if !all.is_empty() {
+                details.checklist {
+                    summary { "Danh sách kiểm tra (" (all.len()) " mục cần xem)" }
+                    ol {
+                        @for p in all.iter().take(300) {
+                            li class=(if p.severity == outline::Severity::Error { "error" } else { "warning" }) {
+                                a href=(format!("/bao-cao/{id}?muc={}", editor::section_of(t, &p.item))) { (p.place) }
+                                ": " (p.message)
+                            }
+                        }
+                    }
+                }
+            }
         }
         @if l.info.state == RState::Returned || (!comments.is_empty() && !access::is_reviewer(&v.user)) {
             @if !comments.is_empty() {
