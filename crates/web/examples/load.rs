@@ -254,7 +254,10 @@ async fn main() {
         }
         let secs = t0.elapsed().as_secs_f64();
         if let (Some(a), Some(b)) = (cpu0, server_cpu()) {
-            println!("CPU của máy chủ: {:.2} ms mỗi lần lưu", (b - a) * 1000.0 / all.len().max(1) as f64);
+            println!(
+                "CPU của máy chủ: {:.2} ms mỗi lần lưu",
+                (b - a) * 1000.0 / all.len().max(1) as f64
+            );
         }
         all.sort_by(|a, b| a.total_cmp(b));
         println!(
@@ -335,7 +338,10 @@ async fn main() {
         }
         let secs = t0.elapsed().as_secs_f64();
         if let (Some(a), Some(b)) = (cpu0, server_cpu()) {
-            println!("CPU của máy chủ: {:.2} ms mỗi lần gửi", (b - a) * 1000.0 / all.len().max(1) as f64);
+            println!(
+                "CPU của máy chủ: {:.2} ms mỗi lần gửi",
+                (b - a) * 1000.0 / all.len().max(1) as f64
+            );
         }
         let busy: f64 = all.iter().sum::<f64>() / 1000.0;
         all.sort_by(|a, b| a.total_cmp(b));

@@ -355,18 +355,8 @@ async fn compare(
     Query(q): Query<CompareQuery>,
 ) -> ApiResult {
     let l = j(ops::load(&app, &v, id).await)?;
-    let list = j(app.store.versions(id).await.map_err(AppError::from))?;
-    let get = |n: i64| -> Result<report::Report, AppError> {
-        if n == 0 {
-            return Ok(l.report.clone());
-        }
-        let ver = list
-            .iter()
-            .find(|x| x.number == n)
-            .ok_or_else(|| AppError::not_found().json(true))?;
-        report::Report::from_json(&ver.content).map_err(|e| AppError::internal(e).json(true))
-    };
-    let (a, b) = (get(q.a)?, get(q.b)?);
+    let a = j(ops::version_report(&app, &l, q.a).await)?;
+    let b = j(ops::version_report(&app, &l, q.b).await)?;
     ok(json!(ops::compare(&l.template, &a, &b)))
 }
 

@@ -99,6 +99,19 @@ pub async fn load(app: &App, v: &Viewer, id: i64) -> AppResult<Loaded> {
     })
 }
 
+/// The report of submitted version `n` of a loaded report (0: its current content).
+pub async fn version_report(app: &App, l: &Loaded, n: i64) -> AppResult<Report> {
+    if n == 0 {
+        return Ok(l.report.clone());
+    }
+    let versions = app.store.versions(l.info.id).await?;
+    let ver = versions
+        .iter()
+        .find(|x| x.number == n)
+        .ok_or_else(AppError::not_found)?;
+    serde_json::from_str(&ver.content).map_err(AppError::internal)
+}
+
 /// The problems of a report (draft: what is wrong; otherwise also what is missing).
 pub fn problems(app: &App, t: &Template, r: &Report, draft: bool) -> Vec<Problem> {
     report::validate(t, r, app.units, Options { draft })

@@ -678,17 +678,7 @@ async fn download(
     Query(q): Query<DownloadQuery>,
 ) -> AppResult<Response> {
     let l = ops::load(&app, &v, id).await?;
-    let report = match q.version {
-        None => l.report.clone(),
-        Some(n) => {
-            let versions = app.store.versions(id).await?;
-            let ver = versions
-                .iter()
-                .find(|x| x.number == n)
-                .ok_or_else(AppError::not_found)?;
-            report::Report::from_json(&ver.content).map_err(AppError::internal)?
-        }
-    };
+    let report = ops::version_report(&app, &l, q.version.unwrap_or(0)).await?;
     let (bytes, kind) = export(&app, &l.template, &report, &format)?;
     let name = format!(
         "bao-cao-{}-{}{}.{format}",
@@ -867,19 +857,6 @@ struct CompareQuery {
     b: i64,
 }
 
-/// The report of version `n` (0: the current content).
-async fn version_report(app: &App, id: i64, l: &ops::Loaded, n: i64) -> AppResult<report::Report> {
-    if n == 0 {
-        return Ok(l.report.clone());
-    }
-    let versions = app.store.versions(id).await?;
-    let ver = versions
-        .iter()
-        .find(|x| x.number == n)
-        .ok_or_else(AppError::not_found)?;
-    report::Report::from_json(&ver.content).map_err(AppError::internal)
-}
-
 /// GET /bao-cao/{id}/so-sanh?a=&b=
 async fn compare(
     State(app): State<Arc<App>>,
@@ -888,8 +865,8 @@ async fn compare(
     Query(q): Query<CompareQuery>,
 ) -> AppResult<Response> {
     let l = ops::load(&app, &v, id).await?;
-    let a = version_report(&app, id, &l, q.a).await?;
-    let b = version_report(&app, id, &l, q.b).await?;
+    let a = ops::version_report(&app, &l, q.a).await?;
+    let b = ops::version_report(&app, &l, q.b).await?;
     let lines = ops::compare(&l.template, &a, &b);
     let name = |n: i64| {
         if n == 0 {
