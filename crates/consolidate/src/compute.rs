@@ -25,6 +25,8 @@ pub struct Source {
 struct BlockRoles<'t> {
     block: &'t Node,
     roles: HashMap<Role, &'t Node>,
+    /// The ids of the block and of its role items, shared by every provenance that names them.
+    ids: HashMap<&'t str, Arc<str>>,
     /// Scope nodes by the proposal value they belong to.
     scopes: Vec<(&'t Node, Vec<String>)>,
 }
@@ -32,6 +34,8 @@ struct BlockRoles<'t> {
 impl<'t> BlockRoles<'t> {
     fn new(t: &'t Template, block: &'t Node) -> BlockRoles<'t> {
         let mut roles = HashMap::new();
+        let mut ids = HashMap::new();
+        ids.insert(block.id.as_str(), Arc::from(block.id.as_str()));
         let mut scopes = Vec::new();
         for n in t
             .node
@@ -40,6 +44,7 @@ impl<'t> BlockRoles<'t> {
         {
             if let Some(r) = n.role {
                 roles.insert(r, n);
+                ids.insert(n.id.as_str(), Arc::from(n.id.as_str()));
                 if r == Role::ProposalScope {
                     let values = n
                         .show_if
@@ -53,12 +58,18 @@ impl<'t> BlockRoles<'t> {
         BlockRoles {
             block,
             roles,
+            ids,
             scopes,
         }
     }
 
     fn get(&self, r: Role) -> Option<&'t Node> {
         self.roles.get(&r).copied()
+    }
+
+    /// The shared id of the block or of one of its role items.
+    fn id(&self, id: &str) -> Arc<str> {
+        self.ids.get(id).cloned().unwrap_or_else(|| id.into())
     }
 
     fn proposal_keys(&self) -> Vec<ProposalKey> {
@@ -173,46 +184,57 @@ struct FigureValues {
 }
 
 /// What one instance contributes, computed once and added to several accumulators.
-struct Contribution {
-    province: String,
+struct Contribution<'r> {
+    province: &'r str,
     block_prov: u32,
-    districts: Vec<(String, u32, Option<bool>)>,
+    districts: Vec<(&'r str, u32, Option<bool>)>,
     /// Province-level status: Some(true) ended, Some(false) ongoing.
     status: Option<bool>,
     figures: Vec<FigureValues>,
     proposal: Option<(usize, u32)>,
 }
 
-impl Contribution {
+/// Records `key` with its first provenance (the key is copied only the first time).
+fn first(m: &mut BTreeMap<String, u32>, key: &str, p: u32) {
+    if !m.contains_key(key) {
+        m.insert(key.to_string(), p);
+    }
+}
+
+impl Contribution<'_> {
     fn add_to(&self, acc: &mut Acc, district_level: bool) {
         acc.models.add(1, self.block_prov);
-        acc.provinces
-            .entry(self.province.clone())
-            .or_insert(self.block_prov);
+        first(&mut acc.provinces, self.province, self.block_prov);
         let (mut any_ongoing, mut all_ended) = match (district_level, self.status) {
             (false, Some(true)) => (false, true),
             (false, Some(false)) => (true, false),
             (false, None) => (false, false),
             (true, _) => (false, !self.districts.is_empty()),
         };
-        for (code, prov, ended) in &self.districts {
-            acc.districts.entry(code.clone()).or_insert(*prov);
+        for &(code, prov, ended) in &self.districts {
+            first(&mut acc.districts, code, prov);
             match ended {
-                Some(true) => acc.ended_districts.add(1, *prov),
+                Some(true) => acc.ended_districts.add(1, prov),
                 Some(false) => {
-                    acc.ongoing_districts.add(1, *prov);
+                    acc.ongoing_districts.add(1, prov);
                     any_ongoing = true;
                     all_ended = false;
                 }
                 None => all_ended = false,
             }
         }
-        let e = acc
-            .status
-            .entry(self.province.clone())
-            .or_insert((false, true, self.block_prov));
-        e.0 |= any_ongoing;
-        e.1 &= all_ended;
+        match acc.status.get_mut(self.province) {
+            Some(e) => {
+                e.0 |= any_ongoing;
+                e.1 &= all_ended;
+            }
+            None => {
+                acc.status.insert(
+                    self.province.to_string(),
+                    (any_ongoing, all_ended, self.block_prov),
+                );
+            }
+        }
         for v in &self.figures {
             let Some(f) = acc.figures.get_mut(v.row) else {
                 continue;
@@ -278,7 +300,8 @@ pub fn consolidate(
 
     let mut table: Vec<Provenance> = Vec::new();
     let mut groups = Vec::new();
-    let mut per_province: BTreeMap<&str, Vec<Measures>> = BTreeMap::new();
+    // Each province's measures, group by group (aligned with `by_province`).
+    let mut per_province: Vec<Vec<Measures>> = vec![Vec::new(); by_province.len()];
     let mut ended = Vec::new();
     let mut others = Vec::new();
 
@@ -304,13 +327,11 @@ pub fn consolidate(
 
         let mut rows: BTreeMap<String, Acc> = BTreeMap::new();
         let mut total = Acc::new(&figure_rows, proposals.len());
-        let mut prov_acc: BTreeMap<&str, Acc> = BTreeMap::new();
 
-        for (&p, s) in &by_province {
-            let Some(instances) = s.report.blocks.get(&block.id) else {
-                continue;
-            };
-            for inst in instances {
+        for ((&p, s), measures) in by_province.iter().zip(per_province.iter_mut()) {
+            // This province's measures in this group.
+            let mut mine = Acc::new(&figure_rows, proposals.len());
+            for inst in s.report.blocks.get(&block.id).into_iter().flatten() {
                 let c = contribution(
                     t,
                     units,
@@ -335,18 +356,16 @@ pub fn consolidate(
                         source: table[c.block_prov as usize].clone(),
                     });
                 }
-                let row = rows
-                    .entry(inst.model.clone())
-                    .or_insert_with(|| Acc::new(&figure_rows, proposals.len()));
-                c.add_to(row, district_level);
+                if !rows.contains_key(&inst.model) {
+                    rows.insert(inst.model.clone(), Acc::new(&figure_rows, proposals.len()));
+                }
+                if let Some(row) = rows.get_mut(&inst.model) {
+                    c.add_to(row, district_level);
+                }
                 c.add_to(&mut total, district_level);
-                c.add_to(
-                    prov_acc
-                        .entry(p)
-                        .or_insert_with(|| Acc::new(&figure_rows, proposals.len())),
-                    district_level,
-                );
+                c.add_to(&mut mine, district_level);
             }
+            measures.push(mine.finish());
         }
         // Catalogue order, then "khác".
         let mut model_rows = Vec::new();
@@ -365,13 +384,6 @@ pub fn consolidate(
                 name: "Mô hình khác".into(),
                 measures: acc.finish(),
             });
-        }
-        for p in by_province.keys() {
-            let m = prov_acc
-                .remove(p)
-                .unwrap_or_else(|| Acc::new(&figure_rows, proposals.len()))
-                .finish();
-            per_province.entry(p).or_default().push(m);
         }
         // Totals: provinces and districts distinct; pilots ongoing or ended summed over models.
         let mut total = total.finish();
@@ -411,11 +423,12 @@ pub fn consolidate(
         .collect();
     let provinces = by_province
         .iter()
-        .map(|(p, s)| ProvinceRow {
+        .zip(per_province)
+        .map(|((p, s), groups)| ProvinceRow {
             code: p.to_string(),
             name: province_name(p),
             version: s.version.clone(),
-            groups: per_province.remove(p).unwrap_or_default(),
+            groups,
         })
         .collect();
     let narrative = crate::narrative::collate(t, units, &by_province)?;
@@ -440,29 +453,26 @@ fn push(table: &mut Vec<Provenance>, p: Provenance) -> u32 {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn contribution(
+fn contribution<'r>(
     t: &Template,
     units: &Units,
     br: &BlockRoles,
     figure_rows: &[(String, String)],
     proposals: &[ProposalKey],
-    s: &Source,
-    inst: &Instance,
+    s: &'r Source,
+    inst: &'r Instance,
     ended: &mut Vec<EndedPilot>,
     family_label: &str,
     level_label: &str,
     table: &mut Vec<Provenance>,
-) -> Contribution {
-    let p = s.report.unit.province.clone();
-    let (p_arc, v_arc, i_arc): (Arc<str>, Arc<str>, Arc<str>) = (
-        p.as_str().into(),
-        s.version.as_str().into(),
-        inst.id.as_str().into(),
-    );
+) -> Contribution<'r> {
+    let p = s.report.unit.province.as_str();
+    let (p_arc, v_arc, i_arc): (Arc<str>, Arc<str>, Arc<str>) =
+        (p.into(), s.version.as_str().into(), inst.id.as_str().into());
     let prov = |item: &str, row: Option<usize>| Provenance {
         province: p_arc.clone(),
         version: v_arc.clone(),
-        item: item.into(),
+        item: br.id(item),
         instance: Some(i_arc.clone()),
         row,
     };
@@ -470,19 +480,24 @@ fn contribution(
         br.get(r)
             .and_then(|n| inst.answers.get(&n.id).map(|v| (n, v)))
     };
-    let model_name = if inst.model == "khac" {
-        format!("Khác: {}", inst.name.clone().unwrap_or_default())
-    } else {
-        t.catalogue_entry(&inst.model)
-            .map(|c| c.name.clone())
-            .unwrap_or_else(|| inst.model.clone())
+    // Names for the list of ended pilots (made only for those).
+    let model_name = || {
+        if inst.model == "khac" {
+            format!("Khác: {}", inst.name.clone().unwrap_or_default())
+        } else {
+            t.catalogue_entry(&inst.model)
+                .map(|c| c.name.clone())
+                .unwrap_or_else(|| inst.model.clone())
+        }
     };
-    let province_name = units
-        .province(&p)
-        .map(|x| x.short().to_string())
-        .unwrap_or_default();
+    let province_name = || {
+        units
+            .province(p)
+            .map(|x| x.short().to_string())
+            .unwrap_or_default()
+    };
     let mut c = Contribution {
-        province: p.clone(),
+        province: p,
         block_prov: push(table, prov(&br.block.id, None)),
         districts: Vec::new(),
         status: None,
@@ -503,15 +518,15 @@ fn contribution(
                 .and_then(|(_, v)| v.as_str().map(str::to_string))
                 .unwrap_or_default();
             ended.push(EndedPilot {
-                province: p.clone(),
-                province_name: province_name.clone(),
+                province: p.to_string(),
+                province_name: province_name(),
                 district: None,
                 district_name: None,
                 block: br.block.id.clone(),
                 family_label: family_label.to_string(),
                 level_label: level_label.to_string(),
                 model: inst.model.clone(),
-                model_name: model_name.clone(),
+                model_name: model_name(),
                 end_date: date,
                 reason,
                 source: prov(&node.id, None),
@@ -541,22 +556,21 @@ fn contribution(
                         .map(str::to_string)
                 };
                 ended.push(EndedPilot {
-                    province: p.clone(),
-                    province_name: province_name.clone(),
+                    province: p.to_string(),
+                    province_name: province_name(),
                     district: Some(code.to_string()),
                     district_name: units.district(code).map(|d| d.name.clone()),
                     block: br.block.id.clone(),
                     family_label: family_label.to_string(),
                     level_label: level_label.to_string(),
                     model: inst.model.clone(),
-                    model_name: model_name.clone(),
+                    model_name: model_name(),
                     end_date: get(end_col),
                     reason: get(reason_col).unwrap_or_default(),
                     source: rp.clone(),
                 });
             }
-            c.districts
-                .push((code.to_string(), push(table, rp), status));
+            c.districts.push((code, push(table, rp), status));
         }
     }
     // Figures.

@@ -7,8 +7,9 @@
 //! exact integers and each carries the list of (province, version, item) it was summed from.
 //!
 //! Totals of a group count provinces and districts once each (distinct); all other totals are
-//! sums over model types. Pure: no I/O. Outputs: [`document::document`] (the BTCTW's report as a
-//! neutral document for the DOCX/HTML exporters) and [`xlsx::workbook`].
+//! sums over model types. Pure: no I/O (only [`xlsx::workbook`] uses temporary files, to stream
+//! its rows). Outputs: [`document::document`] (the BTCTW's report as a neutral document for the
+//! DOCX/HTML exporters) and [`xlsx::workbook`].
 
 mod compute;
 pub mod document;

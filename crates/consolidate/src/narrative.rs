@@ -4,7 +4,8 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use outline::{AnswerType, Template};
+use outline::{AnswerType, Node, Template};
+use report::Instance;
 use serde_json::Value;
 use units::Units;
 
@@ -49,66 +50,101 @@ pub(crate) fn collate(
     for c in &t.catalogue {
         model_names.insert(c.code.clone(), c.name.as_str().into());
     }
-    let text_of = |v: Option<&Value>| {
-        v.and_then(Value::as_str)
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .map(str::to_string)
-    };
-    let mut items = Vec::new();
-    for n in &t.node {
-        let Some(a) = &n.answer else { continue };
-        if a.kind != AnswerType::Narrative {
-            continue;
-        }
-        let block = t.enclosing_repeat(&n.id);
-        let item: Arc<str> = n.id.as_str().into();
-        let mut entries = Vec::new();
-        for p in &provs {
+    // The narrative items, in outline order, with what their entries share.
+    struct Narrative<'t> {
+        node: &'t Node,
+        block: Option<&'t Node>,
+        item: Arc<str>,
+    }
+    let nodes: Vec<Narrative> = t
+        .node
+        .iter()
+        .filter(|n| {
+            n.answer
+                .as_ref()
+                .is_some_and(|a| a.kind == AnswerType::Narrative)
+        })
+        .map(|n| Narrative {
+            node: n,
+            block: t.enclosing_repeat(&n.id),
+            item: n.id.as_str().into(),
+        })
+        .collect();
+    // Province by province (each report is read while it is in cache), then item by item; each
+    // item's entries stay in province order.
+    let mut entries: Vec<Vec<NarrativeEntry>> = nodes.iter().map(|_| Vec::new()).collect();
+    // An instance's shared strings: made once, used by every item of its block.
+    struct Inst<'r> {
+        inst: &'r Instance,
+        id: Arc<str>,
+        model: Arc<str>,
+        model_name: Arc<str>,
+    }
+    let mut instances: BTreeMap<&str, Vec<Inst>> = BTreeMap::new();
+    for p in &provs {
+        let report = &p.source.report;
+        instances.clear();
+        for (n, out) in nodes.iter().zip(entries.iter_mut()) {
             let source = |instance: Option<Arc<str>>| Provenance {
                 province: p.code.clone(),
                 version: p.version.clone(),
-                item: item.clone(),
+                item: n.item.clone(),
                 instance,
                 row: None,
             };
-            match block {
+            match n.block {
                 None => {
-                    if let Some(text) = text_of(p.source.report.answers.get(&n.id)) {
-                        entries.push(NarrativeEntry {
+                    if let Some(text) = text_of(report.answers.get(&n.node.id)) {
+                        out.push(NarrativeEntry {
                             province: p.code.clone(),
                             province_name: p.name.clone(),
                             model: None,
                             model_name: None,
-                            text,
+                            text: text.to_string(),
                             source: source(None),
                         });
                     }
                 }
                 Some(b) => {
-                    for inst in p.source.report.blocks.get(&b.id).into_iter().flatten() {
-                        if let Some(text) = text_of(inst.answers.get(&n.id)) {
-                            let model_name: Arc<str> = if inst.model == "khac" {
-                                inst.name.as_deref().unwrap_or_default().into()
-                            } else {
-                                model_names
-                                    .get(&inst.model)
-                                    .cloned()
-                                    .unwrap_or_else(|| "".into())
-                            };
-                            entries.push(NarrativeEntry {
+                    let insts = instances.entry(b.id.as_str()).or_insert_with(|| {
+                        report
+                            .blocks
+                            .get(&b.id)
+                            .into_iter()
+                            .flatten()
+                            .map(|inst| Inst {
+                                inst,
+                                id: inst.id.as_str().into(),
+                                model: inst.model.as_str().into(),
+                                model_name: if inst.model == "khac" {
+                                    inst.name.as_deref().unwrap_or_default().into()
+                                } else {
+                                    model_names
+                                        .get(&inst.model)
+                                        .cloned()
+                                        .unwrap_or_else(|| "".into())
+                                },
+                            })
+                            .collect()
+                    });
+                    for i in insts.iter() {
+                        if let Some(text) = text_of(i.inst.answers.get(&n.node.id)) {
+                            out.push(NarrativeEntry {
                                 province: p.code.clone(),
                                 province_name: p.name.clone(),
-                                model: Some(inst.model.as_str().into()),
-                                model_name: Some(model_name),
-                                text,
-                                source: source(Some(inst.id.as_str().into())),
+                                model: Some(i.model.clone()),
+                                model_name: Some(i.model_name.clone()),
+                                text: text.to_string(),
+                                source: source(Some(i.id.clone())),
                             });
                         }
                     }
                 }
             }
         }
+    }
+    let mut items = Vec::with_capacity(nodes.len());
+    for (Narrative { node: n, block, .. }, entries) in nodes.into_iter().zip(entries) {
         let title = report::tree::strip_markup(&n.text)
             .trim()
             .trim_end_matches(':')
@@ -139,6 +175,13 @@ pub(crate) fn collate(
         });
     }
     Ok(items)
+}
+
+/// A narrative answer's text, trimmed; none when empty.
+fn text_of(v: Option<&Value>) -> Option<&str> {
+    v.and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
 }
 
 fn upper_first(s: &str) -> String {

@@ -2,6 +2,11 @@
 //! repeated block with one row per (province, model) or (province, model, district), header rows
 //! frozen, numbers as numbers. Text is always written as text: a value starting with "=", "+",
 //! "-" or "@" is never a formula. Deterministic: fixed document properties and dates.
+//!
+//! Rows are written in order and streamed: each sheet's XML goes to a temporary file (in
+//! `std::env::temp_dir()`) as it is written and is compressed into the workbook at the end, so
+//! memory does not grow with the rows (rust_xlsxwriter's "low memory" mode). When the temporary
+//! directory is not writable the sheets are held in memory instead; the workbook is the same.
 
 use outline::{ColumnRole, Role, Template};
 use report::Report;
@@ -16,6 +21,20 @@ use crate::Error;
 
 fn e(err: XlsxError) -> Error {
     Error::Xlsx(err.to_string())
+}
+
+/// A new worksheet. With `low_memory` (the temporary directory is writable), in
+/// rust_xlsxwriter's "low memory" mode: each row goes out as XML when the next one starts, to a
+/// temporary file that the workbook then compresses, so the hundreds of thousands of rows of a
+/// large round are never held cell by cell. Strings still go through the shared-string table, in
+/// the order they are written (the same table as in-memory sheets); every sheet here writes its
+/// rows in order, as the mode requires. Otherwise an ordinary in-memory worksheet.
+fn add_sheet(wb: &mut Workbook, low_memory: bool) -> Result<&mut Worksheet, Error> {
+    if low_memory {
+        wb.add_worksheet_with_low_memory().map_err(e)
+    } else {
+        Ok(wb.add_worksheet())
+    }
 }
 
 struct Sheet<'a> {
@@ -83,6 +102,9 @@ pub fn workbook(
     reports: &[(&Report, &str)],
 ) -> Result<Vec<u8>, Error> {
     let mut wb = Workbook::new();
+    // Rows are streamed through temporary files when the temporary directory is writable
+    // (checked here once); the workbook is the same either way.
+    let low_memory = wb.set_tempdir(std::env::temp_dir()).is_ok();
     let created = ExcelDateTime::from_ymd(2021, 1, 1).map_err(e)?;
     let date = t
         .cutoff()
@@ -102,8 +124,7 @@ pub fn workbook(
 
     // Reporting state.
     {
-        let ws = wb
-            .add_worksheet()
+        let ws = add_sheet(&mut wb, low_memory)?
             .set_name("Tình hình báo cáo")
             .map_err(e)?;
         let mut s = Sheet {
@@ -151,7 +172,9 @@ pub fn workbook(
     }
     // By model type, one sheet per group.
     for g in &c.groups {
-        let ws = wb.add_worksheet().set_name(sheet_name(g, "")).map_err(e)?;
+        let ws = add_sheet(&mut wb, low_memory)?
+            .set_name(sheet_name(g, ""))
+            .map_err(e)?;
         let mut s = Sheet {
             ws,
             head: &head,
@@ -219,7 +242,9 @@ pub fn workbook(
     }
     // By province.
     {
-        let ws = wb.add_worksheet().set_name("Theo tỉnh").map_err(e)?;
+        let ws = add_sheet(&mut wb, low_memory)?
+            .set_name("Theo tỉnh")
+            .map_err(e)?;
         let mut s = Sheet {
             ws,
             head: &head,
@@ -272,7 +297,9 @@ pub fn workbook(
     }
     // Ended pilots.
     {
-        let ws = wb.add_worksheet().set_name("Đã kết thúc").map_err(e)?;
+        let ws = add_sheet(&mut wb, low_memory)?
+            .set_name("Đã kết thúc")
+            .map_err(e)?;
         let mut s = Sheet {
             ws,
             head: &head,
@@ -314,7 +341,9 @@ pub fn workbook(
     }
     // Models outside the catalogue.
     {
-        let ws = wb.add_worksheet().set_name("Mô hình khác").map_err(e)?;
+        let ws = add_sheet(&mut wb, low_memory)?
+            .set_name("Mô hình khác")
+            .map_err(e)?;
         let mut s = Sheet {
             ws,
             head: &head,
@@ -334,18 +363,20 @@ pub fn workbook(
     }
     // One sheet per repeated block: a row per (province, model) or (province, model, district).
     for g in &c.groups {
-        block_sheet(&mut wb, &head, t, units, g, reports)?;
+        block_sheet(&mut wb, low_memory, &head, t, units, g, reports)?;
     }
     wb.save_to_buffer().map_err(e)
 }
 
-fn block_sheet(
+#[allow(clippy::too_many_arguments)]
+fn block_sheet<'a>(
     wb: &mut Workbook,
+    low_memory: bool,
     head: &Format,
-    t: &Template,
+    t: &'a Template,
     units: &Units,
     g: &Group,
-    reports: &[(&Report, &str)],
+    reports: &'a [(&'a Report, &'a str)],
 ) -> Result<(), Error> {
     let Some(block) = t.node(&g.block) else {
         return Ok(());
@@ -356,8 +387,7 @@ fn block_sheet(
         .filter(|n| n.role.is_some() && t.enclosing_repeat(&n.id).map(|b| &b.id) == Some(&block.id))
         .collect();
     let find = |r: Role| in_block.iter().find(|n| n.role == Some(r)).copied();
-    let ws = wb
-        .add_worksheet()
+    let ws = add_sheet(wb, low_memory)?
         .set_name(sheet_name(g, "Khối "))
         .map_err(e)?;
     let mut s = Sheet { ws, head, row: 0 };
@@ -390,15 +420,26 @@ fn block_sheet(
         &cols.iter().map(String::as_str).collect::<Vec<_>>(),
         &widths,
     )?;
-    let str_of = |v: Option<&Value>| v.and_then(Value::as_str).unwrap_or("").to_string();
-    let choice_label = |node: Option<&outline::Node>, v: &str| {
+    let str_of = |v: Option<&'a Value>| v.and_then(Value::as_str).unwrap_or("");
+    let choice_label = |node: Option<&'a outline::Node>, v: &'a str| {
         node.and_then(|n| n.answer.as_ref())
             .and_then(|a| a.option.iter().find(|o| o.value == v))
-            .map(|o| o.label.clone())
-            .unwrap_or_else(|| v.to_string())
+            .map_or(v, |o| o.label.as_str())
     };
+    // What every row reads, found once: the role items and the district table's columns.
+    let (status_node, proposal_node) = (find(Role::Status), find(Role::Proposal));
+    let columns = find(Role::Units)
+        .and_then(|n| n.answer.as_ref())
+        .map_or(&[][..], |a| a.column.as_slice());
+    let column = |cr: ColumnRole| columns.iter().find(|c| c.role == Some(cr));
+    let col_key = |cr: ColumnRole| column(cr).map_or("", |c| c.key.as_str());
+    let (unit_key, status_key) = (col_key(ColumnRole::Unit), col_key(ColumnRole::Status));
+    let (start_key, end_key) = (col_key(ColumnRole::StartDate), col_key(ColumnRole::EndDate));
+    let reason_key = col_key(ColumnRole::EndReason);
+    let status_col = column(ColumnRole::Status);
     let mut sorted: Vec<&(&Report, &str)> = reports.iter().collect();
     sorted.sort_by(|a, b| a.0.unit.province.cmp(&b.0.unit.province));
+    let mut figures: Vec<Option<i64>> = Vec::with_capacity(g.figure_rows.len() * 2);
     for (r, version) in sorted {
         let pname = units
             .province(&r.unit.province)
@@ -406,85 +447,76 @@ fn block_sheet(
             .unwrap_or_default();
         for inst in r.blocks.get(&g.block).into_iter().flatten() {
             let model_name = if inst.model == "khac" {
-                inst.name.clone().unwrap_or_default()
+                inst.name.as_deref().unwrap_or_default()
             } else {
                 t.catalogue_entry(&inst.model)
-                    .map(|c| c.name.clone())
-                    .unwrap_or_default()
+                    .map_or("", |c| c.name.as_str())
             };
             let get = |role: Role| find(role).and_then(|n| inst.answers.get(&n.id));
+            // The instance's figures (before, after per row), written on each of its rows.
             let figs = get(Role::Figures);
+            figures.clear();
+            for (key, _) in &g.figure_rows {
+                for part in ["before", "after"] {
+                    figures.push(
+                        figs.and_then(|f| f.get(key))
+                            .and_then(|c| c.get(part))
+                            .and_then(Value::as_i64),
+                    );
+                }
+            }
             let lead = |s: &mut Sheet| -> Result<u16, Error> {
                 s.text(0, &r.unit.province)?;
                 s.text(1, &pname)?;
                 s.text(2, version)?;
                 s.text(3, &inst.model)?;
-                s.text(4, &model_name)?;
+                s.text(4, model_name)?;
                 Ok(5)
             };
-            let tail = |s: &mut Sheet, mut col: u16| -> Result<(), Error> {
-                for (key, _) in &g.figure_rows {
-                    for part in ["before", "after"] {
-                        if let Some(x) = figs
-                            .and_then(|f| f.get(key))
-                            .and_then(|c| c.get(part))
-                            .and_then(Value::as_i64)
-                        {
-                            s.num(col, x)?;
-                        }
-                        col += 1;
+            let tail = |s: &mut Sheet, col: u16| -> Result<(), Error> {
+                for (i, x) in (col..).zip(&figures) {
+                    if let Some(x) = x {
+                        s.num(i, *x)?;
                     }
                 }
                 Ok(())
             };
             if g.district_level {
-                let units_node = find(Role::Units);
-                let a = units_node.and_then(|n| n.answer.as_ref());
-                let col_key = |cr: ColumnRole| {
-                    a.and_then(|a| a.column.iter().find(|c| c.role == Some(cr)))
-                        .map(|c| c.key.clone())
-                        .unwrap_or_default()
-                };
-                let status_col =
-                    a.and_then(|a| a.column.iter().find(|c| c.role == Some(ColumnRole::Status)));
                 for row in get(Role::Units)
                     .and_then(Value::as_array)
                     .into_iter()
                     .flatten()
                 {
                     let mut col = lead(&mut s)?;
-                    let code = str_of(row.get(col_key(ColumnRole::Unit)));
-                    s.text(col, &code)?;
+                    let code = str_of(row.get(unit_key));
+                    s.text(col, code)?;
                     s.text(
                         col + 1,
-                        &units
-                            .district(&code)
-                            .map(|d| d.name.clone())
-                            .unwrap_or_default(),
+                        units.district(code).map_or("", |d| d.name.as_str()),
                     )?;
                     col += 2;
-                    let st = str_of(row.get(col_key(ColumnRole::Status)));
+                    let st = str_of(row.get(status_key));
                     let st_label = status_col
                         .and_then(|c| c.option.iter().find(|o| o.value == st))
-                        .map(|o| o.label.clone())
-                        .unwrap_or(st);
-                    s.text(col, &st_label)?;
-                    s.text(col + 1, &str_of(row.get(col_key(ColumnRole::StartDate))))?;
-                    s.text(col + 2, &str_of(row.get(col_key(ColumnRole::EndDate))))?;
-                    s.text(col + 3, &str_of(row.get(col_key(ColumnRole::EndReason))))?;
+                        .map_or(st, |o| o.label.as_str());
+                    s.text(col, st_label)?;
+                    s.text(col + 1, str_of(row.get(start_key)))?;
+                    s.text(col + 2, str_of(row.get(end_key)))?;
+                    s.text(col + 3, str_of(row.get(reason_key)))?;
                     col += 4;
                     tail(&mut s, col)?;
                     s.next();
                 }
             } else {
                 let mut col = lead(&mut s)?;
-                let st = str_of(get(Role::Status));
-                s.text(col, &choice_label(find(Role::Status), &st))?;
-                s.text(col + 1, &str_of(get(Role::StartDate)))?;
-                s.text(col + 2, &str_of(get(Role::EndDate)))?;
-                s.text(col + 3, &str_of(get(Role::EndReason)))?;
-                let pr = str_of(get(Role::Proposal));
-                s.text(col + 4, &choice_label(find(Role::Proposal), &pr))?;
+                s.text(col, choice_label(status_node, str_of(get(Role::Status))))?;
+                s.text(col + 1, str_of(get(Role::StartDate)))?;
+                s.text(col + 2, str_of(get(Role::EndDate)))?;
+                s.text(col + 3, str_of(get(Role::EndReason)))?;
+                s.text(
+                    col + 4,
+                    choice_label(proposal_node, str_of(get(Role::Proposal))),
+                )?;
                 col += 5;
                 tail(&mut s, col)?;
                 s.next();
