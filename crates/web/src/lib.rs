@@ -75,6 +75,8 @@ pub struct App {
     pub units: &'static Units,
     pub throttle: auth::Throttle,
     pub sessions: auth::SessionCache,
+    /// Rounds read so far (every report operation needs its round; rounds rarely change).
+    rounds: std::sync::RwLock<HashMap<i64, store::Round>>,
     pub config: Config,
 }
 
@@ -100,6 +102,7 @@ impl App {
             units,
             throttle: auth::Throttle::default(),
             sessions: auth::SessionCache::default(),
+            rounds: Default::default(),
             config,
         });
         let generated = app.bootstrap().await?;
@@ -149,6 +152,32 @@ impl App {
             .map_err(|e| Error::Demo(e.message))?;
         }
         Ok(generated)
+    }
+
+    /// A round, from memory when it was read before.
+    pub async fn round(&self, id: i64) -> AppResult<store::Round> {
+        if let Some(r) = self.rounds.read().ok().and_then(|m| m.get(&id).cloned()) {
+            return Ok(r);
+        }
+        let r = self.store.round(id).await?;
+        if let Ok(mut m) = self.rounds.write() {
+            m.insert(id, r.clone());
+        }
+        Ok(r)
+    }
+
+    /// Changes a round's deadline (and forgets the remembered round).
+    pub async fn set_deadline(
+        &self,
+        id: i64,
+        deadline: &str,
+        by: store::Actor<'_>,
+    ) -> AppResult<()> {
+        self.store.set_deadline(id, deadline, by).await?;
+        if let Ok(mut m) = self.rounds.write() {
+            m.remove(&id);
+        }
+        Ok(())
     }
 
     pub fn template(&self, id: &str) -> AppResult<Arc<Template>> {

@@ -86,7 +86,7 @@ pub fn counts(problems: &[Problem]) -> (i64, i64) {
 pub async fn load(app: &App, v: &Viewer, id: i64) -> AppResult<Loaded> {
     let row = app.store.report(id).await?;
     access::require_view(&v.user, &row.info)?;
-    let round = app.store.round(row.info.round_id).await?;
+    let round = app.round(row.info.round_id).await?;
     let template = app.template(&round.template)?;
     // Stored content was written by this program, already NFC: parse it straight into a report
     // (Report::from_json's NFC pass over a user's file is not needed here).
@@ -127,6 +127,22 @@ pub struct Saved {
     pub problems: Vec<Problem>,
 }
 
+/// Report-sized work (parse, validate, serialise, store) at most two per core at a time: more in
+/// flight would not go faster on the CPU, only hold more reports in memory at once.
+async fn work_permit() -> AppResult<tokio::sync::SemaphorePermit<'static>> {
+    static PERMITS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    PERMITS
+        .get_or_init(|| {
+            let cores = std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2);
+            tokio::sync::Semaphore::new(2 * cores)
+        })
+        .acquire()
+        .await
+        .map_err(AppError::internal)
+}
+
 /// Applies `f` to report `id` at revision `base` and stores it, auditing every changed item.
 pub async fn mutate(
     app: &App,
@@ -136,6 +152,7 @@ pub async fn mutate(
     action: &str,
     f: impl FnOnce(&Template, &mut Report) -> AppResult<()>,
 ) -> AppResult<Saved> {
+    let _permit = work_permit().await?;
     let l = load(app, v, id).await?;
     access::require(access::is_author(&v.user, &l.info))?;
     if !l.info.state.editable() {
@@ -415,6 +432,7 @@ pub fn replace(t: &Template, r: &mut Report, json: &str) -> AppResult<()> {
 
 /// Submits: only an approver of the province, only without errors.
 pub async fn submit(app: &App, v: &Viewer, id: i64, base: i64) -> AppResult<i64> {
+    let _permit = work_permit().await?;
     let l = load(app, v, id).await?;
     access::require(access::can_submit(&v.user, &l.info))?;
     let problems = problems(app, &l.template, &l.report, false);

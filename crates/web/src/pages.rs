@@ -921,7 +921,7 @@ pub async fn dashboard_data(
     round: Option<i64>,
 ) -> AppResult<(store::Round, Vec<(ReportInfo, bool)>)> {
     let round = match round {
-        Some(id) => app.store.round(id).await?,
+        Some(id) => app.round(id).await?,
         None => latest_round(app).await?,
     };
     let rows = app
@@ -1265,9 +1265,7 @@ async fn set_deadline(
 ) -> AppResult<Response> {
     access::require(v.user.role == Role::Admin)?;
     let deadline = iso_from_vi(&f.deadline, "Hạn nộp")?;
-    app.store
-        .set_deadline(id, &deadline, (&v.user).into())
-        .await?;
+    app.set_deadline(id, &deadline, (&v.user).into()).await?;
     Ok(Redirect::to("/quan-tri").into_response())
 }
 
@@ -1298,7 +1296,7 @@ async fn audit(
         if let Some(r) = e.report_id {
             if let std::collections::hash_map::Entry::Vacant(slot) = templates.entry(r) {
                 let row = app.store.report(r).await?;
-                let round = app.store.round(row.info.round_id).await?;
+                let round = app.round(row.info.round_id).await?;
                 slot.insert(app.template(&round.template)?);
             }
         }

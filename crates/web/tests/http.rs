@@ -28,6 +28,7 @@ async fn all(pg: bool) {
     throttling(&s).await;
     openapi_routes(&s).await;
     national(&s).await;
+    deadline(&s).await;
     s.stop().await;
 }
 
@@ -896,4 +897,58 @@ async fn national(s: &Server) {
         .get("/tong-hop/noi-dung?nguon=da-gui&q=qqqzzzxxx")
         .await;
     assert!(none.contains("Không tìm thấy nội dung nào khớp"));
+}
+
+/// The administrator moves the deadline; the dashboard's late flags follow at once.
+async fn deadline(s: &Server) {
+    let admin = s.login("quantri").await;
+    let reviewer = s.login("btctw").await;
+    let (_, dash) = reviewer.json(Method::GET, "/api/v1/dashboard", None).await;
+    let round = dash["round"]["id"].as_i64().unwrap();
+    let late = |d: &Value, p: &str| {
+        d["reports"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["province"] == p)
+            .unwrap()["late"]
+            .clone()
+    };
+    assert_eq!(
+        late(&dash, "15"),
+        json!(false),
+        "a draft before the deadline"
+    );
+    let (st, _) = admin
+        .form(
+            &format!("/quan-tri/dot/{round}/han"),
+            &[("deadline", "1/1/2021")],
+            true,
+        )
+        .await;
+    assert_eq!(st, StatusCode::SEE_OTHER);
+    let (_, dash) = reviewer.json(Method::GET, "/api/v1/dashboard", None).await;
+    assert_eq!(dash["round"]["deadline"], json!("2021-01-01"));
+    assert_eq!(late(&dash, "15"), json!(true), "a draft after the deadline");
+    assert_eq!(
+        late(&dash, "06"),
+        json!(true),
+        "submitted after the deadline"
+    );
+    let (st, _) = admin
+        .form(
+            &format!("/quan-tri/dot/{round}/han"),
+            &[("deadline", "31/12/2099")],
+            true,
+        )
+        .await;
+    assert_eq!(st, StatusCode::SEE_OTHER);
+    let (st, body) = admin
+        .form(
+            &format!("/quan-tri/dot/{round}/han"),
+            &[("deadline", "31/2/2030")],
+            true,
+        )
+        .await;
+    assert_eq!(st, StatusCode::BAD_REQUEST, "{body}");
 }
