@@ -65,6 +65,33 @@ fn server_cpu() -> Option<f64> {
     Some(ticks / 100.0)
 }
 
+/// The server's resident memory now, in MB (VmRSS), if its pid is known.
+fn server_rss_mb() -> Option<f64> {
+    let pid = std::env::var("BAOCAO_SERVER_PID").ok()?;
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+/// Samples the server's RSS every 50 ms until told to stop; returns the largest.
+fn watch_rss() -> (
+    Arc<std::sync::atomic::AtomicBool>,
+    tokio::task::JoinHandle<f64>,
+) {
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let s = stop.clone();
+    let h = tokio::spawn(async move {
+        let mut max = 0f64;
+        while !s.load(std::sync::atomic::Ordering::Relaxed) {
+            max = max.max(server_rss_mb().unwrap_or(0.0));
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        max
+    });
+    (stop, h)
+}
+
 fn pct(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
@@ -248,11 +275,17 @@ async fn main() {
         }
         let t0 = Instant::now();
         let cpu0 = server_cpu();
+        let (stop, rss) = watch_rss();
         let mut all = Vec::new();
         for h in handles {
             all.extend(h.await.unwrap());
         }
         let secs = t0.elapsed().as_secs_f64();
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        println!(
+            "RSS lớn nhất của máy chủ trong lúc đo: {:.0} MB",
+            rss.await.unwrap()
+        );
         if let (Some(a), Some(b)) = (cpu0, server_cpu()) {
             println!(
                 "CPU của máy chủ: {:.2} ms mỗi lần lưu",
@@ -312,6 +345,7 @@ async fn main() {
         let mut handles = Vec::new();
         let t0 = Instant::now();
         let cpu0 = server_cpu();
+        let (stop, rss) = watch_rss();
         for (share, by_province) in logged {
             let base = base.clone();
             handles.push(tokio::spawn(async move {
@@ -337,6 +371,11 @@ async fn main() {
             all.extend(h.await.unwrap());
         }
         let secs = t0.elapsed().as_secs_f64();
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        println!(
+            "RSS lớn nhất của máy chủ trong lúc đo: {:.0} MB",
+            rss.await.unwrap()
+        );
         if let (Some(a), Some(b)) = (cpu0, server_cpu()) {
             println!(
                 "CPU của máy chủ: {:.2} ms mỗi lần gửi",
