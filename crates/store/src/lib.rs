@@ -336,7 +336,8 @@ impl Store {
                 .execute(&write)
                 .await
                 .map_err(open_err)?;
-            let read = sqlite_pool(&url, 8).await.map_err(open_err)?;
+            // Four readers keep two cores busy; each holds its own page cache (memory).
+            let read = sqlite_pool(&url, 4).await.map_err(open_err)?;
             (read, write)
         };
         let store = Store {
