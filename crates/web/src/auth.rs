@@ -286,7 +286,8 @@ pub async fn middleware(State(app): State<Arc<App>>, req: Request, next: Next) -
         let path = req.uri().path();
         // Login has no session yet: the form checks its own double-submit cookie, the API asks
         // for a JSON body (which another site's form cannot send).
-        let login = path == "/dang-nhap" || path == "/api/v1/session";
+        let login =
+            *req.method() == Method::POST && (path == "/dang-nhap" || path == "/api/v1/session");
         if !login {
             let Some(v) = &viewer else {
                 return AppError::unauthorized().json(api).into_response();

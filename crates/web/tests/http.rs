@@ -328,6 +328,14 @@ async fn csrf_refused(s: &Server) {
         .await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("Phiên đăng nhập đã hết hạn"));
+    // Logging out through the API needs the token too.
+    let res = c
+        .http
+        .delete(format!("{}/api/v1/session", c.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
     // Nothing changed.
     assert_eq!(c.revision(id).await, rev);
     assert!(c.report(id).await["report"]["answers"].get("A.I").is_none());
