@@ -50,6 +50,22 @@
     table.appendChild(clone);
   });
 
+  // Items shown only when another answer has one of some values (the template's show_if).
+  function applyConditions() {
+    document.querySelectorAll("div.cond[data-if]").forEach(function (div) {
+      var name = "v|" + div.getAttribute("data-if");
+      var els = document.getElementsByName(name);
+      var value = "";
+      els.forEach(function (el) {
+        if ((el.type === "radio" || el.type === "checkbox") ? el.checked : true) value = el.value;
+      });
+      var wanted = div.getAttribute("data-values").split(" ");
+      div.hidden = wanted.indexOf(value) < 0;
+    });
+  }
+  applyConditions();
+  document.addEventListener("change", applyConditions);
+
   var form = document.getElementById("section-form");
   if (!form || !form.hasAttribute("data-autosave")) return;
   var status = document.getElementById("save-status");

@@ -300,7 +300,7 @@ fn render_node(
             }
         }
     };
-    match n.kind {
+    let inner = match n.kind {
         NodeKind::Hint => html! { p.hint { (n.text) } },
         NodeKind::Text => html! { p.fixed { (label) } },
         NodeKind::Computed => html! {
@@ -322,6 +322,14 @@ fn render_node(
                 }
             }
         }
+    };
+    // Shown only when a sibling answer has one of these values (app.js hides it otherwise;
+    // without JavaScript everything stays visible).
+    match &n.show_if {
+        Some(cond) => html! {
+            div.cond data-if=(key(scope, &cond.item)) data-values=(cond.equals.values().join(" ")) { (inner) }
+        },
+        None => inner,
     }
 }
 

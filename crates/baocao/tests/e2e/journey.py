@@ -131,17 +131,25 @@ try:
     saved()
     wait.until(lambda d: not d.find_elements(By.CSS_SELECTOR, problems))
 
-    # 3. Everything else of the model: texts, choices, figures (change computed live).
-    for ta in box.find_elements(By.TAG_NAME, "textarea"):
-        ta.send_keys("Nội dung do chuyên viên nhập trong kiểm thử đầu cuối.")
-    box.find_element(By.NAME, pre + "x2.ten").send_keys("Ban Tổ chức – Nội vụ huyện Đồng Văn")
+    # 3. Everything else of the model: choices first (they show or hide what depends on them),
+    #    then the texts now visible, figures (change computed live).
+    docs = box.find_element(By.CSS_SELECTOR, f'div.cond[data-if="{inst}|B.II.2.m.x2.qc"]')
+    assert not docs.is_displayed(), "the deciding documents wait for “có”"
     for group in box.find_elements(By.CSS_SELECTOR, "div.choices[role=radiogroup]"):
+        if not group.is_displayed():
+            continue
         radios = group.find_elements(By.CSS_SELECTOR, "input[type=radio]")
         name = radios[0].get_attribute("name")
         want = {"x2.qc": "chua", "x5.dx": "3"}
         pick = next((r for r in radios if any(name.endswith(k) and r.get_attribute("value") == v
                                                for k, v in want.items())), radios[0])
         click(pick)
+    only_three = box.find_element(By.CSS_SELECTOR, f'div.cond[data-if="{inst}|B.II.2.m.x5.dx"][data-values="1"]')
+    assert not only_three.is_displayed(), "proposal (1)'s questions hidden when (3) is chosen"
+    for ta in box.find_elements(By.TAG_NAME, "textarea"):
+        if ta.is_displayed():
+            ta.send_keys("Nội dung do chuyên viên nhập trong kiểm thử đầu cuối.")
+    box.find_element(By.NAME, pre + "x2.ten").send_keys("Ban Tổ chức – Nội vụ huyện Đồng Văn")
     rows = box.find_elements(By.CSS_SELECTOR, "tr.figure-row")
     for row in rows:
         for cls, val in (("before", "10"), ("after", "8")):
