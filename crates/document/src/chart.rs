@@ -16,19 +16,6 @@ fn esc(s: &str) -> String {
     xml_escape(s)
 }
 
-/// At most `n` characters, cut at a word boundary.
-fn short(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        return s.to_string();
-    }
-    let cut: String = s.chars().take(n).collect();
-    let cut = match cut.rfind(' ') {
-        Some(i) if i > n / 3 => &cut[..i],
-        _ => cut.as_str(),
-    };
-    format!("{cut}…")
-}
-
 /// The chart as an SVG `<figure>` (caption, legend, bars with their values).
 pub fn svg(c: &Chart) -> String {
     let max = c
@@ -74,7 +61,7 @@ pub fn svg(c: &Chart) -> String {
             "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" font-size=\"12\">{}</text>",
             label_w - 6.0,
             y + row_h / 2.0 + 4.0,
-            esc(&short(cat, 48))
+            esc(&vi::shorten(cat, 48))
         );
         for (si, s) in c.series.iter().enumerate() {
             let v = s.values.get(i).copied().unwrap_or(0);

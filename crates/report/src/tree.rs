@@ -43,17 +43,8 @@ impl<'a> Entry<'a> {
     pub fn place(&self) -> String {
         let text = strip_markup(&self.node.text);
         let text = text.trim().trim_end_matches(':').trim();
-        let short = if text.chars().count() > 60 {
-            // Cut at a word boundary: never leave half a word ("nh…").
-            let cut: String = text.chars().take(60).collect();
-            let cut = match cut.rfind(' ') {
-                Some(i) if i > 20 => &cut[..i],
-                _ => cut.as_str(),
-            };
-            format!("{}…", cut.trim_end_matches([',', ';', ' ']))
-        } else {
-            text.to_string()
-        };
+        // Cut at a word boundary: never leave half a word ("nh…").
+        let short = vi::shorten(text, 60);
         match (self.node.kind, self.number.is_some(), short.is_empty()) {
             (_, true, _) | (_, _, true) => self.path.clone(),
             _ => format!("{} – {}", self.path, short),

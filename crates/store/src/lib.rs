@@ -349,11 +349,6 @@ impl Store {
         Ok(store)
     }
 
-    /// Whether this store is on PostgreSQL.
-    pub fn is_postgres(&self) -> bool {
-        self.postgres
-    }
-
     async fn migrate(&self) -> Result<()> {
         let mut tx = self.write.begin().await?;
         sqlx::raw_sql("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)")
@@ -668,6 +663,19 @@ impl Store {
         rows.iter().map(report_info).collect()
     }
 
+    /// A report's state and counts, without its content.
+    pub async fn report_info(&self, id: i64) -> Result<ReportInfo> {
+        let row = sqlx::query(&format!(
+            "SELECT {REPORT_INFO} FROM reports r LEFT JOIN users u ON u.id = r.updated_by \
+             WHERE r.id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.read)
+        .await?
+        .ok_or(Error::NotFound("báo cáo"))?;
+        report_info(&row)
+    }
+
     pub async fn report(&self, id: i64) -> Result<ReportRow> {
         let row = sqlx::query(&format!(
             "SELECT {REPORT_INFO}, r.content FROM reports r LEFT JOIN users u \
@@ -922,20 +930,6 @@ impl Store {
     }
 
     // ---- audit ----
-
-    /// Writes an audit entry on its own (for events that change nothing else).
-    pub async fn audit_event(
-        &self,
-        by: Actor<'_>,
-        action: &str,
-        report: Option<i64>,
-        new: Option<&str>,
-    ) -> Result<()> {
-        let mut tx = self.write.begin().await?;
-        audit(&mut tx, by, action, report, None, None, new).await?;
-        tx.commit().await?;
-        Ok(())
-    }
 
     /// Audit entries, newest first; `report` limits to one report.
     pub async fn audit_log(

@@ -19,7 +19,7 @@ mod text;
 pub use collate::{sort_vi, Collator, CollatorError};
 pub use date::{Date, DateError, MAX_YEAR, MIN_YEAR};
 pub use number::{format_change, format_decimal, format_int, format_percent, parse_int};
-pub use text::{fold, is_nfc, name_key, nfc, upper};
+pub use text::{fold, is_nfc, name_key, nfc, shorten, upper};
 
 #[cfg(test)]
 mod tests;

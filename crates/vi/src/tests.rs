@@ -400,3 +400,17 @@ fn error_types_display_in_vietnamese() {
     let e = d(2021, 1, 1).plus_days(i64::MAX).unwrap_err();
     assert!(e.to_string().starts_with("không thể cộng"), "{e}");
 }
+
+#[test]
+fn shorten_cuts_between_words() {
+    assert_eq!(
+        crate::shorten("Về công tác quán triệt", 60),
+        "Về công tác quán triệt"
+    );
+    assert_eq!(
+        crate::shorten("Về công tác quán triệt, học tập", 26),
+        "Về công tác quán triệt…"
+    );
+    assert_eq!(crate::shorten("Về công tác quán triệt", 14), "Về công tác…");
+    assert_eq!(crate::shorten("Khôngkhoảngtrắng", 5), "Không…");
+}

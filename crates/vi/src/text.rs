@@ -174,3 +174,18 @@ pub fn name_key(s: &str) -> String {
     }
     out
 }
+
+/// At most `n` characters, cut at a word boundary (never half a word), with "…" when cut;
+/// trailing commas, semicolons and colons before the cut are dropped. A text without a space in
+/// its first `n` characters is cut at `n`.
+pub fn shorten(text: &str, n: usize) -> String {
+    if text.chars().count() <= n {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(n).collect();
+    let cut = match cut.rfind(char::is_whitespace) {
+        Some(i) if i > 0 => &cut[..i],
+        _ => cut.as_str(),
+    };
+    format!("{}…", cut.trim_end_matches([',', ';', ':', ' ']))
+}

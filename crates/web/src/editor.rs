@@ -204,8 +204,8 @@ pub fn document_label(field: &str) -> &'static str {
     }
 }
 
-/// An ISO date as the user types it ("30/6/2021"); anything else as it is.
-fn date_shown(v: &str) -> String {
+/// An ISO date as the user types it and reads it ("30/6/2021"); anything else as it is.
+pub fn date_shown(v: &str) -> String {
     vi::Date::parse_iso(v)
         .map(|d| d.short_vi())
         .unwrap_or_else(|_| v.to_string())

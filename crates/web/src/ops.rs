@@ -99,6 +99,14 @@ pub async fn load(app: &App, v: &Viewer, id: i64) -> AppResult<Loaded> {
     })
 }
 
+/// The template of report `id`, if `v` may read it (without reading the report's content).
+pub async fn template_for(app: &App, v: &Viewer, id: i64) -> AppResult<Arc<Template>> {
+    let info = app.store.report_info(id).await?;
+    access::require_view(&v.user, &info)?;
+    let round = app.round(info.round_id).await?;
+    app.template(&round.template)
+}
+
 /// The report of submitted version `n` of a loaded report (0: its current content).
 pub async fn version_report(app: &App, l: &Loaded, n: i64) -> AppResult<Report> {
     if n == 0 {
@@ -654,7 +662,7 @@ pub fn item_label(t: &Template, item: &str) -> String {
         match (n.kind, text.is_empty()) {
             (NodeKind::Repeat, _) => "Danh sách mô hình của khối".to_string(),
             (_, true) => "Nội dung".to_string(),
-            _ => shorten(text, 80),
+            _ => vi::shorten(text, 80),
         }
     } else {
         "Nội dung".to_string()
@@ -791,19 +799,6 @@ pub fn readable(t: &Template, units: &units::Units, item: &str, json: Option<&st
             .join("; "),
         _ => display(&v),
     }
-}
-
-/// At most `n` characters, cut at a word boundary, with "…" when cut.
-pub fn shorten(text: &str, n: usize) -> String {
-    if text.chars().count() <= n {
-        return text.to_string();
-    }
-    let cut: String = text.chars().take(n).collect();
-    let cut = match cut.rfind(char::is_whitespace) {
-        Some(i) if i > n / 3 => &cut[..i],
-        _ => cut.as_str(),
-    };
-    format!("{}…", cut.trim_end_matches([',', ';', ':', ' ']))
 }
 
 /// The particulars with every text in NFC.

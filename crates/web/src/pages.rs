@@ -237,7 +237,7 @@ async fn report_list(State(app): State<Arc<App>>, v: Viewer) -> AppResult<Respon
                 @for (round, r) in &rows {
                     tr {
                         td { a href=(format!("/bao-cao/{}", r.id)) { (round.name) } }
-                        td { (date_vi(&round.deadline)) }
+                        td { (editor::date_shown(&round.deadline)) }
                         td { span class=(format!("state {}", r.state.as_str())) { (r.state.label()) } }
                         td.num { (r.errors) }
                         td { (format_time(r.updated_at)) }
@@ -247,12 +247,6 @@ async fn report_list(State(app): State<Arc<App>>, v: Viewer) -> AppResult<Respon
         }
     };
     Ok(page("Báo cáo của tỉnh", Some(&v), body))
-}
-
-fn date_vi(iso: &str) -> String {
-    vi::Date::parse_iso(iso)
-        .map(|d| d.short_vi())
-        .unwrap_or_else(|_| iso.to_string())
 }
 
 #[derive(Deserialize, Default)]
@@ -336,7 +330,7 @@ async fn editor_response(
         div.report-head {
             h1 { "Báo cáo của " (province) }
             p.meta {
-                (l.round.name) " · hạn nộp " (date_vi(&l.round.deadline))
+                (l.round.name) " · hạn nộp " (editor::date_shown(&l.round.deadline))
                 " · " span class=(format!("state {}", l.info.state.as_str())) { (l.info.state.label()) }
                 @if late { " " span.late { "quá hạn" } }
                 " · phiên bản lưu số " span #revision-label { (l.info.revision) }
@@ -569,8 +563,9 @@ async fn save_pairs(
     id: i64,
     pairs: &[(String, String)],
 ) -> AppResult<(ops::Saved, String)> {
-    let l = ops::load(app, v, id).await?;
-    let parsed = editor::parse_form(&l.template, pairs)?;
+    // Only the template is needed to read the form; `mutate` loads the report once.
+    let template = ops::template_for(app, v, id).await?;
+    let parsed = editor::parse_form(&template, pairs)?;
     let mut anchor = String::new();
     let action = match &parsed.action {
         FormAction::Save => "sửa nội dung",
@@ -974,7 +969,7 @@ async fn dashboard(
             select #dot name="dot" { @for r in &rounds { option value=(r.id) selected[r.id == round.id] { (r.name) } } }
             button type="submit" { "Xem" }
         }
-        p.meta { "Hạn nộp " (date_vi(&round.deadline)) " · số liệu tính đến " (date_vi(&round.cutoff)) }
+        p.meta { "Hạn nộp " (editor::date_shown(&round.deadline)) " · số liệu tính đến " (editor::date_shown(&round.cutoff)) }
         div.stats {
             div { strong { (submitted) "/" (expected) } span { "đã gửi (" (pct(submitted)) ")" } }
             div { strong { (on_time) } span { "gửi đúng hạn (" (pct(on_time)) ")" } }
@@ -1055,11 +1050,11 @@ async fn admin(State(app): State<Arc<App>>, v: Viewer) -> AppResult<Response> {
                     tr {
                         td { (r.name) }
                         td { (app.templates.get(&r.template).map(|t| t.template.name.clone()).unwrap_or_else(|| r.template.clone())) }
-                        td { (date_vi(&r.cutoff)) }
+                        td { (editor::date_shown(&r.cutoff)) }
                         td {
                             form.inline method="post" action=(format!("/quan-tri/dot/{}/han", r.id)) {
                                 input type="hidden" name="_csrf" value=(v.csrf);
-                                input.date type="text" name="deadline" value=(date_vi(&r.deadline)) aria-label="Hạn nộp";
+                                input.date type="text" name="deadline" value=(editor::date_shown(&r.deadline)) aria-label="Hạn nộp";
                                 button.small type="submit" { "Đổi hạn" }
                             }
                         }
@@ -1338,5 +1333,5 @@ async fn audit(
 }
 
 fn clip(s: Option<&str>) -> String {
-    ops::shorten(s.unwrap_or(""), 300)
+    vi::shorten(s.unwrap_or(""), 300)
 }
