@@ -215,7 +215,7 @@ fn header(m: &Made, q: &Q, rounds: &[store::Round]) -> Markup {
         }
         p.meta {
             "Đã tổng hợp " strong { (m.c.included.len()) } " tỉnh, thành phố; chưa có " (m.c.missing.len()) "."
-            " Số liệu tính đến " (vi::Date::parse_iso(&m.round.cutoff).map(|d| d.short_vi()).unwrap_or_default()) "."
+            " Số liệu tính đến " (editor::date_shown(&m.round.cutoff)) "."
         }
         div.toolbar {
             a.button href=(format!("/tong-hop/tai/docx?{query}")) { "Tải báo cáo tổng hợp (DOCX)" }
@@ -295,6 +295,33 @@ async fn page(State(app): State<Arc<App>>, v: Viewer, Query(q): Query<Q>) -> App
                 }
             }
         }
+        @if !c.provinces.is_empty() {
+            section {
+                h2 { "Theo từng tỉnh, thành phố" }
+                table.list {
+                    thead {
+                        tr {
+                            th rowspan="2" { "Tỉnh, thành phố" } th rowspan="2" { "Phiên bản" }
+                            @for g in &c.groups { th colspan=(if g.district_level { 2 } else { 1 }) { (g.family_label) " – " (g.level_label) } }
+                        }
+                        tr { @for g in &c.groups { th { "Số mô hình" } @if g.district_level { th { "Số huyện" } } } }
+                    }
+                    tbody {
+                        @for (pi, row) in c.provinces.iter().enumerate() {
+                            tr {
+                                td { (row.name) } td { (row.version) }
+                                @for (gi, g) in c.groups.iter().enumerate() {
+                                    @if let Some(m) = row.groups.get(gi) {
+                                        td.num { (num(&query, format!("p{pi}/g{gi}/models"), &m.models)) }
+                                        @if g.district_level { td.num { (num(&query, format!("p{pi}/g{gi}/districts"), &m.districts)) } }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
         @if !c.ended.is_empty() {
             section {
                 h2 { "Các mô hình đã dừng thí điểm" }
@@ -304,8 +331,8 @@ async fn page(State(app): State<Arc<App>>, v: Viewer, Query(q): Query<Q>) -> App
                         tr {
                             td { (e.province_name) } td { (e.district_name.clone().unwrap_or_default()) }
                             td { (e.model_name) }
-                            td { (e.end_date.as_deref().and_then(|d| vi::Date::parse_iso(d).ok()).map(|d| d.short_vi()).unwrap_or_default()) }
-                            td { (ops::shorten(&e.reason, 200)) }
+                            td { (e.end_date.as_deref().map(editor::date_shown).unwrap_or_default()) }
+                            td { (vi::shorten(&e.reason, 200)) }
                         }
                     } }
                 }

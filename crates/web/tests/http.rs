@@ -891,6 +891,21 @@ async fn national(s: &Server) {
     let (st, sources) = reviewer.get(link).await;
     assert_eq!(st, StatusCode::OK, "{link}");
     assert!(sources.contains("Nguồn của số") && sources.contains("phiên bản"));
+    // The per-province table: a province's own figure comes from that province alone.
+    assert!(page.contains("Theo từng tỉnh, thành phố"));
+    let (st, own) = reviewer
+        .get("/tong-hop/nguon?nguon=da-gui&f=p0/g0/models")
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let first = &latest["provinces"][0]["name"];
+    assert!(own.contains(first.as_str().unwrap()), "{first}");
+    for other in latest["provinces"].as_array().unwrap().iter().skip(1) {
+        let name = other["name"].as_str().unwrap();
+        assert!(
+            !own.contains(&format!("<td>{name}</td>")),
+            "{name} in {first}'s sources"
+        );
+    }
     let (st, xlsx) = reviewer.get("/tong-hop/tai/xlsx?nguon=da-gui").await;
     assert_eq!(st, StatusCode::OK);
     assert!(xlsx.starts_with("PK"));
