@@ -78,15 +78,6 @@ def saved():
     wait.until(lambda d: "Đã lưu lúc" in d.find_element(By.ID, "save-status").text)
 
 
-def wait_saved_after(action):
-    # The status changes to "Có thay đổi…" then "Đã lưu lúc …".
-    action()
-    wait.until(lambda d: "Đã lưu lúc" not in d.find_element(By.ID, "save-status").text
-               or True)
-    time.sleep(0.9)
-    saved()
-
-
 try:
     # 1. The drafter of Hà Giang: import the province's existing report (JSON), then add a
     #    district-level merger model.
