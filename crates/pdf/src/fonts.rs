@@ -10,12 +10,9 @@
 //!
 //! This module is the crate's only I/O: it reads font files.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
-
-use typst::foundations::Bytes;
-use typst::text::Font;
 
 use crate::Error;
 
@@ -50,6 +47,122 @@ pub enum FontSource {
     /// Only the fonts in these directories (searched recursively): for tests and for machines
     /// whose fonts live elsewhere.
     Dirs(Vec<PathBuf>),
+}
+
+/// A loaded face: its file's bytes and what layout needs to know of it (metrics in em).
+#[derive(Clone)]
+pub struct Font {
+    pub(crate) data: Arc<Vec<u8>>,
+    pub(crate) index: u32,
+    /// The family name as the scan found it.
+    pub(crate) family: String,
+    coverage: Arc<HashSet<u32>>,
+    serif: bool,
+    /// Windows ascent plus the line gap, and the Windows descent: what Word's single line
+    /// spacing is made of (1.15 em for Times New Roman and Liberation Serif).
+    pub(crate) ascent: f32,
+    pub(crate) descent: f32,
+    /// Underline position (below the baseline, positive down) and thickness.
+    pub(crate) underline: (f32, f32),
+    /// Superscript size and raise.
+    pub(crate) superscript: (f32, f32),
+}
+
+impl std::fmt::Debug for Font {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Font")
+            .field("family", &self.family)
+            .field("index", &self.index)
+            .finish()
+    }
+}
+
+impl Font {
+    /// Parses a face's tables once: coverage, serif flag, metrics.
+    fn new(data: Vec<u8>, index: u32, family: String) -> Option<Font> {
+        let face = ttf_parser::Face::parse(&data, index).ok()?;
+        let upem = f32::from(face.units_per_em());
+        if upem <= 0.0 {
+            return None;
+        }
+        let mut coverage = HashSet::new();
+        if let Some(cmap) = face.tables().cmap {
+            for sub in cmap.subtables.into_iter().filter(|s| s.is_unicode()) {
+                sub.codepoints(|c| {
+                    coverage.insert(c);
+                });
+            }
+        }
+        let gap = f32::from(face.line_gap().max(0));
+        let (ascent, descent) = match face.tables().os2 {
+            Some(os2) if os2.windows_ascender() > 0 => (
+                (f32::from(os2.windows_ascender()) + gap) / upem,
+                f32::from(os2.windows_descender()).abs() / upem,
+            ),
+            _ => (
+                (f32::from(face.ascender()) + gap) / upem,
+                f32::from(face.descender()).abs() / upem,
+            ),
+        };
+        let underline = face
+            .underline_metrics()
+            .map(|m| (-f32::from(m.position) / upem, f32::from(m.thickness) / upem))
+            .filter(|(_, t)| *t > 0.0)
+            .unwrap_or((0.1, 0.05));
+        let superscript = face
+            .superscript_metrics()
+            .map(|m| (f32::from(m.y_size) / upem, f32::from(m.y_offset) / upem))
+            .filter(|(size, raise)| *size > 0.3 && *size < 1.0 && *raise > 0.0 && *raise < 1.0)
+            .unwrap_or((0.65, 0.35));
+        let serif = serif_flag(&face, &family);
+        Some(Font {
+            data: Arc::new(data),
+            index,
+            family,
+            coverage: Arc::new(coverage),
+            serif,
+            ascent,
+            descent,
+            underline,
+            superscript,
+        })
+    }
+
+    /// True for a serif face (OS/2 family class or PANOSE, else the name).
+    pub fn is_serif(&self) -> bool {
+        self.serif
+    }
+
+    /// True when the face maps `c` to a glyph.
+    pub fn has(&self, c: char) -> bool {
+        self.coverage.contains(&(c as u32))
+    }
+}
+
+/// Whether a face is a serif face: the OS/2 family class (1-7 are serif classes, 8 sans), else
+/// its PANOSE serif style, else its name.
+fn serif_flag(face: &ttf_parser::Face<'_>, family: &str) -> bool {
+    if let Some(os2) = face.raw_face().table(ttf_parser::Tag::from_bytes(b"OS/2")) {
+        if os2.len() >= 42 {
+            let class = os2[30];
+            if (1..=7).contains(&class) {
+                return true;
+            }
+            if class == 8 {
+                return false;
+            }
+            // PANOSE: family kind 2 (Latin text), serif style 2-10 serif, 11-13 sans.
+            let (kind, serif_style) = (os2[32], os2[33]);
+            if kind == 2 && (2..=10).contains(&serif_style) {
+                return true;
+            }
+            if kind == 2 && (11..=13).contains(&serif_style) {
+                return false;
+            }
+        }
+    }
+    let lower = family.to_lowercase();
+    lower.contains("serif") && !lower.contains("sans")
 }
 
 /// One face of an installed font, as found by the scan (the file is read only when needed).
@@ -140,9 +253,10 @@ impl FontLibrary {
                 return font.clone();
             }
         }
+        let family = face.families.first().cloned().unwrap_or_default();
         let font = std::fs::read(&face.path)
             .ok()
-            .and_then(|data| Font::new(Bytes::new(data), face.index));
+            .and_then(|data| Font::new(data, face.index, family));
         if let Ok(mut cache) = self.loaded.lock() {
             cache.insert(key, font.clone());
         }
@@ -203,12 +317,7 @@ impl Family {
     /// How many (style, Vietnamese letter) pairs the family can show.
     fn vietnamese_score(&self) -> usize {
         self.installed()
-            .map(|f| {
-                VIETNAMESE_LETTERS
-                    .chars()
-                    .filter(|&c| f.info().coverage.contains(c as u32))
-                    .count()
-            })
+            .map(|f| VIETNAMESE_LETTERS.chars().filter(|&c| f.has(c)).count())
             .sum()
     }
 
@@ -218,22 +327,18 @@ impl Family {
 
     /// True when every installed style has `c`.
     fn covers(&self, c: char) -> bool {
-        self.complete_styles()
-            && self
-                .installed()
-                .all(|f| f.info().coverage.contains(c as u32))
+        self.complete_styles() && self.installed().all(|f| f.has(c))
     }
 
     fn serif(&self) -> bool {
-        self.installed()
-            .any(|f| f.info().flags.contains(typst::text::FontFlags::SERIF))
+        self.installed().any(|f| f.serif)
     }
 
-    /// The family name as typst knows it (its typographic family).
-    fn typst_name(&self) -> String {
+    /// The family's name as its first face gives it.
+    fn display_name(&self) -> String {
         self.installed()
             .next()
-            .map(|f| f.info().family.clone())
+            .map(|f| f.family.clone())
             .unwrap_or_else(|| self.name.clone())
     }
 }
@@ -241,20 +346,31 @@ impl Family {
 /// The fonts a document is set in.
 #[derive(Debug, Clone)]
 pub struct Selection {
-    /// Font families for typst, the main one first, then those that supply missing characters.
-    pub families: Vec<String>,
-    /// Every face given to typst, in the order of `families`.
+    /// Every face the document may use: the main family's first, then those of families that
+    /// supply characters it lacks.
     pub fonts: Vec<Font>,
+    /// For each style (regular, bold, italic, bold italic), indices into `fonts` in the order
+    /// they are asked for a character: the main family's face of that style (or its nearest
+    /// installed style), then the other families'.
+    pub styles: [Vec<usize>; 4],
     /// The main family's name.
     pub main: String,
-    /// Ascent (with the line gap) and descent of the main regular face, in em: Word's single line.
-    pub ascent: f64,
-    pub descent: f64,
     /// Vietnamese warnings (a substitute family, characters from other fonts).
     pub warnings: Vec<String>,
     /// What to put in the PDF's keywords when the main family is not the profile's nor
     /// metric-compatible with it.
     pub note: Option<String>,
+}
+
+/// The installed style nearest to `style` (0 regular, 1 bold, 2 italic, 3 bold italic).
+fn nearest(faces: &[Option<Font>; 4], style: usize) -> Option<&Font> {
+    let order: [usize; 4] = match style {
+        1 => [1, 0, 3, 2],
+        2 => [2, 0, 3, 1],
+        3 => [3, 1, 2, 0],
+        _ => [0, 1, 2, 3],
+    };
+    order.iter().find_map(|&i| faces[i].as_ref())
 }
 
 /// Chooses the fonts for a text made of `chars`, with `wanted` (the profile's family) first.
@@ -297,9 +413,9 @@ pub fn select(lib: &FontLibrary, wanted: &str, chars: &BTreeSet<char>) -> Result
                         "máy không có phông {wanted} (hay Liberation Serif, Tinos cùng cỡ chữ): \
                          dùng phông {}, đủ chữ tiếng Việt nhưng số dòng, số trang có thể khác bản \
                          Word; cài gói fonts-liberation2 để có bản giống Word",
-                        f.typst_name()
+                        f.display_name()
                     );
-                    note = Some(format!("phông thay thế: {}", f.typst_name()));
+                    note = Some(format!("phông thay thế: {}", f.display_name()));
                     warnings.push(msg);
                     f.clone()
                 }
@@ -321,11 +437,11 @@ pub fn select(lib: &FontLibrary, wanted: &str, chars: &BTreeSet<char>) -> Result
                         "máy không có phông chữ có chân nào đủ chữ tiếng Việt ở cả bốn kiểu \
                          (thường, đậm, nghiêng, đậm nghiêng): dùng phông {}, chữ thiếu lấy từ phông \
                          khác; cài gói fonts-liberation2 để có bản đúng thể thức",
-                        best.typst_name()
+                        best.display_name()
                     );
                     note = Some(format!(
                         "phông thay thế, không đủ chữ tiếng Việt: {}",
-                        best.typst_name()
+                        best.display_name()
                     ));
                     warnings.push(msg);
                     best.clone()
@@ -334,16 +450,23 @@ pub fn select(lib: &FontLibrary, wanted: &str, chars: &BTreeSet<char>) -> Result
         }
     };
 
-    let (ascent, descent) = main
-        .faces
-        .iter()
-        .flatten()
-        .next()
-        .map(win_metrics)
-        .unwrap_or((0.933, 0.216));
-
-    let mut families = vec![main.typst_name()];
-    let mut fonts: Vec<Font> = main.installed().cloned().collect();
+    let mut fonts: Vec<Font> = Vec::new();
+    let mut styles: [Vec<usize>; 4] = Default::default();
+    let add_family = |fam: &Family, fonts: &mut Vec<Font>, styles: &mut [Vec<usize>; 4]| {
+        for (style, list) in styles.iter_mut().enumerate() {
+            if let Some(face) = nearest(&fam.faces, style) {
+                let at = fonts
+                    .iter()
+                    .position(|f| Arc::ptr_eq(&f.data, &face.data) && f.index == face.index)
+                    .unwrap_or_else(|| {
+                        fonts.push(face.clone());
+                        fonts.len() - 1
+                    });
+                list.push(at);
+            }
+        }
+    };
+    add_family(&main, &mut fonts, &mut styles);
 
     // Characters the main family lacks in some style: from other families, fewest first.
     let visible = |c: &char| !c.is_whitespace() && !c.is_control();
@@ -363,19 +486,17 @@ pub fn select(lib: &FontLibrary, wanted: &str, chars: &BTreeSet<char>) -> Result
         // Serif families with all four styles first, then the rest, by name.
         others.sort_by_key(|f| (!f.serif(), !f.complete_styles(), f.name.clone()));
         let mut borrowed = Vec::new();
+        let mut used: Vec<String> = Vec::new();
         for fam in &others {
             if missing.is_empty() {
                 break;
             }
-            let has = |c: char| {
-                fam.installed()
-                    .any(|f| f.info().coverage.contains(c as u32))
-            };
+            let has = |c: char| fam.installed().any(|f| f.has(c));
             if missing.iter().any(|&c| has(c)) {
-                let name = fam.typst_name();
-                if !families.contains(&name) {
-                    families.push(name.clone());
-                    fonts.extend(fam.installed().cloned());
+                let name = fam.display_name();
+                if !used.contains(&name) {
+                    used.push(name.clone());
+                    add_family(fam, &mut fonts, &mut styles);
                 }
                 let (got, rest): (Vec<char>, Vec<char>) = missing.iter().partition(|&&c| has(c));
                 borrowed.push((name, got));
@@ -383,11 +504,7 @@ pub fn select(lib: &FontLibrary, wanted: &str, chars: &BTreeSet<char>) -> Result
             }
         }
         // A character the main family has in some styles only is still shown by it in those.
-        missing.retain(|&c| {
-            !main
-                .installed()
-                .any(|f| f.info().coverage.contains(c as u32))
-        });
+        missing.retain(|&c| !main.installed().any(|f| f.has(c)));
         if !missing.is_empty() {
             return Err(Error::MissingGlyphs(missing.iter().collect()));
         }
@@ -395,37 +512,17 @@ pub fn select(lib: &FontLibrary, wanted: &str, chars: &BTreeSet<char>) -> Result
             let shown: String = got.iter().take(20).collect();
             warnings.push(format!(
                 "phông {} thiếu {} ký tự ({shown}), lấy từ phông {name}",
-                main.typst_name(),
+                main.display_name(),
                 got.len()
             ));
         }
     }
 
     Ok(Selection {
-        main: main.typst_name(),
-        families,
+        main: main.display_name(),
         fonts,
-        ascent,
-        descent,
+        styles,
         warnings,
         note,
     })
-}
-
-/// Windows ascent plus the line gap, and the Windows descent: what Word's single line spacing
-/// is made of (1.15 em for Times New Roman and Liberation Serif), in em.
-fn win_metrics(font: &Font) -> (f64, f64) {
-    let fallback = (0.933, 0.216);
-    let Ok(face) = ttf_parser::Face::parse(font.data().as_slice(), font.index()) else {
-        return fallback;
-    };
-    let upem = f64::from(face.units_per_em());
-    let gap = f64::from(face.line_gap().max(0));
-    match face.tables().os2 {
-        Some(os2) if upem > 0.0 && os2.windows_ascender() > 0 => (
-            (f64::from(os2.windows_ascender()) + gap) / upem,
-            f64::from(os2.windows_descender()).abs() / upem,
-        ),
-        _ => fallback,
-    }
 }

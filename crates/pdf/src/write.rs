@@ -1,0 +1,620 @@
+//! The laid-out pages written as PDF with pdf-writer: fonts embedded as subsets (subsetter),
+//! bookmarks from the headings, metadata (document information and XMP, xmp-writer) from the
+//! document, and on request what PDF/A-2b asks for (the pdfaid schema, an sRGB output intent).
+//!
+//! Written on pdf-writer rather than a higher-level PDF library because the report's pages hold
+//! only three things (positioned glyph runs, straight rules, highlight boxes), and the layer that
+//! turns them into content streams is small; a general library spent several times the whole
+//! layout's time on per-glyph bookkeeping for them.
+
+use std::collections::BTreeMap;
+use std::io::Write as _;
+
+use document::Meta;
+use pdf_writer::types::{CidFontType, FontFlags, OutputIntentSubtype, SystemInfo, UnicodeCmap};
+use pdf_writer::{Content, Date, Filter, Name, Pdf, Rect, Ref, Str, TextStr};
+
+use crate::fonts::{Font, Selection};
+use crate::layout::{Item, Laid};
+use crate::Error;
+
+/// The sRGB colour profile of the PDF/A output intent: the compact ICC v4 profile of
+/// saucecontrol/Compact-ICC-Profiles (CC0; see `assets/README.md`).
+const SRGB_ICC: &[u8] = include_bytes!("../assets/sRGB-v4.icc");
+
+/// Compression of content and font streams: zlib level 6 (the default) costs several times
+/// level 1 for a few per cent of size on these streams.
+const COMPRESSION: u32 = 1;
+
+/// Writes the pages.
+///
+/// # Errors
+/// [`Error::Write`] when a font cannot be read or subset.
+pub fn write(
+    laid: &Laid,
+    sel: &Selection,
+    meta: &Meta,
+    keywords: &[String],
+    pdfa: bool,
+) -> Result<Vec<u8>, Error> {
+    let mut pdf = Pdf::new();
+    let mut next = 1;
+    let mut alloc = || {
+        let r = Ref::new(next);
+        next += 1;
+        r
+    };
+    let catalog_id = alloc();
+    let pages_id = alloc();
+    let info_id = alloc();
+    let xmp_id = alloc();
+
+    let mut fonts: BTreeMap<usize, FontUse> = BTreeMap::new();
+    let page_ids: Vec<Ref> = laid.pages.iter().map(|_| alloc()).collect();
+    let content_ids: Vec<Ref> = laid.pages.iter().map(|_| alloc()).collect();
+
+    // Pages and their content.
+    for (i, page) in laid.pages.iter().enumerate() {
+        let h = page.height;
+        let mut c = Content::new();
+        let mut in_text = false;
+        let mut cur_font: Option<(usize, f32)> = None;
+        let mut codes: Vec<u8> = Vec::new();
+        for item in &page.items {
+            match item {
+                Item::Text { x, y, run } => {
+                    if run.glyphs.is_empty() || run.size <= 0.0 {
+                        continue;
+                    }
+                    let Some(face) = sel.fonts.get(run.face) else {
+                        return Err(Error::Write(format!("phông thứ {} không có", run.face)));
+                    };
+                    if !in_text {
+                        c.begin_text();
+                        in_text = true;
+                    }
+                    if cur_font != Some((run.face, run.size)) {
+                        c.set_font(Name(font_name(run.face).as_bytes()), run.size);
+                        cur_font = Some((run.face, run.size));
+                    }
+                    c.set_text_matrix([1.0, 0.0, 0.0, 1.0, *x, h - *y]);
+                    let used = fonts.entry(run.face).or_insert_with(|| FontUse::new(face));
+                    let mut shown = c.show_positioned();
+                    let mut items = shown.items();
+                    codes.clear();
+                    for (gid, adv, range) in &run.glyphs {
+                        let cid = used.cid(*gid, run.text.get(range.clone()).unwrap_or(""));
+                        codes.extend(cid.to_be_bytes());
+                        // Only stretched spaces differ from the font's own advance.
+                        let natural = used.advance(*gid) * run.size;
+                        let extra = adv - natural;
+                        if extra.abs() > 0.001 {
+                            items.show(Str(&codes));
+                            codes.clear();
+                            items.adjust(-extra * 1000.0 / run.size);
+                        }
+                    }
+                    if !codes.is_empty() {
+                        items.show(Str(&codes));
+                    }
+                    drop(items);
+                    drop(shown);
+                }
+                Item::Rule {
+                    x1,
+                    y1,
+                    x2,
+                    y2,
+                    width,
+                } => {
+                    if in_text {
+                        c.end_text();
+                        in_text = false;
+                    }
+                    c.set_line_width(*width);
+                    c.move_to(*x1, h - *y1);
+                    c.line_to(*x2, h - *y2);
+                    c.stroke();
+                }
+                Item::Highlight { x, y, w, h: bh } => {
+                    if in_text {
+                        c.end_text();
+                        in_text = false;
+                    }
+                    c.set_fill_rgb(1.0, 1.0, 0.0);
+                    c.rect(*x, h - *y - *bh, *w, *bh);
+                    c.fill_nonzero();
+                    c.set_fill_gray(0.0);
+                }
+            }
+        }
+        if in_text {
+            c.end_text();
+        }
+        let data = deflate(&c.finish())?;
+        pdf.stream(content_ids[i], &data)
+            .filter(Filter::FlateDecode);
+    }
+
+    // Fonts: each face used, as a Type 0 font over its subset.
+    let mut font_refs: Vec<(usize, Ref)> = Vec::new();
+    for (&face, used) in &fonts {
+        let ids = FontIds {
+            type0: alloc(),
+            cid: alloc(),
+            descriptor: alloc(),
+            cmap: alloc(),
+            file: alloc(),
+        };
+        used.write(&mut pdf, &ids, sel.fonts.get(face))?;
+        font_refs.push((face, ids.type0));
+    }
+
+    for (i, page) in laid.pages.iter().enumerate() {
+        let mut p = pdf.page(page_ids[i]);
+        p.media_box(Rect::new(0.0, 0.0, page.width, page.height))
+            .parent(pages_id)
+            .contents(content_ids[i]);
+        let mut res = p.resources();
+        let mut f = res.fonts();
+        for (face, r) in &font_refs {
+            f.pair(Name(font_name(*face).as_bytes()), *r);
+        }
+    }
+    pdf.pages(pages_id)
+        .kids(page_ids.iter().copied())
+        .count(page_ids.len() as i32);
+
+    // Bookmarks nested by heading level.
+    let outline_id = write_outline(&mut pdf, laid, &page_ids, &mut alloc);
+
+    // Metadata: the document information dictionary and the same in XMP.
+    let keywords = keywords.join(", ");
+    let date = ymd(&meta.date);
+    {
+        let mut info = pdf.document_info(info_id);
+        info.title(TextStr(&meta.title))
+            .author(TextStr(&meta.author))
+            .subject(TextStr(&meta.subject))
+            .keywords(TextStr(&keywords))
+            .creator(TextStr("baocao"))
+            .producer(TextStr("baocao"));
+        if let Some((y, m, d)) = date {
+            info.creation_date(
+                Date::new(y)
+                    .month(m)
+                    .day(d)
+                    .hour(0)
+                    .minute(0)
+                    .second(0)
+                    .utc_offset_hour(0)
+                    .utc_offset_minute(0),
+            );
+        }
+    }
+    let mut xmp = xmp_writer::XmpWriter::new();
+    xmp.title([(None, meta.title.as_str())])
+        .creator([meta.author.as_str()])
+        .description([(None, meta.subject.as_str())])
+        .language([xmp_writer::LangId("vi")])
+        .pdf_keywords(&keywords)
+        .creator_tool("baocao")
+        .producer("baocao")
+        .format("application/pdf");
+    if let Some((y, m, d)) = date {
+        xmp.create_date(xmp_writer::DateTime::new(
+            y,
+            m,
+            d,
+            0,
+            0,
+            0,
+            xmp_writer::Timezone::Utc,
+        ));
+    }
+    if pdfa {
+        xmp.pdfa_part(2).pdfa_conformance("B");
+    }
+    let xmp = xmp.finish(None);
+    pdf.metadata(xmp_id, xmp.as_bytes())
+        .pair(Name(b"Subtype"), Name(b"XML"));
+
+    let icc_id = if pdfa {
+        let id = alloc();
+        pdf.icc_profile(id, SRGB_ICC)
+            .n(3)
+            .range([0.0, 1.0, 0.0, 1.0, 0.0, 1.0]);
+        Some(id)
+    } else {
+        None
+    };
+
+    {
+        let mut cat = pdf.catalog(catalog_id);
+        cat.pages(pages_id).metadata(xmp_id).lang(TextStr("vi"));
+        if let Some(o) = outline_id {
+            cat.outlines(o);
+        }
+        if let Some(icc) = icc_id {
+            cat.output_intents()
+                .push()
+                .subtype(OutputIntentSubtype::PDFA)
+                .output_condition_identifier(TextStr("sRGB"))
+                .info(TextStr("sRGB IEC61966-2.1"))
+                .dest_output_profile(icc);
+        }
+    }
+    let id = file_id(meta, laid.pages.len());
+    pdf.set_file_id((id.clone(), id));
+    pdf.set_version(1, 7);
+    Ok(pdf.finish())
+}
+
+/// The resource name of a face.
+fn font_name(face: usize) -> String {
+    format!("F{face}")
+}
+
+/// References of one embedded font's objects.
+struct FontIds {
+    type0: Ref,
+    cid: Ref,
+    descriptor: Ref,
+    cmap: Ref,
+    file: Ref,
+}
+
+/// What a document uses of one face: its glyphs renumbered for the subset, their text, their
+/// advances.
+struct FontUse {
+    remap: subsetter::GlyphRemapper,
+    /// Text of each new glyph id (the first seen), for the ToUnicode map.
+    text: BTreeMap<u16, String>,
+    advances: Vec<f32>,
+    upem: f32,
+}
+
+impl FontUse {
+    fn new(font: &Font) -> FontUse {
+        let (advances, upem) = match ttf_parser::Face::parse(&font.data, font.index) {
+            Ok(face) => {
+                let upem = f32::from(face.units_per_em()).max(1.0);
+                let n = face.number_of_glyphs();
+                let adv = (0..n)
+                    .map(|g| {
+                        face.glyph_hor_advance(ttf_parser::GlyphId(g))
+                            .map_or(0.0, |a| f32::from(a) / upem)
+                    })
+                    .collect();
+                (adv, upem)
+            }
+            Err(_) => (Vec::new(), 1000.0),
+        };
+        FontUse {
+            remap: subsetter::GlyphRemapper::new(),
+            text: BTreeMap::new(),
+            advances,
+            upem,
+        }
+    }
+
+    /// The glyph's advance in em.
+    fn advance(&self, gid: u16) -> f32 {
+        self.advances.get(usize::from(gid)).copied().unwrap_or(0.0)
+    }
+
+    /// The glyph's number in the subset (its CID), remembering its text.
+    fn cid(&mut self, gid: u16, text: &str) -> u16 {
+        let cid = self.remap.remap(gid);
+        if !text.is_empty() {
+            self.text.entry(cid).or_insert_with(|| text.to_string());
+        }
+        cid
+    }
+
+    fn write(&self, pdf: &mut Pdf, ids: &FontIds, font: Option<&Font>) -> Result<(), Error> {
+        let font = font.ok_or_else(|| Error::Write("phông không có".into()))?;
+        let face = ttf_parser::Face::parse(&font.data, font.index)
+            .map_err(|e| Error::Write(format!("phông {} hỏng: {e}", font.family)))?;
+        let subset = subsetter::subset(&font.data, font.index, &self.remap)
+            .map_err(|e| Error::Write(format!("không nhúng được phông {}: {e:?}", font.family)))?;
+        let cff = ttf_parser::RawFace::parse(&subset, 0)
+            .ok()
+            .and_then(|raw| raw.table(ttf_parser::Tag::from_bytes(b"CFF ")))
+            .map(<[u8]>::to_vec);
+
+        let ps = postscript_name(&face).unwrap_or_else(|| font.family.replace(' ', ""));
+        let base = format!("{}+{ps}", self.tag(&ps));
+        let to_pdf = |v: f32| v * 1000.0 / self.upem;
+
+        pdf.type0_font(ids.type0)
+            .base_font(Name(base.as_bytes()))
+            .encoding_predefined(Name(b"Identity-H"))
+            .descendant_font(ids.cid)
+            .to_unicode(ids.cmap);
+
+        let system_info = SystemInfo {
+            registry: Str(b"Adobe"),
+            ordering: Str(b"Identity"),
+            supplement: 0,
+        };
+        {
+            let mut cid = pdf.cid_font(ids.cid);
+            cid.subtype(if cff.is_some() {
+                CidFontType::Type0
+            } else {
+                CidFontType::Type2
+            })
+            .base_font(Name(base.as_bytes()))
+            .system_info(system_info)
+            .font_descriptor(ids.descriptor)
+            .default_width(0.0);
+            if cff.is_none() {
+                cid.cid_to_gid_map_predefined(Name(b"Identity"));
+            }
+            let widths: Vec<f32> = self
+                .remap
+                .remapped_gids()
+                .map(|g| self.advance(g) * 1000.0)
+                .collect();
+            cid.widths().consecutive(0, widths);
+        }
+
+        let mut flags = FontFlags::SYMBOLIC;
+        if font.is_serif() {
+            flags |= FontFlags::SERIF;
+        }
+        if face.is_italic() || face.italic_angle() != 0.0 {
+            flags |= FontFlags::ITALIC;
+        }
+        let bb = face.global_bounding_box();
+        let ascent = to_pdf(f32::from(face.ascender()));
+        let weight = f32::from(face.weight().to_number());
+        pdf.font_descriptor(ids.descriptor)
+            .name(Name(base.as_bytes()))
+            .flags(flags)
+            .bbox(Rect::new(
+                to_pdf(f32::from(bb.x_min)),
+                to_pdf(f32::from(bb.y_min)),
+                to_pdf(f32::from(bb.x_max)),
+                to_pdf(f32::from(bb.y_max)),
+            ))
+            .italic_angle(face.italic_angle())
+            .ascent(ascent)
+            .descent(to_pdf(f32::from(face.descender())))
+            .cap_height(
+                face.capital_height()
+                    .map_or(ascent, |c| to_pdf(f32::from(c))),
+            )
+            .stem_v(10.0 + 0.244 * (weight - 50.0).max(0.0))
+            .font_file2_or_3(ids.file, cff.is_some());
+
+        let mut cmap = UnicodeCmap::new(
+            Name(b"Custom"),
+            SystemInfo {
+                registry: Str(b"Adobe"),
+                ordering: Str(b"UCS"),
+                supplement: 0,
+            },
+        );
+        for (cid, text) in &self.text {
+            cmap.pair_with_multiple(*cid, text.chars());
+        }
+        let cmap = deflate(&cmap.finish())?;
+        pdf.cmap(ids.cmap, &cmap).filter(Filter::FlateDecode);
+
+        match cff {
+            Some(cff) => {
+                let data = deflate(&cff)?;
+                pdf.stream(ids.file, &data)
+                    .filter(Filter::FlateDecode)
+                    .pair(Name(b"Subtype"), Name(b"CIDFontType0C"));
+            }
+            None => {
+                let data = deflate(&subset)?;
+                pdf.stream(ids.file, &data)
+                    .filter(Filter::FlateDecode)
+                    .pair(Name(b"Length1"), subset.len() as i32);
+            }
+        }
+        Ok(())
+    }
+
+    /// The six-letter subset tag, from the font's name and the glyphs kept (the same subset
+    /// gets the same tag, so output is deterministic).
+    fn tag(&self, name: &str) -> String {
+        let mut h = Fnv::default();
+        h.write(name.as_bytes());
+        for g in self.remap.remapped_gids() {
+            h.write(&g.to_be_bytes());
+        }
+        let mut v = h.0;
+        (0..6)
+            .map(|_| {
+                let c = char::from(b'A' + (v % 26) as u8);
+                v /= 26;
+                c
+            })
+            .collect()
+    }
+}
+
+/// Writes FontFile2 (TrueType outlines) or FontFile3 (CFF outlines).
+trait FontFileExt {
+    fn font_file2_or_3(&mut self, id: Ref, cff: bool) -> &mut Self;
+}
+
+impl FontFileExt for pdf_writer::writers::FontDescriptor<'_> {
+    fn font_file2_or_3(&mut self, id: Ref, cff: bool) -> &mut Self {
+        if cff {
+            self.font_file3(id)
+        } else {
+            self.font_file2(id)
+        }
+    }
+}
+
+/// The face's PostScript name (name ID 6), if it has a readable one.
+fn postscript_name(face: &ttf_parser::Face<'_>) -> Option<String> {
+    face.names()
+        .into_iter()
+        .filter(|n| n.name_id == ttf_parser::name_id::POST_SCRIPT_NAME)
+        .find_map(|n| n.to_string())
+        .map(|s| {
+            s.chars()
+                .filter(|c| c.is_ascii_graphic() && !"[](){}<>/%#".contains(*c))
+                .collect::<String>()
+        })
+        .filter(|s| !s.is_empty())
+}
+
+/// The outline (bookmarks) tree; returns its root, if there are headings.
+fn write_outline(
+    pdf: &mut Pdf,
+    laid: &Laid,
+    page_ids: &[Ref],
+    alloc: &mut impl FnMut() -> Ref,
+) -> Option<Ref> {
+    if laid.bookmarks.is_empty() {
+        return None;
+    }
+    // Parent of each bookmark: the nearest earlier one of a lower level.
+    let n = laid.bookmarks.len();
+    let mut parent: Vec<Option<usize>> = vec![None; n];
+    let mut stack: Vec<usize> = Vec::new();
+    for (i, b) in laid.bookmarks.iter().enumerate() {
+        while stack
+            .last()
+            .is_some_and(|&j| laid.bookmarks[j].level >= b.level)
+        {
+            stack.pop();
+        }
+        parent[i] = stack.last().copied();
+        stack.push(i);
+    }
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut roots = Vec::new();
+    for (i, p) in parent.iter().enumerate() {
+        match p {
+            Some(p) => children[*p].push(i),
+            None => roots.push(i),
+        }
+    }
+    let root_id = alloc();
+    let ids: Vec<Ref> = (0..n).map(|_| alloc()).collect();
+    // Descendants (all open).
+    fn count(i: usize, children: &[Vec<usize>]) -> i32 {
+        children[i].iter().map(|&c| 1 + count(c, children)).sum()
+    }
+    let siblings = |i: usize| -> &Vec<usize> {
+        match parent[i] {
+            Some(p) => &children[p],
+            None => &roots,
+        }
+    };
+    for (i, b) in laid.bookmarks.iter().enumerate() {
+        let sib = siblings(i);
+        let pos = sib.iter().position(|&s| s == i).unwrap_or(0);
+        let mut item = pdf.outline_item(ids[i]);
+        item.title(TextStr(&b.title))
+            .parent(parent[i].map_or(root_id, |p| ids[p]));
+        if pos > 0 {
+            item.prev(ids[sib[pos - 1]]);
+        }
+        if let Some(&nx) = sib.get(pos + 1) {
+            item.next(ids[nx]);
+        }
+        if let (Some(&f), Some(&l)) = (children[i].first(), children[i].last()) {
+            item.first(ids[f]).last(ids[l]).count(count(i, &children));
+        }
+        let height = laid.pages.get(b.page).map_or(0.0, |p| p.height);
+        if let Some(page) = page_ids.get(b.page) {
+            item.dest().page(*page).xyz(0.0, height - b.y, None);
+        }
+    }
+    let total: i32 = roots.iter().map(|&r| 1 + count(r, &children)).sum();
+    if let (Some(&f), Some(&l)) = (roots.first(), roots.last()) {
+        pdf.outline(root_id).first(ids[f]).last(ids[l]).count(total);
+    }
+    Some(root_id)
+}
+
+/// Deflate (zlib) at [`COMPRESSION`].
+fn deflate(data: &[u8]) -> Result<Vec<u8>, Error> {
+    let mut e = flate2::write::ZlibEncoder::new(
+        Vec::with_capacity(data.len() / 3),
+        flate2::Compression::new(COMPRESSION),
+    );
+    e.write_all(data)
+        .and_then(|()| e.finish())
+        .map_err(|err| Error::Write(err.to_string()))
+}
+
+/// 64-bit FNV-1a: a stable hash for subset tags and the file identifier (std's hasher may
+/// change between Rust versions; these must not).
+#[derive(Clone, Copy)]
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+/// The file identifier: from the document's metadata and page count, never the clock.
+fn file_id(meta: &Meta, pages: usize) -> Vec<u8> {
+    let mut a = Fnv::default();
+    let mut b = Fnv(0x8422_2325_cbf2_9ce4);
+    for h in [&mut a, &mut b] {
+        for s in [&meta.author, &meta.title, &meta.subject, &meta.date] {
+            h.write(s.as_bytes());
+            h.write(&[0]);
+        }
+        h.write(&pages.to_be_bytes());
+    }
+    let mut id = a.0.to_be_bytes().to_vec();
+    id.extend(b.0.to_be_bytes());
+    id
+}
+
+/// `YYYY-MM-DD` as (year, month, day) when it is a real date.
+fn ymd(iso: &str) -> Option<(u16, u8, u8)> {
+    let d = vi::Date::parse_iso(iso.trim()).ok()?;
+    Some((u16::try_from(d.year()).ok()?, d.month(), d.day()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso_dates_are_checked() {
+        assert_eq!(ymd("2021-09-05"), Some((2021, 9, 5)));
+        assert_eq!(ymd("2021-02-30"), None);
+        assert_eq!(ymd("2020-02-29"), Some((2020, 2, 29)));
+        assert_eq!(ymd(""), None);
+    }
+
+    #[test]
+    fn the_file_identifier_depends_on_the_document_only() {
+        let meta = Meta {
+            title: "Báo cáo".into(),
+            author: "Tỉnh ủy".into(),
+            subject: "Thử".into(),
+            date: "2021-09-05".into(),
+            draft: false,
+        };
+        assert_eq!(file_id(&meta, 3), file_id(&meta, 3));
+        assert_ne!(file_id(&meta, 3), file_id(&meta, 4));
+        assert_eq!(file_id(&meta, 3).len(), 16);
+    }
+}
