@@ -163,7 +163,7 @@ pub fn layout(doc: &Document, p: &Profile, sh: &mut Shaper<'_>) -> Result<Laid, 
                 Part::Closing => flows.push(Flow::Fixed(c.closing(&doc.closing)?)),
             }
         }
-        c.place_all(&flows);
+        c.place_all(&mut flows);
     }
     c.finish_page();
     Ok(Laid {
@@ -303,8 +303,13 @@ impl<'p, 's, 'f> Composer<'p, 's, 'f> {
             };
             y += NOTE_SEPARATOR;
             let mut items = vec![rule];
-            for &n in &self.page_notes {
-                for line in &self.notes[n] {
+            for n in std::mem::take(&mut self.page_notes) {
+                let lines = self
+                    .notes
+                    .get_mut(n)
+                    .map(std::mem::take)
+                    .unwrap_or_default();
+                for line in lines {
                     push_line(&mut items, line, self.left, y, m);
                     y += m.h;
                 }
@@ -339,7 +344,7 @@ impl<'p, 's, 'f> Composer<'p, 's, 'f> {
             {
                 let y = Self::pt(pg.header_distance_mm) * MM;
                 let mut items = Vec::new();
-                for line in &lines {
+                for line in lines {
                     push_line(&mut items, line, self.left, y, m);
                 }
                 if let Some(page) = self.pages.last_mut() {
@@ -525,7 +530,7 @@ impl<'p, 's, 'f> Composer<'p, 's, 'f> {
             for piece in span.text.split('\n') {
                 let one = [Span::new(piece, span.style)];
                 for line in self.sh.lines(&one, self.tw, 0.0, Align::Center)? {
-                    push_line(&mut items, &line, 0.0, y, m);
+                    push_line(&mut items, line, 0.0, y, m);
                     y += m.h;
                 }
             }
@@ -558,7 +563,7 @@ impl<'p, 's, 'f> Composer<'p, 's, 'f> {
                 0.0,
                 Align::Center,
             )? {
-                push_line(items, &line, x + CELL_PAD, y + h, m);
+                push_line(items, line, x + CELL_PAD, y + h, m);
                 h += m.h;
             }
         }
@@ -748,7 +753,7 @@ impl<'p, 's, 'f> Composer<'p, 's, 'f> {
             0.0,
             Align::Left,
         )? {
-            push_line(&mut items, &line, CELL_PAD, y, m);
+            push_line(&mut items, line, CELL_PAD, y, m);
             y += m.h;
         }
         let rs = Self::pt(cl.recipients_size_pt);
@@ -760,7 +765,7 @@ impl<'p, 's, 'f> Composer<'p, 's, 'f> {
                 0.0,
                 Align::Left,
             )? {
-                push_line(&mut items, &line, CELL_PAD, y, rm);
+                push_line(&mut items, line, CELL_PAD, y, rm);
                 y += rm.h;
             }
         }
@@ -780,7 +785,7 @@ impl<'p, 's, 'f> Composer<'p, 's, 'f> {
                 0.0,
                 Align::Center,
             )? {
-                push_line(&mut items, &line, left_w + CELL_PAD, y, m);
+                push_line(&mut items, line, left_w + CELL_PAD, y, m);
                 y += m.h;
             }
             y += space_after;
@@ -821,24 +826,21 @@ impl<'p, 's, 'f> Composer<'p, 's, 'f> {
         }
     }
 
-    fn place_all(&mut self, flows: &[Flow]) {
-        for (i, f) in flows.iter().enumerate() {
-            match f {
-                Flow::Par(p) => {
-                    let keep = if p.sticky {
-                        p.after + Self::min_first(flows, i + 1)
-                    } else {
-                        0.0
-                    };
-                    self.place_par(p, keep);
-                }
+    fn place_all(&mut self, flows: &mut [Flow]) {
+        for i in 0..flows.len() {
+            let keep = match &flows[i] {
+                Flow::Par(p) if p.sticky => p.after + Self::min_first(flows, i + 1),
+                _ => 0.0,
+            };
+            match &mut flows[i] {
+                Flow::Par(p) => self.place_par(p, keep),
                 Flow::Table(t) => self.place_table(t),
                 Flow::Fixed(x) => self.place_fixed(x),
             }
         }
     }
 
-    fn place_fixed(&mut self, f: &Fixed) {
+    fn place_fixed(&mut self, f: &mut Fixed) {
         if self.y + self.gap(f.before) + f.h > self.limit(&[]) + 0.01 && !self.at_top() {
             self.new_page();
         }
@@ -846,13 +848,13 @@ impl<'p, 's, 'f> Composer<'p, 's, 'f> {
         let (dx, dy) = (self.left, self.y);
         if let Some(page) = self.pages.last_mut() {
             page.items
-                .extend(f.items.iter().cloned().map(|it| shift(it, dx, dy)));
+                .extend(f.items.drain(..).map(|it| shift(it, dx, dy)));
         }
         self.y += f.h;
         self.pending_after = f.after;
     }
 
-    fn place_par(&mut self, p: &Par, keep: f32) {
+    fn place_par(&mut self, p: &mut Par, keep: f32) {
         let n = p.lines.len();
         if n == 0 {
             return;
@@ -907,15 +909,16 @@ impl<'p, 's, 'f> Composer<'p, 's, 'f> {
             }
             let x = self.left + p.x;
             let mut items = Vec::new();
-            for (j, line) in p.lines[from..from + k].iter().enumerate() {
-                let indent = if from + j == 0 { p.indent } else { 0.0 };
-                push_line(&mut items, line, x + indent, self.y, p.m);
-                self.y += p.m.h;
+            for j in from..from + k {
+                let line = std::mem::take(&mut p.lines[j]);
                 for &note in &line.notes {
                     if !self.page_notes.contains(&note) {
                         self.page_notes.push(note);
                     }
                 }
+                let indent = if j == 0 { p.indent } else { 0.0 };
+                push_line(&mut items, line, x + indent, self.y, p.m);
+                self.y += p.m.h;
             }
             if let Some(page) = self.pages.last_mut() {
                 page.items.extend(items);
@@ -928,7 +931,7 @@ impl<'p, 's, 'f> Composer<'p, 's, 'f> {
         self.pending_after = p.after;
     }
 
-    fn place_table(&mut self, t: &TableBox) {
+    fn place_table(&mut self, t: &mut TableBox) {
         let head_h: f32 = t.head.iter().map(|r| r.h).sum();
         let first = t.rows.first().map_or(0.0, |r| r.h);
         let cap_h = t
@@ -939,24 +942,21 @@ impl<'p, 's, 'f> Composer<'p, 's, 'f> {
         if !self.at_top() && self.y + self.gap(before) + cap_h + head_h + first > self.limit(&[]) {
             self.new_page();
         }
-        if let Some(c) = &t.caption {
+        if let Some(c) = &mut t.caption {
             self.place_par(c, 0.0);
         } else {
             self.y += self.gap(before);
         }
         for r in &t.head {
-            self.draw_row(t, r);
+            self.draw_row(&t.widths, t.m, r.clone());
         }
         let mut pending: Option<RowBox> = None;
-        let mut i = 0;
+        let mut rows = std::mem::take(&mut t.rows).into_iter();
         loop {
             let row = match pending.take() {
                 Some(r) => r,
-                None => match t.rows.get(i) {
-                    Some(r) => {
-                        i += 1;
-                        r.clone()
-                    }
+                None => match rows.next() {
+                    Some(r) => r,
                     None => break,
                 },
             };
@@ -966,28 +966,30 @@ impl<'p, 's, 'f> Composer<'p, 's, 'f> {
                     // Taller than a page: the part that fits here, the rest on the next.
                     let fit = ((self.limit(&[]) - self.y) / t.m.h).floor().max(1.0) as usize;
                     let (a, b) = split_row(&row, fit, t.m.h);
-                    self.draw_row(t, &a);
+                    self.draw_row(&t.widths, t.m, a);
                     pending = Some(b);
                 } else {
                     pending = Some(row);
                 }
                 self.new_page();
                 for r in &t.head {
-                    self.draw_row(t, r);
+                    self.draw_row(&t.widths, t.m, r.clone());
                 }
                 continue;
             }
-            self.draw_row(t, &row);
+            self.draw_row(&t.widths, t.m, row);
         }
         self.pending_after = t.after;
     }
 
-    fn draw_row(&mut self, t: &TableBox, row: &RowBox) {
+    fn draw_row(&mut self, widths: &[f32], m: Metric, row: RowBox) {
         let border = Self::pt(self.p.table.border_pt);
         let y = self.y;
         let mut items = Vec::new();
         let mut x = self.left;
-        let right = self.left + t.widths.iter().sum::<f32>();
+        let right = self.left + widths.iter().sum::<f32>();
+        let h = row.h;
+        let mut cells = row.cells.into_iter();
         items.push(Item::Rule {
             x1: self.left,
             y1: y,
@@ -997,29 +999,29 @@ impl<'p, 's, 'f> Composer<'p, 's, 'f> {
         });
         items.push(Item::Rule {
             x1: self.left,
-            y1: y + row.h,
+            y1: y + h,
             x2: right,
-            y2: y + row.h,
+            y2: y + h,
             width: border,
         });
-        for (c, w) in t.widths.iter().enumerate() {
+        for w in widths {
             items.push(Item::Rule {
                 x1: x,
                 y1: y,
                 x2: x,
-                y2: y + row.h,
+                y2: y + h,
                 width: border,
             });
-            if let Some(cell) = row.cells.get(c) {
-                let text_h = cell.lines.len() as f32 * t.m.h;
+            if let Some(cell) = cells.next() {
+                let text_h = cell.lines.len() as f32 * m.h;
                 let mut ly = if cell.centre_v {
-                    y + (row.h - text_h) / 2.0
+                    y + (h - text_h) / 2.0
                 } else {
                     y
                 };
-                for line in &cell.lines {
-                    push_line(&mut items, line, x + CELL_PAD, ly, t.m);
-                    ly += t.m.h;
+                for line in cell.lines {
+                    push_line(&mut items, line, x + CELL_PAD, ly, m);
+                    ly += m.h;
                 }
             }
             x += w;
@@ -1028,13 +1030,13 @@ impl<'p, 's, 'f> Composer<'p, 's, 'f> {
             x1: right,
             y1: y,
             x2: right,
-            y2: y + row.h,
+            y2: y + h,
             width: border,
         });
         if let Some(page) = self.pages.last_mut() {
             page.items.extend(items);
         }
-        self.y += row.h;
+        self.y += h;
     }
 }
 
@@ -1109,9 +1111,9 @@ fn shift(it: Item, dx: f32, dy: f32) -> Item {
 }
 
 /// A line's runs as items, the line's top at `top`, its left edge at `x`.
-fn push_line(items: &mut Vec<Item>, line: &Line, x: f32, top: f32, m: Metric) {
+fn push_line(items: &mut Vec<Item>, line: Line, x: f32, top: f32, m: Metric) {
     let base = top + m.base;
-    for run in &line.runs {
+    for run in line.runs {
         if run.gap {
             // From the ascender to the descender, as Word's highlight.
             items.push(Item::Highlight {
@@ -1133,7 +1135,7 @@ fn push_line(items: &mut Vec<Item>, line: &Line, x: f32, top: f32, m: Metric) {
         items.push(Item::Text {
             x: x + run.x,
             y: base + run.dy,
-            run: run.clone(),
+            run,
         });
     }
 }

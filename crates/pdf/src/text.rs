@@ -9,7 +9,6 @@
 //! different lines than Word, and cost several times as much.
 
 use std::collections::HashMap;
-use std::ops::Range;
 
 use crate::fonts::Selection;
 use crate::Error;
@@ -87,13 +86,19 @@ pub struct Run {
     pub dy: f32,
     pub face: usize,
     pub size: f32,
-    pub text: String,
-    /// Glyph id, advance in points, the glyph's bytes in `text`.
-    pub glyphs: Vec<(u16, f32, Range<usize>)>,
+    /// Glyph id, advance in points, the character it shows.
+    pub glyphs: Vec<(u16, f32, char)>,
     pub width: f32,
     pub gap: bool,
     /// Underline: offset below the baseline and thickness, points.
     pub underline: Option<(f32, f32)>,
+}
+
+impl Run {
+    /// The text the run shows.
+    pub fn text(&self) -> String {
+        self.glyphs.iter().map(|g| g.2).collect()
+    }
 }
 
 /// A line of a paragraph, its runs placed from its left edge.
@@ -120,8 +125,14 @@ pub struct Shaper<'a> {
     sel: &'a Selection,
     faces: Vec<ttf_parser::Face<'a>>,
     upem: Vec<f32>,
+    /// Lookups of characters below [`DENSE`], by style and character (a table: these are
+    /// nearly all the characters of a Vietnamese report); others in a map.
+    dense: Vec<Option<(usize, u16, f32)>>,
     cache: HashMap<(char, usize), (usize, u16, f32)>,
 }
+
+/// Characters below this code point (Latin, Vietnamese, punctuation) are looked up in a table.
+const DENSE: usize = 0x2100;
 
 impl<'a> Shaper<'a> {
     pub fn new(sel: &'a Selection) -> Result<Shaper<'a>, Error> {
@@ -139,6 +150,7 @@ impl<'a> Shaper<'a> {
             sel,
             faces,
             upem,
+            dense: vec![None; 4 * DENSE],
             cache: HashMap::new(),
         })
     }
@@ -151,7 +163,13 @@ impl<'a> Shaper<'a> {
     /// any face. A character no face has is an error (font selection has already refused such
     /// a text; this is the net under it).
     fn lookup(&mut self, c: char, style: usize) -> Result<(usize, u16, f32), Error> {
-        if let Some(hit) = self.cache.get(&(c, style)) {
+        let slot = (c as usize) < DENSE;
+        let at = style * DENSE + c as usize;
+        if slot {
+            if let Some(Some(hit)) = self.dense.get(at) {
+                return Ok(*hit);
+            }
+        } else if let Some(hit) = self.cache.get(&(c, style)) {
             return Ok(*hit);
         }
         let order = self.sel.styles[style]
@@ -167,7 +185,13 @@ impl<'a> Shaper<'a> {
                     .glyph_hor_advance(gid)
                     .map_or(0.0, |a| f32::from(a) / self.upem[i]);
                 let hit = (i, gid.0, adv);
-                self.cache.insert((c, style), hit);
+                if slot {
+                    if let Some(entry) = self.dense.get_mut(at) {
+                        *entry = Some(hit);
+                    }
+                } else {
+                    self.cache.insert((c, style), hit);
+                }
                 return Ok(hit);
             }
         }
@@ -327,7 +351,6 @@ impl<'a> Shaper<'a> {
                     dy: -raise * span.style.size,
                     face: g.face,
                     size: span.style.size * factor,
-                    text: String::new(),
                     glyphs: Vec::new(),
                     width: 0.0,
                     gap: span.style.gap,
@@ -345,9 +368,7 @@ impl<'a> Shaper<'a> {
             }
             let adv = if g.ch == ' ' { g.adv + stretch } else { g.adv };
             if let Some(run) = cur.as_mut() {
-                let from = run.text.len();
-                run.text.push(g.ch);
-                run.glyphs.push((g.gid, adv, from..run.text.len()));
+                run.glyphs.push((g.gid, adv, g.ch));
                 run.width += adv;
             }
             x += adv;

@@ -12,7 +12,7 @@ use std::io::Write as _;
 
 use document::Meta;
 use pdf_writer::types::{CidFontType, FontFlags, OutputIntentSubtype, SystemInfo, UnicodeCmap};
-use pdf_writer::{Content, Date, Filter, Name, Pdf, Rect, Ref, Str, TextStr};
+use pdf_writer::{Date, Filter, Name, Pdf, Rect, Ref, Str, TextStr};
 
 use crate::fonts::{Font, Selection};
 use crate::layout::{Item, Laid};
@@ -56,10 +56,9 @@ pub fn write(
     // Pages and their content.
     for (i, page) in laid.pages.iter().enumerate() {
         let h = page.height;
-        let mut c = Content::new();
+        let mut c = Ops::default();
         let mut in_text = false;
         let mut cur_font: Option<(usize, f32)> = None;
-        let mut codes: Vec<u8> = Vec::new();
         for item in &page.items {
             match item {
                 Item::Text { x, y, run } => {
@@ -70,35 +69,26 @@ pub fn write(
                         return Err(Error::Write(format!("phông thứ {} không có", run.face)));
                     };
                     if !in_text {
-                        c.begin_text();
+                        c.op("BT");
                         in_text = true;
                     }
                     if cur_font != Some((run.face, run.size)) {
-                        c.set_font(Name(font_name(run.face).as_bytes()), run.size);
+                        c.font(run.face, run.size);
                         cur_font = Some((run.face, run.size));
                     }
-                    c.set_text_matrix([1.0, 0.0, 0.0, 1.0, *x, h - *y]);
+                    c.place(*x, h - *y);
                     let used = fonts.entry(run.face).or_insert_with(|| FontUse::new(face));
-                    let mut shown = c.show_positioned();
-                    let mut items = shown.items();
-                    codes.clear();
-                    for (gid, adv, range) in &run.glyphs {
-                        let cid = used.cid(*gid, run.text.get(range.clone()).unwrap_or(""));
-                        codes.extend(cid.to_be_bytes());
+                    c.begin_tj();
+                    for &(gid, adv, ch) in &run.glyphs {
+                        let cid = used.cid(gid, ch);
+                        c.glyph(cid);
                         // Only stretched spaces differ from the font's own advance.
-                        let natural = used.advance(*gid) * run.size;
-                        let extra = adv - natural;
+                        let extra = adv - used.advance(gid) * run.size;
                         if extra.abs() > 0.001 {
-                            items.show(Str(&codes));
-                            codes.clear();
-                            items.adjust(-extra * 1000.0 / run.size);
+                            c.adjust(-extra * 1000.0 / run.size);
                         }
                     }
-                    if !codes.is_empty() {
-                        items.show(Str(&codes));
-                    }
-                    drop(items);
-                    drop(shown);
+                    c.end_tj();
                 }
                 Item::Rule {
                     x1,
@@ -108,30 +98,30 @@ pub fn write(
                     width,
                 } => {
                     if in_text {
-                        c.end_text();
+                        c.op("ET");
                         in_text = false;
                     }
-                    c.set_line_width(*width);
-                    c.move_to(*x1, h - *y1);
-                    c.line_to(*x2, h - *y2);
-                    c.stroke();
+                    c.num(*width).op("w");
+                    c.num(*x1).num(h - *y1).op("m");
+                    c.num(*x2).num(h - *y2).op("l");
+                    c.op("S");
                 }
                 Item::Highlight { x, y, w, h: bh } => {
                     if in_text {
-                        c.end_text();
+                        c.op("ET");
                         in_text = false;
                     }
-                    c.set_fill_rgb(1.0, 1.0, 0.0);
-                    c.rect(*x, h - *y - *bh, *w, *bh);
-                    c.fill_nonzero();
-                    c.set_fill_gray(0.0);
+                    c.op("1 1 0 rg");
+                    c.num(*x).num(h - *y - *bh).num(*w).num(*bh).op("re");
+                    c.op("f");
+                    c.op("0 g");
                 }
             }
         }
         if in_text {
-            c.end_text();
+            c.op("ET");
         }
-        let data = deflate(&c.finish())?;
+        let data = deflate(&c.buf)?;
         pdf.stream(content_ids[i], &data)
             .filter(Filter::FlateDecode);
     }
@@ -250,6 +240,93 @@ pub fn write(
     Ok(pdf.finish())
 }
 
+/// A page's content stream, written directly: pdf-writer's content builder escapes every byte
+/// of a glyph string and prints floats at full precision; the report needs only text placed by
+/// its start (`Tm`), glyph strings with adjustments (`TJ`, as hex), rules and filled boxes, with
+/// coordinates to a hundredth of a point.
+#[derive(Default)]
+struct Ops {
+    buf: Vec<u8>,
+}
+
+impl Ops {
+    fn op(&mut self, op: &str) -> &mut Self {
+        self.buf.extend_from_slice(op.as_bytes());
+        self.buf.push(b'\n');
+        self
+    }
+
+    /// A number to two decimals, without trailing zeros, and a space.
+    fn num(&mut self, v: f32) -> &mut Self {
+        let cents = (f64::from(v) * 100.0).round() as i64;
+        if cents < 0 {
+            self.buf.push(b'-');
+        }
+        let a = cents.unsigned_abs();
+        let (mut int, frac) = (a / 100, a % 100);
+        let mut digits = [0u8; 20];
+        let mut n = digits.len();
+        loop {
+            n -= 1;
+            digits[n] = b'0' + (int % 10) as u8;
+            int /= 10;
+            if int == 0 {
+                break;
+            }
+        }
+        self.buf.extend_from_slice(&digits[n..]);
+        if frac != 0 {
+            self.buf.push(b'.');
+            self.buf.push(b'0' + (frac / 10) as u8);
+            if frac % 10 != 0 {
+                self.buf.push(b'0' + (frac % 10) as u8);
+            }
+        }
+        self.buf.push(b' ');
+        self
+    }
+
+    /// Selects a font (`Tf`).
+    fn font(&mut self, face: usize, size: f32) {
+        self.buf.push(b'/');
+        self.buf.extend_from_slice(font_name(face).as_bytes());
+        self.buf.push(b' ');
+        self.num(size);
+        self.buf.extend_from_slice(b"Tf\n");
+    }
+
+    /// Starts the next text at (x, y) (`Tm`).
+    fn place(&mut self, x: f32, y: f32) {
+        self.buf.extend_from_slice(b"1 0 0 1 ");
+        self.num(x).num(y);
+        self.buf.extend_from_slice(b"Tm\n");
+    }
+
+    fn begin_tj(&mut self) {
+        self.buf.extend_from_slice(b"[<");
+    }
+
+    /// A glyph's two-byte code, in hex.
+    fn glyph(&mut self, cid: u16) {
+        const HEX: &[u8; 16] = b"0123456789ABCDEF";
+        for b in cid.to_be_bytes() {
+            self.buf.push(HEX[usize::from(b >> 4)]);
+            self.buf.push(HEX[usize::from(b & 15)]);
+        }
+    }
+
+    /// Moves the next glyph by `amount` thousandths of an em (negative: to the right).
+    fn adjust(&mut self, amount: f32) {
+        self.buf.extend_from_slice(b"> ");
+        self.num(amount);
+        self.buf.push(b'<');
+    }
+
+    fn end_tj(&mut self) {
+        self.buf.extend_from_slice(b">]TJ\n");
+    }
+}
+
 /// The resource name of a face.
 fn font_name(face: usize) -> String {
     format!("F{face}")
@@ -267,12 +344,18 @@ struct FontIds {
 /// What a document uses of one face: its glyphs renumbered for the subset, their text, their
 /// advances.
 struct FontUse {
-    remap: subsetter::GlyphRemapper,
-    /// Text of each new glyph id (the first seen), for the ToUnicode map.
-    text: BTreeMap<u16, String>,
+    /// The subset's glyph id (CID) of each glyph of the font, [`UNUSED`] when not used.
+    cids: Vec<u16>,
+    /// The font's glyph ids in subset order (the `.notdef` glyph first).
+    order: Vec<u16>,
+    /// The character of each CID (the first seen), for the ToUnicode map.
+    chars: Vec<Option<char>>,
     advances: Vec<f32>,
     upem: f32,
 }
+
+/// A glyph not (yet) in the subset.
+const UNUSED: u16 = u16::MAX;
 
 impl FontUse {
     fn new(font: &Font) -> FontUse {
@@ -290,9 +373,12 @@ impl FontUse {
             }
             Err(_) => (Vec::new(), 1000.0),
         };
+        let mut cids = vec![UNUSED; advances.len().max(1)];
+        cids[0] = 0;
         FontUse {
-            remap: subsetter::GlyphRemapper::new(),
-            text: BTreeMap::new(),
+            cids,
+            order: vec![0],
+            chars: vec![None],
             advances,
             upem,
         }
@@ -304,11 +390,21 @@ impl FontUse {
     }
 
     /// The glyph's number in the subset (its CID), remembering its text.
-    fn cid(&mut self, gid: u16, text: &str) -> u16 {
-        let cid = self.remap.remap(gid);
-        if !text.is_empty() {
-            self.text.entry(cid).or_insert_with(|| text.to_string());
+    fn cid(&mut self, gid: u16, ch: char) -> u16 {
+        let at = usize::from(gid);
+        if at >= self.cids.len() {
+            self.cids.resize(at + 1, UNUSED);
         }
+        let cid = self.cids[at];
+        if cid != UNUSED {
+            return cid;
+        }
+        // Subset order is first use; `order.len()` stays far below UNUSED (a font has at
+        // most 65,535 glyphs, and the .notdef glyph is already counted).
+        let cid = self.order.len() as u16;
+        self.cids[at] = cid;
+        self.order.push(gid);
+        self.chars.push(Some(ch));
         cid
     }
 
@@ -316,7 +412,8 @@ impl FontUse {
         let font = font.ok_or_else(|| Error::Write("phông không có".into()))?;
         let face = ttf_parser::Face::parse(&font.data, font.index)
             .map_err(|e| Error::Write(format!("phông {} hỏng: {e}", font.family)))?;
-        let subset = subsetter::subset(&font.data, font.index, &self.remap)
+        let remap = subsetter::GlyphRemapper::new_from_glyphs(&self.order);
+        let subset = subsetter::subset(&font.data, font.index, &remap)
             .map_err(|e| Error::Write(format!("không nhúng được phông {}: {e:?}", font.family)))?;
         let cff = ttf_parser::RawFace::parse(&subset, 0)
             .ok()
@@ -353,9 +450,9 @@ impl FontUse {
                 cid.cid_to_gid_map_predefined(Name(b"Identity"));
             }
             let widths: Vec<f32> = self
-                .remap
-                .remapped_gids()
-                .map(|g| self.advance(g) * 1000.0)
+                .order
+                .iter()
+                .map(|&g| self.advance(g) * 1000.0)
                 .collect();
             cid.widths().consecutive(0, widths);
         }
@@ -397,8 +494,10 @@ impl FontUse {
                 supplement: 0,
             },
         );
-        for (cid, text) in &self.text {
-            cmap.pair_with_multiple(*cid, text.chars());
+        for (cid, ch) in self.chars.iter().enumerate() {
+            if let (Ok(cid), Some(ch)) = (u16::try_from(cid), ch) {
+                cmap.pair(cid, *ch);
+            }
         }
         let cmap = deflate(&cmap.finish())?;
         pdf.cmap(ids.cmap, &cmap).filter(Filter::FlateDecode);
@@ -425,7 +524,7 @@ impl FontUse {
     fn tag(&self, name: &str) -> String {
         let mut h = Fnv::default();
         h.write(name.as_bytes());
-        for g in self.remap.remapped_gids() {
+        for g in &self.order {
             h.write(&g.to_be_bytes());
         }
         let mut v = h.0;
