@@ -79,8 +79,7 @@ pub fn to_pdf(doc: &Document, profile: &Profile, opts: &PdfOptions) -> Result<Ve
 /// See [`to_pdf`].
 pub fn render(doc: &Document, profile: &Profile, opts: &PdfOptions) -> Result<Pdf, Error> {
     let chars = printed_chars(doc);
-    let lib = fonts::FontLibrary::get(&opts.fonts);
-    let sel = fonts::select(&lib, &profile.font.family, &chars)?;
+    let sel = fonts::select_source(&opts.fonts, &profile.font.family, &chars)?;
     let mut shaper = text::Shaper::new(&sel)?;
     let laid = layout::layout(doc, profile, &mut shaper)?;
     let mut keywords = vec!["báo cáo".to_string(), profile.profile.id.clone()];
@@ -100,24 +99,136 @@ pub fn render(doc: &Document, profile: &Profile, opts: &PdfOptions) -> Result<Pd
 /// Every character the document may print (with upper-case forms, for headings set in
 /// capitals, and the digits of page and footnote numbers): what fonts are chosen for.
 fn printed_chars(doc: &Document) -> BTreeSet<char> {
-    fn walk(v: &serde_json::Value, out: &mut BTreeSet<char>) {
-        match v {
-            serde_json::Value::String(s) => {
-                for c in s.chars() {
-                    out.insert(c);
-                    out.extend(c.to_uppercase());
+    use document::{Block, Inline};
+    let mut seen = Chars::default();
+    let m = &doc.meta;
+    for s in [&m.title, &m.author, &m.subject] {
+        seen.add(s);
+    }
+    let h = &doc.header;
+    for s in [&h.issuer, &h.star, &h.number, &h.party_line, &h.place_date] {
+        seen.add(s);
+    }
+    if let Some(s) = &h.superior {
+        seen.add(s);
+    }
+    for s in [&doc.title.kind, &doc.title.subject, &doc.title.rule] {
+        seen.add(s);
+    }
+    let c = &doc.closing;
+    for s in [
+        &c.on_behalf,
+        &c.signer_title,
+        &c.signer_name,
+        &c.recipients_label,
+    ] {
+        seen.add(s);
+    }
+    for s in &c.recipients {
+        seen.add(s);
+    }
+    let inlines = |seen: &mut Chars, inl: &[Inline]| {
+        for i in inl {
+            match i {
+                Inline::Text(s)
+                | Inline::Bold(s)
+                | Inline::Italic(s)
+                | Inline::Footnote(s)
+                | Inline::Gap(s) => seen.add(s),
+            }
+        }
+    };
+    for b in doc.body.iter().chain(doc.annexes.iter().flatten()) {
+        match b {
+            Block::Heading {
+                label, inlines: i, ..
+            } => {
+                seen.add(label);
+                inlines(&mut seen, i);
+            }
+            Block::Paragraph { inlines: i, .. } => inlines(&mut seen, i),
+            Block::Table(t) => {
+                if let Some(c) = &t.caption {
+                    seen.add(c);
+                }
+                for cell in t.rows.iter().flatten() {
+                    seen.add(&cell.text);
                 }
             }
-            serde_json::Value::Array(a) => a.iter().for_each(|x| walk(x, out)),
-            serde_json::Value::Object(o) => o.values().for_each(|x| walk(x, out)),
-            _ => {}
+            Block::Chart(ch) => {
+                seen.add(&ch.title);
+                for s in &ch.categories {
+                    seen.add(s);
+                }
+                for s in &ch.series {
+                    seen.add(&s.name);
+                }
+                seen.add("-0123456789.");
+            }
+            Block::Section { .. } => {}
         }
     }
-    let mut out: BTreeSet<char> = ('0'..='9').collect();
-    out.insert(' ');
-    if let Ok(v) = serde_json::to_value(doc) {
-        walk(&v, &mut out);
+    seen.finish()
+}
+
+/// A set of characters: a table for the common ones, a set for the rest.
+struct Chars {
+    low: Vec<bool>,
+    high: BTreeSet<char>,
+}
+
+impl Default for Chars {
+    fn default() -> Chars {
+        let mut c = Chars {
+            low: vec![false; 0x2100],
+            high: BTreeSet::new(),
+        };
+        c.add("0123456789 ");
+        c
     }
-    out.retain(|c| !c.is_control());
-    out
+}
+
+impl Chars {
+    fn add(&mut self, s: &str) {
+        for ch in s.chars() {
+            match self.low.get_mut(ch as usize) {
+                Some(slot) => *slot = true,
+                None => {
+                    self.high.insert(ch);
+                }
+            }
+        }
+    }
+
+    /// The set, with every character's upper-case forms, without control characters.
+    fn finish(self) -> BTreeSet<char> {
+        let mut out: BTreeSet<char> = self
+            .low
+            .iter()
+            .enumerate()
+            .filter(|(_, on)| **on)
+            .filter_map(|(i, _)| char::from_u32(i as u32))
+            .chain(self.high)
+            .collect();
+        let upper: Vec<char> = out.iter().flat_map(|c| c.to_uppercase()).collect();
+        out.extend(upper);
+        out.retain(|c| !c.is_control());
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn printed_characters_include_upper_case_forms_and_digits() {
+        let mut c = Chars::default();
+        c.add("tỉnh ủy ⅓\u{7}");
+        let set = c.finish();
+        for ch in ['t', 'ỉ', 'Ỉ', 'Ủ', 'Y', '⅓', '0', '9', ' '] {
+            assert!(set.contains(&ch), "{ch:?}");
+        }
+        assert!(!set.contains(&'\u{7}'));
+    }
 }
