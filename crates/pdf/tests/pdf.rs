@@ -1,8 +1,9 @@
 //! The PDF exporter on hand-made documents, read back by independent tools (poppler's
 //! pdftotext, pdffonts, pdfinfo, pdftoppm; fontconfig's fc-list). scripts/test.sh installs them.
 //!
-//! Every test also asserts that typst said nothing: an unknown font name, for one, is only a
-//! warning in typst, and a warning here is a failure.
+//! Every test also asserts that font selection said nothing (a substitute font, characters
+//! borrowed from another font): on a machine with Liberation Serif or Times New Roman a warning
+//! here is a failure.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -63,7 +64,7 @@ fn para(s: &str) -> Block {
     }
 }
 
-/// Renders and asserts that neither typst nor font selection had anything to say.
+/// Renders and asserts that font selection had nothing to say.
 fn render_clean(d: &Document, opts: &PdfOptions) -> Vec<u8> {
     let out = pdf::render(d, &profile(), opts).unwrap();
     assert!(out.warnings.is_empty(), "{:#?}", out.warnings);
