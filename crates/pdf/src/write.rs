@@ -234,8 +234,8 @@ pub fn write(
         xmp.pdfa_part(2).pdfa_conformance("B");
     }
     let xmp = xmp.finish(None);
-    pdf.metadata(xmp_id, xmp.as_bytes())
-        .pair(Name(b"Subtype"), Name(b"XML"));
+    // pdf-writer marks it /Type /Metadata /Subtype /XML; XMP stays uncompressed (PDF/A).
+    pdf.metadata(xmp_id, xmp.as_bytes());
 
     let icc_id = if pdfa {
         let id = alloc();
