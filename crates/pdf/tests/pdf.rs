@@ -556,3 +556,77 @@ fn a_character_no_font_has_is_an_error_not_a_blank_box() {
     assert!(matches!(err, pdf::Error::NoFonts), "{err}");
     assert!(err.to_string().contains("fonts-liberation2"), "{err}");
 }
+
+#[test]
+fn headings_become_nested_bookmarks_and_a_footnote_sits_at_the_foot_of_its_page() {
+    let heading = |scheme: &str, label: &str, text: &str| Block::Heading {
+        scheme: scheme.into(),
+        label: label.into(),
+        inlines: vec![Inline::Text(text.into())],
+    };
+    let d = doc(vec![
+        heading("upper-letter", "A-", "Phần một"),
+        heading("upper-roman", "I-", "Mục một"),
+        Block::Paragraph {
+            style: ParaStyle::Body,
+            inlines: vec![
+                Inline::Text("Đoạn văn có chú thích".into()),
+                Inline::Footnote("Ghi chú xuống chân trang.".into()),
+            ],
+        },
+        heading("upper-roman", "II-", "Mục hai"),
+        heading("upper-letter", "B-", "Phần hai"),
+    ]);
+    let bytes = render_clean(&d, &PdfOptions::default());
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_tmp(dir.path(), "outline.pdf", &bytes);
+
+    // Bookmarks, read by pikepdf: A (I, II), B.
+    let script = r#"
+import json, sys, pikepdf
+pdf = pikepdf.open(sys.argv[1])
+with pdf.open_outline() as o:
+    print(json.dumps([[i.title, [c.title for c in i.children]] for i in o.root]))
+"#;
+    let tree: serde_json::Value =
+        serde_json::from_str(&tool("python3", &["-c", script, path.to_str().unwrap()])).unwrap();
+    let lower = |v: &serde_json::Value| v.as_str().unwrap().to_lowercase();
+    assert_eq!(tree.as_array().unwrap().len(), 2, "{tree}");
+    assert_eq!(lower(&tree[0][0]), "a- phần một", "{tree}");
+    assert_eq!(lower(&tree[0][1][0]), "i- mục một", "{tree}");
+    assert_eq!(lower(&tree[0][1][1]), "ii- mục hai", "{tree}");
+    assert_eq!(lower(&tree[1][0]), "b- phần hai", "{tree}");
+    assert_eq!(tree[1][1].as_array().unwrap().len(), 0, "{tree}");
+
+    // The note: on page 1, below the body, above the bottom margin (277 mm), smaller type.
+    let bbox = tool("pdftotext", &["-bbox", path.to_str().unwrap(), "-"]);
+    let word = |w: &str| {
+        bbox.lines()
+            .find(|l| l.contains(&format!(">{w}<")))
+            .unwrap_or_else(|| panic!("{w} missing: {bbox}"))
+            .to_string()
+    };
+    let note = word("chân");
+    let body = word("Đoạn");
+    let (note_top, note_bottom) = (attr(&note, "yMin").unwrap(), attr(&note, "yMax").unwrap());
+    let (body_top, body_bottom) = (attr(&body, "yMin").unwrap(), attr(&body, "yMax").unwrap());
+    let bottom_margin = 277.0 * 72.0 / 25.4;
+    assert!(note_top > 600.0, "note at {note_top}: not at the foot");
+    assert!(
+        note_bottom <= bottom_margin + 0.5,
+        "note below the margin: {note_bottom}"
+    );
+    assert!(
+        note_top > body_bottom + 100.0,
+        "note {note_top} vs body {body_bottom}"
+    );
+    assert!(
+        note_bottom - note_top < body_bottom - body_top,
+        "the note's type is not smaller"
+    );
+    let page1 = tool(
+        "pdftotext",
+        &["-f", "1", "-l", "1", path.to_str().unwrap(), "-"],
+    );
+    assert!(page1.contains("Ghi chú xuống chân trang."), "{page1}");
+}
