@@ -426,7 +426,7 @@ fn consolidate(
                 let refs: Vec<(&Report, &str)> = reports.iter().map(|(r, v)| (r, v.as_str())).collect();
                 consolidate::xlsx::workbook(&c, &t, u, &refs).map_err(|e| e.to_string())?
             }
-            "docx" | "html" | "htm" | "md" => {
+            "docx" | "html" | "htm" | "md" | "pdf" => {
                 let opts = consolidate::document::Options {
                     date,
                     number: number.clone(),
@@ -435,12 +435,13 @@ fn consolidate(
                 match ext.as_str() {
                     "docx" => document::docx::to_docx(&doc, &profile).map_err(|e| e.to_string())?,
                     "md" => document::markdown::to_markdown(&doc).into_bytes(),
+                    "pdf" => consolidated_pdf(&doc, &profile)?,
                     _ => document::html::to_html(&doc, &profile).into_bytes(),
                 }
             }
             _ => {
                 return Err(format!(
-                    "không biết xuất ra dạng “{ext}” ({}): dùng đuôi .docx, .xlsx, .html, .md hoặc .json",
+                    "không biết xuất ra dạng “{ext}” ({}): dùng đuôi .docx, .pdf, .xlsx, .html, .md hoặc .json",
                     shown(out)
                 ))
             }
@@ -459,6 +460,25 @@ fn consolidate(
     } else {
         Outcome::Clean
     })
+}
+
+/// The consolidated report as PDF (its charts print as their figures' tables).
+#[cfg(feature = "pdf")]
+fn consolidated_pdf(doc: &document::Document, profile: &Profile) -> Result<Vec<u8>> {
+    let out = pdf::render(doc, profile, &pdf::PdfOptions::default()).map_err(|e| e.to_string())?;
+    for w in &out.warnings {
+        eprintln!("Cảnh báo: {w}");
+    }
+    Ok(out.bytes)
+}
+
+#[cfg(not(feature = "pdf"))]
+fn consolidated_pdf(_: &document::Document, _: &Profile) -> Result<Vec<u8>> {
+    Err(
+        "bản baocao này được dựng không có phần xuất PDF (tính năng “pdf”): dựng lại với \
+         các tính năng mặc định, ví dụ cargo install --path crates/baocao"
+            .to_string(),
+    )
 }
 
 /// Reports named by files (each file name is the version in provenance) and their template.

@@ -91,7 +91,7 @@ pub enum Command {
         #[arg(long)]
         pdfa: bool,
     },
-    /// Tổng hợp toàn quốc từ nhiều báo cáo: .docx, .xlsx, .html, .json (theo đuôi tệp).
+    /// Tổng hợp toàn quốc từ nhiều báo cáo: .docx, .pdf, .xlsx, .html, .json (theo đuôi tệp).
     Consolidate {
         /// Các tệp báo cáo JSON (mỗi tỉnh, thành phố một tệp).
         #[arg(value_name = "BÁO_CÁO", required = true)]

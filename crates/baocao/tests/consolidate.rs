@@ -387,3 +387,67 @@ fn search_ignores_diacritics_and_case_ranks_and_says_when_nothing_matches() {
         "{out}"
     );
 }
+
+/// The consolidated report as PDF, read back by poppler: the BTCTW header, the national figures
+/// (every province's name from the JSON), the annexes on landscape pages, every font embedded.
+#[test]
+fn the_consolidated_report_prints_as_pdf_with_landscape_annexes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
+    for (p, seed) in [("02", "1"), ("01", "3"), ("79", "4")] {
+        let path = dir.path().join(format!("r-{p}.json"));
+        let o = baocao(&[
+            "sample",
+            "--province",
+            p,
+            "--seed",
+            seed,
+            "-o",
+            path.to_str().unwrap(),
+        ]);
+        assert!(o.status.success());
+        files.push(path);
+    }
+    let (pdf, js) = (dir.path().join("t.pdf"), dir.path().join("t.json"));
+    let mut args = vec!["consolidate"];
+    args.extend(files.iter().map(|f| f.to_str().unwrap()));
+    args.extend(["-o", pdf.to_str().unwrap(), "-o", js.to_str().unwrap()]);
+    let o = baocao(&args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+
+    let run = |program: &str, args: &[&str]| {
+        let o = Command::new(program).args(args).output().unwrap();
+        assert!(
+            o.status.success(),
+            "{program}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let p = pdf.to_str().unwrap();
+    let text = run("pdftotext", &["-enc", "UTF-8", p, "-"]);
+    let squashed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(squashed.contains("BAN TỔ CHỨC"), "{squashed}");
+    assert!(squashed.contains("-BC/BTCTW"), "{squashed}");
+    let c: Value = serde_json::from_str(&std::fs::read_to_string(&js).unwrap()).unwrap();
+    let included = c["included"].as_array().unwrap();
+    assert_eq!(included.len(), 3);
+    for prov in included {
+        let name = prov["name"].as_str().unwrap();
+        assert!(squashed.contains(name), "{name} missing");
+    }
+    let info = run("pdfinfo", &["-f", "1", "-l", "999", p]);
+    let sizes: Vec<&str> = info.lines().filter(|l| l.contains(" size:")).collect();
+    assert!(sizes[0].ends_with("595.276 x 841.89 pts (A4)"), "{info}");
+    assert!(
+        sizes
+            .iter()
+            .any(|l| l.ends_with("841.89 x 595.276 pts (A4)")),
+        "no landscape annex: {info}"
+    );
+    let fonts = run("pdffonts", &[p]);
+    for line in fonts.lines().skip(2) {
+        let cols: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(cols[cols.len() - 5], "yes", "not embedded: {line}");
+    }
+}
