@@ -188,13 +188,30 @@ fn collect<'a>(blocks: &'a [Block], sections: &mut Vec<(bool, Vec<Part<'a>>)>) {
     }
 }
 
-/// Removes what cannot be printed (control characters other than line feed); tabs become
-/// spaces.
+/// Removes what is not printed: control characters other than line feed, and the invisible
+/// format characters text pasted from elsewhere carries (zero-width spaces and joiners, soft
+/// hyphens, byte-order marks, direction marks). Tabs and the other spaces become plain spaces;
+/// the no-break space stays (a line never breaks there).
 pub fn clean(s: &str) -> String {
     s.chars()
-        .filter(|&c| !c.is_control() || c == '\t' || c == '\n')
-        .map(|c| if c == '\t' { ' ' } else { c })
+        .filter(|&c| printed(c))
+        .map(|c| {
+            if c != '\n' && c != '\u{a0}' && c.is_whitespace() {
+                ' '
+            } else {
+                c
+            }
+        })
         .collect()
+}
+
+/// False for what [`clean`] drops.
+pub fn printed(c: char) -> bool {
+    let invisible = matches!(
+        c,
+        '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}' | '\u{feff}'
+    );
+    !invisible && (!c.is_control() || c == '\t' || c == '\n')
 }
 
 struct Composer<'p, 's, 'f> {
@@ -1167,6 +1184,14 @@ mod tests {
     #[test]
     fn control_characters_are_dropped_and_tabs_become_spaces() {
         assert_eq!(clean("a\u{7}b\tc\nd\u{0}"), "ab c\nd");
+    }
+
+    #[test]
+    fn invisible_format_characters_are_dropped_and_odd_spaces_become_spaces() {
+        assert_eq!(
+            clean("a\u{200b}b\u{feff}c\u{2009}d\u{ad}e\u{a0}f\u{200e}g"),
+            "abc de\u{a0}fg"
+        );
     }
 
     #[test]

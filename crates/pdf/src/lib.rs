@@ -190,7 +190,7 @@ impl Default for Chars {
 
 impl Chars {
     fn add(&mut self, s: &str) {
-        for ch in s.chars() {
+        for ch in s.chars().filter(|&c| layout::printed(c)) {
             match self.low.get_mut(ch as usize) {
                 Some(slot) => *slot = true,
                 None => {

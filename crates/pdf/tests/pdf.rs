@@ -630,3 +630,17 @@ with pdf.open_outline() as o:
     );
     assert!(page1.contains("Ghi chú xuống chân trang."), "{page1}");
 }
+
+/// Text pasted from elsewhere carries invisible characters no font draws (zero-width space,
+/// byte-order mark, soft hyphen, direction marks): they are dropped, not an error.
+#[test]
+fn invisible_characters_from_pasted_text_are_dropped_not_refused() {
+    let d = doc(vec![para(
+        "Ban\u{200b}Thường\u{feff} vụ Tỉnh\u{ad}ủy\u{200e} họp\u{2009}ngày 5/9.",
+    )]);
+    let bytes = render_clean(&d, &PdfOptions::default());
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_tmp(dir.path(), "invisible.pdf", &bytes);
+    let text = squash(&text_of(&path));
+    assert!(text.contains("BanThường vụ Tỉnhủy họp ngày 5/9."), "{text}");
+}
