@@ -29,6 +29,7 @@ async fn all(pg: bool) {
     openapi_routes(&s).await;
     national(&s).await;
     deadline(&s).await;
+    pdf_download(&s).await;
     s.stop().await;
 }
 
@@ -974,4 +975,34 @@ async fn deadline(s: &Server) {
         )
         .await;
     assert_eq!(st, StatusCode::BAD_REQUEST, "{body}");
+}
+
+/// The report as PDF from the page and the API: a PDF that poppler reads, with the province's
+/// header; another province's PDF is not found.
+async fn pdf_download(s: &Server) {
+    let ids = s.report_ids().await;
+    let drafter = s.login("hagiang.soan").await;
+    for path in [
+        format!("/bao-cao/{}/tai/pdf", ids["02"]),
+        format!("/api/v1/reports/{}/export/pdf", ids["02"]),
+    ] {
+        let (status, kind, bytes) = drafter.get_bytes(&path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert_eq!(kind, "application/pdf", "{path}");
+        assert!(bytes.starts_with(b"%PDF-"), "{path}");
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("r.pdf");
+        std::fs::write(&file, &bytes).unwrap();
+        let o = std::process::Command::new("pdftotext")
+            .args([file.to_str().unwrap(), "-"])
+            .output()
+            .expect("pdftotext (scripts/test.sh installs poppler-utils)");
+        let text = String::from_utf8_lossy(&o.stdout);
+        assert!(text.contains("TỈNH ỦY HÀ GIANG"), "{path}: {text}");
+    }
+    let (status, _, bytes) = drafter
+        .get_bytes(&format!("/bao-cao/{}/tai/pdf", ids["04"]))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(!String::from_utf8_lossy(&bytes).contains("CAO BẰNG"));
 }

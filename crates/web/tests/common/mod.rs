@@ -177,6 +177,24 @@ impl Client {
         (res.status(), res.text().await.unwrap_or_default())
     }
 
+    /// A GET, body as bytes, with its content type.
+    pub async fn get_bytes(&self, path: &str) -> (StatusCode, String, Vec<u8>) {
+        let res = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap();
+        let status = res.status();
+        let kind = res
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        (status, kind, res.bytes().await.unwrap_or_default().to_vec())
+    }
+
     /// A form post (the page way), with the session's CSRF token unless `csrf` is false.
     pub async fn form(
         &self,
