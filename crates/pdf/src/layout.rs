@@ -818,13 +818,13 @@ impl<'p, 's, 'f> Composer<'p, 's, 'f> {
     // ---- Placing flows ---------------------------------------------------------------------
 
     /// The least of a flow that must share a page with the sticky block before it.
-    fn min_first(flows: &[Flow], i: usize) -> f32 {
+    fn min_first(flows: &[Flow], i: usize, body: f32) -> f32 {
         match flows.get(i) {
             None => 0.0,
             Some(Flow::Par(p)) => {
                 let n = p.lines.len();
                 if p.sticky {
-                    n as f32 * p.m.h + p.after + Self::min_first(flows, i + 1)
+                    n as f32 * p.m.h + p.after + Self::min_first(flows, i + 1, body)
                 } else {
                     // Widow and orphan control: up to three lines go whole, longer ones keep
                     // two at the foot.
@@ -833,20 +833,34 @@ impl<'p, 's, 'f> Composer<'p, 's, 'f> {
                 }
             }
             Some(Flow::Table(t)) => {
+                let head: f32 = t.head.iter().map(|r| r.h).sum();
+                // A first row taller than a page is cut, its first lines may stay here.
+                let first =
+                    t.rows.first().map_or(
+                        0.0,
+                        |r| {
+                            if r.h > body - head {
+                                2.0 * t.m.h
+                            } else {
+                                r.h
+                            }
+                        },
+                    );
                 t.caption
                     .as_ref()
                     .map_or(0.0, |c| c.lines.len() as f32 * c.m.h)
-                    + t.head.iter().map(|r| r.h).sum::<f32>()
-                    + t.rows.first().map_or(0.0, |r| r.h)
+                    + head
+                    + first
             }
             Some(Flow::Fixed(f)) => f.h,
         }
     }
 
     fn place_all(&mut self, flows: &mut [Flow]) {
+        let body = self.bottom - self.top;
         for i in 0..flows.len() {
             let keep = match &flows[i] {
-                Flow::Par(p) if p.sticky => p.after + Self::min_first(flows, i + 1),
+                Flow::Par(p) if p.sticky => p.after + Self::min_first(flows, i + 1, body),
                 _ => 0.0,
             };
             match &mut flows[i] {
@@ -950,7 +964,13 @@ impl<'p, 's, 'f> Composer<'p, 's, 'f> {
 
     fn place_table(&mut self, t: &mut TableBox) {
         let head_h: f32 = t.head.iter().map(|r| r.h).sum();
-        let first = t.rows.first().map_or(0.0, |r| r.h);
+        // Room for rows on a page of their own, under the repeated header rows.
+        let room = self.bottom - self.top - head_h;
+        // A first row taller than any page starts here, with its first two lines.
+        let first = t
+            .rows
+            .first()
+            .map_or(0.0, |r| if r.h > room { 2.0 * t.m.h } else { r.h });
         let cap_h = t
             .caption
             .as_ref()
@@ -979,10 +999,11 @@ impl<'p, 's, 'f> Composer<'p, 's, 'f> {
             };
             if self.y + row.h > self.limit(&[]) + 0.01 {
                 let fresh = self.y <= self.top + head_h + 0.01;
-                if fresh {
-                    // Taller than a page: the part that fits here, the rest on the next.
-                    let fit = ((self.limit(&[]) - self.y) / t.m.h).floor().max(1.0) as usize;
-                    let (a, b) = split_row(&row, fit, t.m.h);
+                // Rows go whole to the next page; one taller than a page is cut between
+                // lines: the part that fits here, the rest on the next.
+                let fit = ((self.limit(&[]) - self.y) / t.m.h + 0.001).floor() as usize;
+                if row.h > room + 0.01 && (fit >= 2 || fresh) {
+                    let (a, b) = split_row(&row, fit.max(1), t.m.h);
                     self.draw_row(&t.widths, t.m, a);
                     pending = Some(b);
                 } else {

@@ -644,3 +644,57 @@ fn invisible_characters_from_pasted_text_are_dropped_not_refused() {
     let text = squash(&text_of(&path));
     assert!(text.contains("BanThường vụ Tỉnhủy họp ngày 5/9."), "{text}");
 }
+
+/// A table row taller than a page is cut between lines: every line printed once, in order,
+/// none below the bottom margin, the header row repeated above the rest.
+#[test]
+fn a_row_taller_than_a_page_continues_on_the_next() {
+    let long: Vec<String> = (1..=80).map(|i| format!("Dòng số {i}")).collect();
+    let d = doc(vec![Block::Table(Table {
+        caption: None,
+        columns: vec![
+            Column {
+                width_pct: 30,
+                align: CellAlign::Left,
+            },
+            Column {
+                width_pct: 70,
+                align: CellAlign::Left,
+            },
+        ],
+        header_rows: 1,
+        rows: vec![
+            vec![Cell::text("Mục"), Cell::text("Nội dung")],
+            vec![Cell::text("Một"), Cell::text(long.join("\n"))],
+        ],
+    })]);
+    let bytes = render_clean(&d, &PdfOptions::default());
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_tmp(dir.path(), "tall.pdf", &bytes);
+    let text = squash(&text_of(&path));
+    let mut at = 0;
+    for line in &long {
+        let want = format!("{line} ");
+        at += text[at..]
+            .find(&want)
+            .unwrap_or_else(|| panic!("{line} missing or out of order"))
+            + want.len();
+    }
+    let bbox = tool("pdftotext", &["-bbox", path.to_str().unwrap(), "-"]);
+    let bottom = 277.0 * 72.0 / 25.4;
+    for l in bbox.lines().filter(|l| l.contains("<word")) {
+        assert!(
+            attr(l, "yMax").unwrap() <= bottom + 0.5,
+            "below the margin: {l}"
+        );
+    }
+    let page2 = tool(
+        "pdftotext",
+        &["-f", "2", "-l", "2", path.to_str().unwrap(), "-"],
+    );
+    assert!(
+        page2.contains("Nội dung"),
+        "no header row on page 2: {page2}"
+    );
+    assert!(page2.contains("Dòng số 80"), "{page2}");
+}
