@@ -462,7 +462,7 @@ fn consolidate(
     })
 }
 
-/// The consolidated report as PDF (its charts print as their figures' tables).
+/// The consolidated report as PDF (charts drawn as bars; one longer than a page as its table).
 #[cfg(feature = "pdf")]
 fn consolidated_pdf(doc: &document::Document, profile: &Profile) -> Result<Vec<u8>> {
     let out = pdf::render(doc, profile, &pdf::PdfOptions::default()).map_err(|e| e.to_string())?;

@@ -450,4 +450,47 @@ fn the_consolidated_report_prints_as_pdf_with_landscape_annexes() {
         let cols: Vec<&str> = line.split_whitespace().collect();
         assert_eq!(cols[cols.len() - 5], "yes", "not embedded: {line}");
     }
+
+    // The charts are drawn: the page of the first one has bars in the Party red (A50E0E).
+    let pages = sizes.len();
+    let chart_page = (1..=pages)
+        .find(|&i| {
+            let i = i.to_string();
+            run("pdftotext", &["-f", &i, "-l", &i, p, "-"])
+                .contains("Số tỉnh, thành phố thực hiện theo mô hình")
+        })
+        .expect("a chart title");
+    let prefix = dir.path().join("chart");
+    let n = chart_page.to_string();
+    run(
+        "pdftoppm",
+        &[
+            "-r",
+            "50",
+            "-f",
+            &n,
+            "-l",
+            &n,
+            "-singlefile",
+            p,
+            prefix.to_str().unwrap(),
+        ],
+    );
+    let ppm = std::fs::read(prefix.with_extension("ppm")).unwrap();
+    // P6 header: magic, width, height, maxval, each followed by whitespace.
+    let (mut fields, mut i) = (0, 0);
+    while fields < 4 {
+        while ppm[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        while !ppm[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        fields += 1;
+    }
+    let red = ppm[i + 1..]
+        .chunks_exact(3)
+        .filter(|px| px[0] > 130 && px[0] < 200 && px[1] < 50 && px[2] < 50)
+        .count();
+    assert!(red > 100, "no red bars on page {chart_page} ({red} pixels)");
 }

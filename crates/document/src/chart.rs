@@ -9,8 +9,9 @@ use std::fmt::Write as _;
 use crate::docx::xml_escape;
 use crate::model::Chart;
 
-/// Series colours: the Party red, then grey.
-const COLOURS: [&str; 4] = ["A50E0E", "9AA0A6", "1E6B35", "0D47A1"];
+/// Series colours (RGB hex): the Party red, then grey, green, blue. Every exporter that draws
+/// charts uses these.
+pub const COLOURS: [&str; 4] = ["A50E0E", "9AA0A6", "1E6B35", "0D47A1"];
 
 fn esc(s: &str) -> String {
     xml_escape(s)

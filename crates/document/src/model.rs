@@ -74,7 +74,8 @@ pub enum Block {
     Table(Table),
     /// What follows starts on a new page, in portrait or landscape (wide tables, annexes).
     Section { landscape: bool },
-    /// A bar chart of whole numbers (a native chart in DOCX, SVG in HTML, its table elsewhere).
+    /// A bar chart of whole numbers (a native chart in DOCX, SVG in HTML, bars in PDF, its table
+    /// in Markdown).
     Chart(Chart),
 }
 

@@ -8,7 +8,9 @@
 //! orphan control, headings kept with what follows, table rows whole with the header rows
 //! repeated, footnotes on the page of their reference.
 
-use document::{split_lines, Block, Cell, CellAlign, Closing, Document, Header, Inline, Table};
+use document::{
+    split_lines, Block, Cell, CellAlign, Chart, Closing, Document, Header, Inline, Table,
+};
 use outline::profile::Align as ProfileAlign;
 use outline::Profile;
 
@@ -31,6 +33,9 @@ const NOTE_SEPARATOR: f32 = 4.0;
 /// The separator's length, a fraction of the text width (Word's is about a third).
 const NOTE_RULE: f32 = 0.3;
 
+/// Word's yellow highlight.
+const HIGHLIGHT: [f32; 3] = [1.0, 1.0, 0.0];
+
 /// Something drawn on a page; coordinates in points from the page's top-left corner.
 #[derive(Debug, Clone)]
 pub enum Item {
@@ -44,8 +49,14 @@ pub enum Item {
         y2: f32,
         width: f32,
     },
-    /// A highlight behind text (a gap).
-    Highlight { x: f32, y: f32, w: f32, h: f32 },
+    /// A filled box: the highlight behind a gap, a chart's bar.
+    Fill {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        rgb: [f32; 3],
+    },
 }
 
 /// A laid-out page.
@@ -660,11 +671,15 @@ impl<'p, 's, 'f> Composer<'p, 's, 'f> {
                     flows.push(Flow::Table(tb));
                 }
             }
-            Block::Chart(c) => {
-                if let Some(tb) = self.table(&c.as_table())? {
-                    flows.push(Flow::Table(tb));
+            Block::Chart(c) => match self.chart(c)? {
+                Some(f) => flows.push(Flow::Fixed(f)),
+                // Too many categories for one page: the figures as a table, which breaks.
+                None => {
+                    if let Some(tb) = self.table(&c.as_table())? {
+                        flows.push(Flow::Table(tb));
+                    }
                 }
-            }
+            },
             Block::Section { .. } => {}
         }
         Ok(())
@@ -747,6 +762,110 @@ impl<'p, 's, 'f> Composer<'p, 's, 'f> {
             head,
             rows,
             m,
+            after: self.after(),
+        }))
+    }
+
+    /// A horizontal bar chart as the SVG and DOCX exporters draw it: the title, a legend when
+    /// there are several series, for each category its label and one bar per series with the
+    /// value at its end. `None` when it would not fit on one page.
+    fn chart(&mut self, c: &Chart) -> Result<Option<Fixed>, Error> {
+        let size = Self::pt(self.p.table.size_pt);
+        let m = self.single(size);
+        let n = c.series.len().max(1);
+        let max = c
+            .series
+            .iter()
+            .flat_map(|s| s.values.iter().copied())
+            .max()
+            .unwrap_or(0)
+            .max(1);
+        let label_w = 0.38 * self.tw;
+        let value_room = 6.0 * size;
+        let bar_room = (self.tw - label_w - 6.0 - value_room).max(10.0);
+        let bar_h = 0.8 * m.h;
+        let mut items = Vec::new();
+        let mut y = 0.0;
+        let title = [Span::new(clean(&c.title), Style::new(size).bold(true))];
+        for line in self.sh.lines(&title, self.tw, 0.0, Align::Center)? {
+            push_line(&mut items, line, 0.0, y, m);
+            y += m.h;
+        }
+        if n > 1 {
+            // The legend: a square and the name of each series, on one line, centred.
+            let gap = size;
+            let mut parts = Vec::new();
+            let mut total = 0.0;
+            for s in &c.series {
+                let name = [Span::new(clean(&s.name), Style::new(size))];
+                let line = self
+                    .sh
+                    .lines(&name, self.tw, 0.0, Align::Left)?
+                    .into_iter()
+                    .next()
+                    .unwrap_or_default();
+                total += 0.7 * size + 4.0 + line.width + gap;
+                parts.push(line);
+            }
+            let mut x = ((self.tw - total + gap) / 2.0).max(0.0);
+            for (si, line) in parts.into_iter().enumerate() {
+                let w = line.width;
+                items.push(Item::Fill {
+                    x,
+                    y: y + m.base - 0.7 * size,
+                    w: 0.7 * size,
+                    h: 0.7 * size,
+                    rgb: series_rgb(si),
+                });
+                push_line(&mut items, line, x + 0.7 * size + 4.0, y, m);
+                x += 0.7 * size + 4.0 + w + gap;
+            }
+            y += m.h;
+        }
+        y += 0.3 * m.h;
+        for (i, cat) in c.categories.iter().enumerate() {
+            let label = [Span::new(clean(cat), Style::new(size))];
+            let lines = self.sh.lines(&label, label_w - 6.0, 0.0, Align::Right)?;
+            let bars_h = n as f32 * bar_h;
+            let row_h = (lines.len() as f32 * m.h).max(bars_h) + 0.25 * m.h;
+            let mut ly = y + (row_h - lines.len() as f32 * m.h) / 2.0;
+            for line in lines {
+                push_line(&mut items, line, 0.0, ly, m);
+                ly += m.h;
+            }
+            let mut by = y + (row_h - bars_h) / 2.0;
+            for (si, s) in c.series.iter().enumerate() {
+                let v = s.values.get(i).copied().unwrap_or(0);
+                let w = bar_room * v.max(0) as f32 / max as f32;
+                let x = label_w;
+                if w > 0.0 {
+                    items.push(Item::Fill {
+                        x,
+                        y: by + 0.1 * bar_h,
+                        w,
+                        h: 0.8 * bar_h,
+                        rgb: series_rgb(si),
+                    });
+                }
+                let value = [Span::new(vi::format_int(v), Style::new(0.85 * size))];
+                let vm = Metric {
+                    h: bar_h,
+                    base: 0.5 * bar_h + 0.3 * 0.85 * size,
+                };
+                for line in self.sh.lines(&value, value_room, 0.0, Align::Left)? {
+                    push_line(&mut items, line, x + w + 3.0, by, vm);
+                }
+                by += bar_h;
+            }
+            y += row_h;
+        }
+        if y > self.bottom - self.top {
+            return Ok(None);
+        }
+        Ok(Some(Fixed {
+            items,
+            h: y,
+            before: self.after(),
             after: self.after(),
         }))
     }
@@ -1078,6 +1197,17 @@ impl<'p, 's, 'f> Composer<'p, 's, 'f> {
     }
 }
 
+/// A chart series' colour (the exporters' shared palette), as RGB fractions.
+fn series_rgb(i: usize) -> [f32; 3] {
+    let hex = document::chart::COLOURS[i % document::chart::COLOURS.len()];
+    let c = |k: usize| {
+        hex.get(k..k + 2)
+            .and_then(|h| u8::from_str_radix(h, 16).ok())
+            .map_or(0.0, |v| f32::from(v) / 255.0)
+    };
+    [c(0), c(2), c(4)]
+}
+
 /// A row cut after `fit` lines: the part shown now and the rest.
 fn split_row(row: &RowBox, fit: usize, lh: f32) -> (RowBox, RowBox) {
     let mut a = Vec::new();
@@ -1139,11 +1269,12 @@ fn shift(it: Item, dx: f32, dy: f32) -> Item {
             y2: y2 + dy,
             width,
         },
-        Item::Highlight { x, y, w, h } => Item::Highlight {
+        Item::Fill { x, y, w, h, rgb } => Item::Fill {
             x: x + dx,
             y: y + dy,
             w,
             h,
+            rgb,
         },
     }
 }
@@ -1154,7 +1285,8 @@ fn push_line(items: &mut Vec<Item>, line: Line, x: f32, top: f32, m: Metric) {
     for run in line.runs {
         if run.gap {
             // From the ascender to the descender, as Word's highlight.
-            items.push(Item::Highlight {
+            items.push(Item::Fill {
+                rgb: HIGHLIGHT,
                 x: x + run.x,
                 y: top,
                 w: run.width,

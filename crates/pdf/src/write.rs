@@ -113,12 +113,18 @@ pub fn write(
                     c.num(*x2).num(h - *y2).op("l");
                     c.op("S");
                 }
-                Item::Highlight { x, y, w, h: bh } => {
+                Item::Fill {
+                    x,
+                    y,
+                    w,
+                    h: bh,
+                    rgb,
+                } => {
                     if in_text {
                         c.op("ET");
                         in_text = false;
                     }
-                    c.op("1 1 0 rg");
+                    c.num(rgb[0]).num(rgb[1]).num(rgb[2]).op("rg");
                     c.num(*x).num(h - *y - *bh).num(*w).num(*bh).op("re");
                     c.op("f");
                     c.op("0 g");

@@ -698,3 +698,101 @@ fn a_row_taller_than_a_page_continues_on_the_next() {
     );
     assert!(page2.contains("Dòng số 80"), "{page2}");
 }
+
+/// A chart is drawn as bars with its values; one too long for a page prints as its table.
+#[test]
+fn charts_are_drawn_as_bars_or_as_their_table_when_longer_than_a_page() {
+    use document::{Chart, Series};
+    let small = Chart {
+        title: "Biên chế trước và sau".into(),
+        categories: vec!["Hợp nhất cấp tỉnh".into(), "Kiêm nhiệm cấp huyện".into()],
+        series: vec![
+            Series {
+                name: "Trước".into(),
+                values: vec![1234, 56],
+            },
+            Series {
+                name: "Sau".into(),
+                values: vec![1100, 0],
+            },
+        ],
+    };
+    let long = Chart {
+        title: "Theo từng huyện".into(),
+        categories: (1..=90).map(|i| format!("Huyện số {i}")).collect(),
+        series: vec![Series {
+            name: "Số mô hình".into(),
+            values: (1..=90).collect(),
+        }],
+    };
+    let d = doc(vec![Block::Chart(small), Block::Chart(long)]);
+    let bytes = render_clean(&d, &PdfOptions::default());
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_tmp(dir.path(), "chart.pdf", &bytes);
+    let text = squash(&text_of(&path));
+    for want in [
+        "Biên chế trước và sau",
+        "Trước",
+        "Sau",
+        "Hợp nhất cấp tỉnh",
+        "1.234",
+        "1.100",
+        "Kiêm nhiệm cấp huyện",
+        "56",
+    ] {
+        assert!(text.contains(want), "{want} missing: {text}");
+    }
+    // The long one as its table: each district with its figure, in order (content order).
+    let raw = squash(&tool("pdftotext", &["-raw", path.to_str().unwrap(), "-"]));
+    let text = raw;
+    let mut at = 0;
+    for i in 1..=90 {
+        let want = format!("Huyện số {i} {i} ");
+        at += text[at..]
+            .find(&want)
+            .unwrap_or_else(|| panic!("{want} missing or out of order"))
+            + want.len();
+    }
+    // The bars of the small chart: Party red (A50E0E) and grey (9AA0A6) on page 1.
+    let prefix = dir.path().join("p");
+    tool(
+        "pdftoppm",
+        &[
+            "-r",
+            "50",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            path.to_str().unwrap(),
+            prefix.to_str().unwrap(),
+        ],
+    );
+    let ppm = std::fs::read(prefix.with_extension("ppm")).unwrap();
+    let (mut fields, mut i) = (0, 0);
+    while fields < 4 {
+        while ppm[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        while !ppm[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        fields += 1;
+    }
+    let px: Vec<&[u8]> = ppm[i + 1..].chunks_exact(3).collect();
+    let red = px
+        .iter()
+        .filter(|p| p[0] > 130 && p[0] < 200 && p[1] < 50 && p[2] < 50)
+        .count();
+    let grey = px
+        .iter()
+        .filter(|p| {
+            (140..170).contains(&p[0]) && (150..175).contains(&p[1]) && p[2] > 155 && p[2] < 180
+        })
+        .count();
+    assert!(
+        red > 100 && grey > 100,
+        "bars: {red} red, {grey} grey pixels"
+    );
+}
