@@ -409,6 +409,43 @@ fn long_tables_repeat_their_header_rows_on_every_page() {
     assert!(max - min < 0.5, "numbers not right-aligned: {min}..{max}");
 }
 
+/// Page `page` of a PDF rendered by pdftoppm at 50 dpi: its pixels (RGB).
+fn pixels(pdf: &Path, page: u32) -> Vec<[u8; 3]> {
+    let dir = tempfile::tempdir().unwrap();
+    let prefix = dir.path().join("p");
+    let n = page.to_string();
+    tool(
+        "pdftoppm",
+        &[
+            "-r",
+            "50",
+            "-f",
+            &n,
+            "-l",
+            &n,
+            "-singlefile",
+            pdf.to_str().unwrap(),
+            prefix.to_str().unwrap(),
+        ],
+    );
+    let ppm = std::fs::read(prefix.with_extension("ppm")).unwrap();
+    // P6 header: magic, width, height, maxval, each followed by whitespace.
+    let (mut fields, mut i) = (0, 0);
+    while fields < 4 {
+        while ppm[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        while !ppm[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        fields += 1;
+    }
+    ppm[i + 1..]
+        .chunks_exact(3)
+        .map(|p| [p[0], p[1], p[2]])
+        .collect()
+}
+
 /// An attribute of a pdftotext -bbox `<word>` line.
 fn attr(line: &str, name: &str) -> Option<f64> {
     let start = line.find(&format!("{name}=\""))? + name.len() + 2;
@@ -428,36 +465,8 @@ fn gaps_are_highlighted() {
     let bytes = render_clean(&d, &PdfOptions::default());
     let dir = tempfile::tempdir().unwrap();
     let path = write_tmp(dir.path(), "gap.pdf", &bytes);
-    let prefix = dir.path().join("gap");
-    tool(
-        "pdftoppm",
-        &[
-            "-r",
-            "50",
-            "-f",
-            "1",
-            "-l",
-            "1",
-            path.to_str().unwrap(),
-            prefix.to_str().unwrap(),
-        ],
-    );
-    let ppm = std::fs::read(dir.path().join("gap-1.ppm")).unwrap();
-    // P6 header: magic, width, height, maxval, each followed by whitespace.
-    let mut fields = 0;
-    let mut i = 0;
-    while fields < 4 {
-        while ppm[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        while !ppm[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        fields += 1;
-    }
-    let pixels = &ppm[i + 1..];
-    let yellow = pixels
-        .chunks_exact(3)
+    let yellow = pixels(&path, 1)
+        .iter()
         .filter(|p| p[0] > 240 && p[1] > 240 && p[2] < 30)
         .count();
     assert!(yellow > 100, "no yellow highlight ({yellow} pixels)");
@@ -754,33 +763,7 @@ fn charts_are_drawn_as_bars_or_as_their_table_when_longer_than_a_page() {
             + want.len();
     }
     // The bars of the small chart: Party red (A50E0E) and grey (9AA0A6) on page 1.
-    let prefix = dir.path().join("p");
-    tool(
-        "pdftoppm",
-        &[
-            "-r",
-            "50",
-            "-f",
-            "1",
-            "-l",
-            "1",
-            "-singlefile",
-            path.to_str().unwrap(),
-            prefix.to_str().unwrap(),
-        ],
-    );
-    let ppm = std::fs::read(prefix.with_extension("ppm")).unwrap();
-    let (mut fields, mut i) = (0, 0);
-    while fields < 4 {
-        while ppm[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        while !ppm[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        fields += 1;
-    }
-    let px: Vec<&[u8]> = ppm[i + 1..].chunks_exact(3).collect();
+    let px = pixels(&path, 1);
     let red = px
         .iter()
         .filter(|p| p[0] > 130 && p[0] < 200 && p[1] < 50 && p[2] < 50)
