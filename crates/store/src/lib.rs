@@ -905,6 +905,29 @@ impl Store {
             .collect()
     }
 
+    /// Every submitted version of a round's reports, without content: (report id, number,
+    /// state), by report then number. Enough to tell whether anything a consolidation is made
+    /// from has changed.
+    pub async fn version_heads(&self, round: i64) -> Result<Vec<(i64, i64, State)>> {
+        let rows = sqlx::query(
+            "SELECT v.report_id, v.number, v.state FROM versions v \
+             JOIN reports r ON r.id = v.report_id WHERE r.round_id = $1 \
+             ORDER BY v.report_id, v.number",
+        )
+        .bind(round)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("report_id")?,
+                    r.try_get("number")?,
+                    r.try_get::<String, _>("state")?.parse()?,
+                ))
+            })
+            .collect()
+    }
+
     pub async fn versions(&self, id: i64) -> Result<Vec<Version>> {
         let rows = sqlx::query(
             "SELECT v.*, u.username AS by_name FROM versions v \

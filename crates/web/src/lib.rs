@@ -77,6 +77,8 @@ pub struct App {
     pub sessions: auth::SessionCache,
     /// Rounds read so far (every report operation needs its round; rounds rarely change).
     rounds: std::sync::RwLock<HashMap<i64, store::Round>>,
+    /// The last national consolidation made (`national::make`).
+    national: national::Cache,
     pub config: Config,
 }
 
@@ -103,6 +105,7 @@ impl App {
             throttle: auth::Throttle::default(),
             sessions: auth::SessionCache::default(),
             rounds: Default::default(),
+            national: Default::default(),
             config,
         });
         let generated = app.bootstrap().await?;

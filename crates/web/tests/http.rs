@@ -921,6 +921,25 @@ async fn national(s: &Server) {
         .get("/tong-hop/noi-dung?nguon=da-gui&q=qqqzzzxxx")
         .await;
     assert!(none.contains("Không tìm thấy nội dung nào khớp"));
+
+    // The consolidation is remembered between requests but never outlives a change: accepting
+    // a submitted report adds it to the accepted consolidation at once.
+    let submitted = with(&["submitted"]);
+    let province = submitted.first().expect("a submitted report in the demo");
+    let id = s.report_ids().await[province.as_str()];
+    let (st, _) = reviewer
+        .json(Method::POST, &format!("/api/v1/reports/{id}/accept"), None)
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let (_, again) = reviewer.json(Method::GET, "/tong-hop/tai/json", None).await;
+    let mut want = included(&accepted);
+    want.push(province.clone());
+    want.sort();
+    assert_eq!(included(&again), want);
+    let (_, latest_again) = reviewer
+        .json(Method::GET, "/tong-hop/tai/json?nguon=da-gui", None)
+        .await;
+    assert_eq!(included(&latest_again), included(&latest));
 }
 
 /// The administrator moves the deadline; the dashboard's late flags follow at once.
