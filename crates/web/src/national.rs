@@ -284,6 +284,7 @@ fn header(m: &Made, q: &Q, rounds: &[store::Round]) -> Markup {
         }
         div.toolbar {
             a.button href=(format!("/tong-hop/tai/docx?{query}")) { "Tải báo cáo tổng hợp (DOCX)" }
+            a.button href=(format!("/tong-hop/tai/pdf?{query}")) { "Tải báo cáo tổng hợp (PDF)" }
             a.button href=(format!("/tong-hop/tai/xlsx?{query}")) { "Tải bảng số liệu (XLSX)" }
             a.button href=(format!("/tong-hop/tai/json?{query}")) { "Tải dữ liệu (JSON)" }
             a.button href=(format!("/tong-hop/noi-dung?{query}")) { "Nội dung các tỉnh theo từng mục" }
@@ -453,6 +454,22 @@ async fn sources_page(
 }
 
 /// GET /tong-hop/tai/{docx|xlsx|json}
+/// The consolidated report as PDF (charts drawn as bars).
+#[cfg(feature = "pdf")]
+fn national_pdf(doc: &document::Document, profile: &outline::Profile) -> AppResult<Vec<u8>> {
+    pdf::render(doc, profile, &pdf::PdfOptions::default())
+        .map(|out| out.bytes)
+        .map_err(AppError::internal)
+}
+
+#[cfg(not(feature = "pdf"))]
+fn national_pdf(_: &document::Document, _: &outline::Profile) -> AppResult<Vec<u8>> {
+    Err(AppError::new(
+        axum::http::StatusCode::NOT_IMPLEMENTED,
+        "Bản cài đặt này không có phần xuất PDF; hãy tải DOCX.",
+    ))
+}
+
 async fn download(
     State(app): State<Arc<App>>,
     v: Viewer,
@@ -476,7 +493,7 @@ async fn download(
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             )
         }
-        "docx" => {
+        "docx" | "pdf" => {
             let profile = app.profile(&t.template.profile)?;
             let doc = consolidate::document::document(
                 &m.c,
@@ -484,10 +501,14 @@ async fn download(
                 &profile,
                 &consolidate::document::Options::default(),
             );
-            (
-                document::docx::to_docx(&doc, &profile).map_err(AppError::internal)?,
-                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-            )
+            if format == "pdf" {
+                (national_pdf(&doc, &profile)?, "application/pdf")
+            } else {
+                (
+                    document::docx::to_docx(&doc, &profile).map_err(AppError::internal)?,
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                )
+            }
         }
         _ => return Err(AppError::not_found()),
     };

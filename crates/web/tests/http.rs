@@ -910,6 +910,27 @@ async fn national(s: &Server) {
     let (st, xlsx) = reviewer.get("/tong-hop/tai/xlsx?nguon=da-gui").await;
     assert_eq!(st, StatusCode::OK);
     assert!(xlsx.starts_with("PK"));
+    // The consolidated report as PDF, linked from the page, read back by poppler.
+    assert!(page.contains("/tong-hop/tai/pdf?"));
+    let (st, kind, pdf) = reviewer.get_bytes("/tong-hop/tai/pdf?nguon=da-gui").await;
+    assert_eq!((st, kind.as_str()), (StatusCode::OK, "application/pdf"));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("tong-hop.pdf");
+    std::fs::write(&file, &pdf).unwrap();
+    let o = std::process::Command::new("pdftotext")
+        .args([file.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext (scripts/test.sh installs poppler-utils)");
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("BAN TỔ CHỨC"), "{text}");
+    assert!(
+        text.contains("Số tỉnh, thành phố thực hiện theo mô hình"),
+        "{text}"
+    );
+    assert_eq!(
+        drafter.get_bytes("/tong-hop/tai/pdf").await.0,
+        StatusCode::FORBIDDEN
+    );
     let (_, found) = reviewer
         .get("/tong-hop/noi-dung?nguon=da-gui&q=kiem+nhiem")
         .await;
