@@ -95,9 +95,7 @@ struct Metric {
 struct Par {
     lines: Vec<Line>,
     m: Metric,
-    /// The left edge of the lines, from the text area's left edge; the first line is further
-    /// indented by the lines themselves (their runs start at the indent).
-    x: f32,
+    /// The first line's indent (the others start at the text area's left edge).
     indent: f32,
     before: f32,
     after: f32,
@@ -549,20 +547,7 @@ impl<'p, 's, 'f> Composer<'p, 's, 'f> {
             Span::new(clean(&doc.title.rule), Style::new(self.body_size())),
         ];
         let mut items = Vec::new();
-        let mut y = 0.0;
-        for span in title {
-            if span.text.trim().is_empty() {
-                continue;
-            }
-            let m = self.single(span.style.size);
-            for piece in span.text.split('\n') {
-                let one = [Span::new(piece, span.style)];
-                for line in self.sh.lines(&one, self.tw, 0.0, Align::Center)? {
-                    push_line(&mut items, line, 0.0, y, m);
-                    y += m.h;
-                }
-            }
-        }
+        let y = self.stack(&title, 0.0, self.tw, 0.0, Align::Center, &mut items)?;
         let line = Self::pt(self.p.body.line_spacing_pt);
         flows.push(Flow::Fixed(Fixed {
             items,
@@ -573,7 +558,34 @@ impl<'p, 's, 'f> Composer<'p, 's, 'f> {
         Ok(())
     }
 
-    /// Lines centred in a borderless cell at (`x`, `y`), `w` wide; returns the cell's height.
+    /// Spans set one under another, each its own paragraph (and each line of it, at "\n"), in
+    /// single spacing at its own size, `w` wide from (`x`, `top`); blank spans are skipped.
+    /// Returns the height used. The header table's cells, the title block and the closing
+    /// table are made of these.
+    fn stack(
+        &mut self,
+        spans: &[Span],
+        x: f32,
+        w: f32,
+        top: f32,
+        align: Align,
+        items: &mut Vec<Item>,
+    ) -> Result<f32, Error> {
+        let mut h = 0.0;
+        for span in spans.iter().filter(|s| !s.text.trim().is_empty()) {
+            let m = self.single(span.style.size);
+            for piece in span.text.split('\n') {
+                let one = [Span::new(piece, span.style)];
+                for line in self.sh.lines(&one, w.max(1.0), 0.0, align)? {
+                    push_line(items, line, x, top + h, m);
+                    h += m.h;
+                }
+            }
+        }
+        Ok(h)
+    }
+
+    /// [`Self::stack`] centred in a borderless cell at (`x`, `y`), `w` wide with Word's padding.
     fn centred_cell(
         &mut self,
         spans: &[Span],
@@ -582,20 +594,14 @@ impl<'p, 's, 'f> Composer<'p, 's, 'f> {
         y: f32,
         items: &mut Vec<Item>,
     ) -> Result<f32, Error> {
-        let mut h = 0.0;
-        for span in spans {
-            let m = self.single(span.style.size);
-            for line in self.sh.lines(
-                std::slice::from_ref(span),
-                (w - 2.0 * CELL_PAD).max(1.0),
-                0.0,
-                Align::Center,
-            )? {
-                push_line(items, line, x + CELL_PAD, y + h, m);
-                h += m.h;
-            }
-        }
-        Ok(h)
+        self.stack(
+            spans,
+            x + CELL_PAD,
+            w - 2.0 * CELL_PAD,
+            y,
+            Align::Center,
+            items,
+        )
     }
 
     fn block(&mut self, b: &Block, flows: &mut Vec<Flow>) -> Result<(), Error> {
@@ -637,7 +643,6 @@ impl<'p, 's, 'f> Composer<'p, 's, 'f> {
                 flows.push(Flow::Par(Par {
                     lines,
                     m: self.exact(),
-                    x: 0.0,
                     indent: ind,
                     before: after,
                     after,
@@ -657,7 +662,6 @@ impl<'p, 's, 'f> Composer<'p, 's, 'f> {
                     flows.push(Flow::Par(Par {
                         lines,
                         m: self.exact(),
-                        x: 0.0,
                         indent: ind,
                         before: after,
                         after,
@@ -746,7 +750,6 @@ impl<'p, 's, 'f> Composer<'p, 's, 'f> {
                 Some(Par {
                     lines,
                     m,
-                    x: 0.0,
                     indent: 0.0,
                     before: self.after(),
                     after: 0.0,
@@ -773,13 +776,7 @@ impl<'p, 's, 'f> Composer<'p, 's, 'f> {
         let size = Self::pt(self.p.table.size_pt);
         let m = self.single(size);
         let n = c.series.len().max(1);
-        let max = c
-            .series
-            .iter()
-            .flat_map(|s| s.values.iter().copied())
-            .max()
-            .unwrap_or(0)
-            .max(1);
+        let max = c.max_value();
         let label_w = 0.38 * self.tw;
         let value_room = 6.0 * size;
         let bar_room = (self.tw - label_w - 6.0 - value_room).max(10.0);
@@ -878,54 +875,31 @@ impl<'p, 's, 'f> Composer<'p, 's, 'f> {
         let right_w = self.tw - left_w;
         let mut items = Vec::new();
         // Left: "Nơi nhận:" underlined, the recipients.
-        let mut y = 0.0;
         let label = Style {
             underline: true,
             ..Style::new(size)
         };
-        for line in self.sh.lines(
-            &[Span::new(clean(&c.recipients_label), label)],
-            left_w - 2.0 * CELL_PAD,
-            0.0,
-            Align::Left,
-        )? {
-            push_line(&mut items, line, CELL_PAD, y, m);
-            y += m.h;
-        }
-        let rs = Self::pt(cl.recipients_size_pt);
-        let rm = self.single(rs);
-        for r in &c.recipients {
-            for line in self.sh.lines(
-                &[Span::new(clean(r), Style::new(rs))],
-                left_w - 2.0 * CELL_PAD,
-                0.0,
-                Align::Left,
-            )? {
-                push_line(&mut items, line, CELL_PAD, y, rm);
-                y += rm.h;
-            }
-        }
-        let left_h = y;
+        let rs = Style::new(Self::pt(cl.recipients_size_pt));
+        let mut left = vec![Span::new(clean(&c.recipients_label), label)];
+        left.extend(c.recipients.iter().map(|r| Span::new(clean(r), rs)));
+        let (lx, lw) = (CELL_PAD, left_w - 2.0 * CELL_PAD);
+        let left_h = self.stack(&left, lx, lw, 0.0, Align::Left, &mut items)?;
         // Right: on behalf, the title, room to sign, the name; centred.
-        let blank = cl.signature_blank_lines as f32 * m.h;
-        let right = [
-            (clean(&c.on_behalf).to_uppercase(), true, 0.0),
-            (clean(&c.signer_title).to_uppercase(), false, blank),
-            (clean(&c.signer_name), true, 0.0),
+        let signer = [
+            Span::new(
+                clean(&c.on_behalf).to_uppercase(),
+                Style::new(size).bold(true),
+            ),
+            Span::new(clean(&c.signer_title).to_uppercase(), Style::new(size)),
         ];
-        let mut y = 0.0;
-        for (text, bold, space_after) in right {
-            for line in self.sh.lines(
-                &[Span::new(text, Style::new(size).bold(bold))],
-                right_w - 2.0 * CELL_PAD,
-                0.0,
-                Align::Center,
-            )? {
-                push_line(&mut items, line, left_w + CELL_PAD, y, m);
-                y += m.h;
-            }
-            y += space_after;
-        }
+        let name = [Span::new(
+            clean(&c.signer_name),
+            Style::new(size).bold(true),
+        )];
+        let (rx, rw) = (left_w + CELL_PAD, right_w - 2.0 * CELL_PAD);
+        let mut y = self.stack(&signer, rx, rw, 0.0, Align::Center, &mut items)?;
+        y += cl.signature_blank_lines as f32 * m.h;
+        y += self.stack(&name, rx, rw, y, Align::Center, &mut items)?;
         Ok(Fixed {
             items,
             h: left_h.max(y),
@@ -1057,7 +1031,7 @@ impl<'p, 's, 'f> Composer<'p, 's, 'f> {
                     });
                 }
             }
-            let x = self.left + p.x;
+            let x = self.left;
             let mut items = Vec::new();
             for j in from..from + k {
                 let line = std::mem::take(&mut p.lines[j]);

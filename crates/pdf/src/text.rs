@@ -94,13 +94,6 @@ pub struct Run {
     pub underline: Option<(f32, f32)>,
 }
 
-impl Run {
-    /// The text the run shows.
-    pub fn text(&self) -> String {
-        self.glyphs.iter().map(|g| g.2).collect()
-    }
-}
-
 /// A line of a paragraph, its runs placed from its left edge.
 #[derive(Debug, Clone, Default)]
 pub struct Line {
@@ -153,10 +146,6 @@ impl<'a> Shaper<'a> {
             dense: vec![None; 4 * DENSE],
             cache: HashMap::new(),
         })
-    }
-
-    pub fn selection(&self) -> &Selection {
-        self.sel
     }
 
     /// The face, glyph and advance (em) of `c` in `style`: the style's faces in order, then
@@ -222,20 +211,12 @@ impl<'a> Shaper<'a> {
         self.font_of(style).map_or((0.1, 0.05), |f| f.underline)
     }
 
-    /// Width of `text` in `style`, points.
-    pub fn width(&mut self, text: &str, style: &Style) -> Result<f32, Error> {
-        let mut w = 0.0;
-        for c in text.chars() {
-            w += self.lookup(c, style.face_style())?.2 * style.size;
-        }
-        Ok(w)
-    }
-
     fn glyphs(&mut self, spans: &[Span]) -> Result<Vec<Glyph>, Error> {
         let mut out = Vec::new();
         for (si, span) in spans.iter().enumerate() {
             let size = self.size_of(&span.style);
-            for ch in span.text.chars() {
+            // A line feed here (inside a heading, say) is set as a space, never looked up.
+            for ch in span.text.chars().map(|c| if c == '\n' { ' ' } else { c }) {
                 let (face, gid, adv) = self.lookup(ch, span.style.face_style())?;
                 out.push(Glyph {
                     ch,

@@ -779,3 +779,21 @@ fn charts_are_drawn_as_bars_or_as_their_table_when_longer_than_a_page() {
         "bars: {red} red, {grey} grey pixels"
     );
 }
+
+/// A line feed typed into a header field or a heading breaks the line there (header) or reads
+/// as a space (heading); it is never looked up as a character no font has.
+#[test]
+fn line_feeds_in_the_header_and_headings_are_not_missing_glyphs() {
+    let mut d = doc(vec![Block::Heading {
+        scheme: "upper-roman".into(),
+        label: "I-".into(),
+        inlines: vec![Inline::Text("Mục một\nvà hai".into())],
+    }]);
+    d.header.issuer = "Tỉnh ủy\nHà Giang".into();
+    let bytes = render_clean(&d, &PdfOptions::default());
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_tmp(dir.path(), "lf.pdf", &bytes);
+    let text = text_of(&path);
+    assert!(text.contains("TỈNH ỦY\nHÀ GIANG"), "{text}");
+    assert!(squash(&text).contains("VÀ HAI"), "{text}");
+}
