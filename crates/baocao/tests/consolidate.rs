@@ -13,6 +13,27 @@ fn baocao(args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
+/// Sample reports `r-<province>.json` in `dir`, made by `baocao sample`.
+fn samples(dir: &Path, which: &[(&str, &str)]) -> Vec<PathBuf> {
+    which
+        .iter()
+        .map(|(p, seed)| {
+            let path = dir.join(format!("r-{p}.json"));
+            let o = baocao(&[
+                "sample",
+                "--province",
+                p,
+                "--seed",
+                seed,
+                "-o",
+                path.to_str().unwrap(),
+            ]);
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            path
+        })
+        .collect()
+}
+
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../..")
@@ -46,28 +67,17 @@ print(json.dumps(out, ensure_ascii=False, default=str))
 #[test]
 fn xlsx_and_docx_hold_the_same_exact_figures() {
     let dir = tempfile::tempdir().unwrap();
-    let mut files = Vec::new();
-    for (p, seed) in [
-        ("02", "1"),
-        ("04", "2"),
-        ("01", "3"),
-        ("79", "4"),
-        ("48", "5"),
-        ("31", "6"),
-    ] {
-        let path = dir.path().join(format!("r-{p}.json"));
-        let o = baocao(&[
-            "sample",
-            "--province",
-            p,
-            "--seed",
-            seed,
-            "-o",
-            path.to_str().unwrap(),
-        ]);
-        assert!(o.status.success());
-        files.push(path);
-    }
+    let files = samples(
+        dir.path(),
+        &[
+            ("02", "1"),
+            ("04", "2"),
+            ("01", "3"),
+            ("79", "4"),
+            ("48", "5"),
+            ("31", "6"),
+        ],
+    );
     // A model outside the catalogue whose name is a formula, and a narrative starting with "-".
     let mut v: Value = serde_json::from_str(&std::fs::read_to_string(&files[0]).unwrap()).unwrap();
     v["blocks"]["B.II.2.m"][0]["model"] = json!("khac");
@@ -335,22 +345,7 @@ print(json.dumps(out, ensure_ascii=False))
 #[test]
 fn search_ignores_diacritics_and_case_ranks_and_says_when_nothing_matches() {
     let dir = tempfile::tempdir().unwrap();
-    let mut files = Vec::new();
-    for (p, seed) in [("02", "1"), ("04", "2"), ("01", "3")] {
-        let path = dir.path().join(format!("r-{p}.json"));
-        assert!(baocao(&[
-            "sample",
-            "--province",
-            p,
-            "--seed",
-            seed,
-            "-o",
-            path.to_str().unwrap()
-        ])
-        .status
-        .success());
-        files.push(path);
-    }
+    let files = samples(dir.path(), &[("02", "1"), ("04", "2"), ("01", "3")]);
     // One province writes the phrase twice in one item: it must rank first.
     let mut v: Value = serde_json::from_str(&std::fs::read_to_string(&files[1]).unwrap()).unwrap();
     v["answers"]["B.IV"] = json!("Tiếp tục Kiêm Nhiệm chức danh ở cấp huyện; mở rộng kiêm nhiệm chức danh Trưởng Ban Dân vận.");
@@ -393,21 +388,7 @@ fn search_ignores_diacritics_and_case_ranks_and_says_when_nothing_matches() {
 #[test]
 fn the_consolidated_report_prints_as_pdf_with_landscape_annexes() {
     let dir = tempfile::tempdir().unwrap();
-    let mut files = Vec::new();
-    for (p, seed) in [("02", "1"), ("01", "3"), ("79", "4")] {
-        let path = dir.path().join(format!("r-{p}.json"));
-        let o = baocao(&[
-            "sample",
-            "--province",
-            p,
-            "--seed",
-            seed,
-            "-o",
-            path.to_str().unwrap(),
-        ]);
-        assert!(o.status.success());
-        files.push(path);
-    }
+    let files = samples(dir.path(), &[("02", "1"), ("01", "3"), ("79", "4")]);
     let (pdf, js) = (dir.path().join("t.pdf"), dir.path().join("t.json"));
     let mut args = vec!["consolidate"];
     args.extend(files.iter().map(|f| f.to_str().unwrap()));

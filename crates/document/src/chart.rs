@@ -19,13 +19,7 @@ fn esc(s: &str) -> String {
 
 /// The chart as an SVG `<figure>` (caption, legend, bars with their values).
 pub fn svg(c: &Chart) -> String {
-    let max = c
-        .series
-        .iter()
-        .flat_map(|s| s.values.iter().copied())
-        .max()
-        .unwrap_or(0)
-        .max(1);
+    let max = c.max_value();
     let n = c.series.len().max(1);
     let (label_w, bar_w, bar_h) = (330.0, 300.0, 13.0);
     let row_h = bar_h * n as f64 + 8.0;

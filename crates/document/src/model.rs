@@ -96,6 +96,16 @@ pub struct Series {
 }
 
 impl Chart {
+    /// The largest value of any series, at least 1: what a bar the full length stands for.
+    pub fn max_value(&self) -> i64 {
+        self.series
+            .iter()
+            .flat_map(|s| s.values.iter().copied())
+            .max()
+            .unwrap_or(0)
+            .max(1)
+    }
+
     /// The chart's figures as a table (title as caption), for outputs that draw no charts.
     pub fn as_table(&self) -> Table {
         let n = self.series.len();
