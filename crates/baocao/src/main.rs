@@ -22,7 +22,7 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// memory under a burst of submissions fell from ~120-150 MB to ~95 MB (docs/benchmarks.md).
 fn purge_freed_memory_at_once() {
     // SAFETY: mi_option_set only stores an integer option, valid at any time; no pointer is
-    // involved. Called first thing in main (for `serve`), before any thread is started.
+    // involved. Called in main for `serve` only, before any thread is started.
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
 }
 
@@ -258,11 +258,6 @@ fn usage_error(e: &clap::Error) -> String {
 }
 
 fn main() -> ExitCode {
-    // Only the server lives long enough for returned memory to matter; a command that exits
-    // in milliseconds would only pay for faulting the same pages in again.
-    if std::env::args_os().nth(1).is_some_and(|a| a == "serve") {
-        purge_freed_memory_at_once();
-    }
     let cmd = localize(
         Cli::command().arg(
             Arg::new("version")
@@ -286,6 +281,11 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // Only the server lives long enough for returned memory to matter; a command that exits
+    // in milliseconds would only pay for faulting the same pages in again.
+    if matches!(cli.command, Command::Serve { .. }) {
+        purge_freed_memory_at_once();
+    }
     match cmd::run(cli.command) {
         Ok(cmd::Outcome::Clean) => ExitCode::SUCCESS,
         Ok(cmd::Outcome::Problems) => ExitCode::from(1),
