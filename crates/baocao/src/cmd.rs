@@ -52,7 +52,8 @@ pub fn run(c: Command) -> Result<Outcome> {
             output,
             number,
             date,
-        } => consolidate(&reports, &output, number, date.as_deref()),
+            include_invalid,
+        } => consolidate(&reports, &output, number, date.as_deref(), include_invalid),
         Command::Search {
             reports,
             query,
@@ -380,6 +381,7 @@ fn consolidate(
     outputs: &[PathBuf],
     number: Option<String>,
     date: Option<&str>,
+    include_invalid: bool,
 ) -> Result<Outcome> {
     let date = date
         .map(|d| vi::Date::parse(d).map_err(|e| format!("ngày văn bản: {e}")))
@@ -391,25 +393,56 @@ fn consolidate(
     }
     let (reports, t) = load_reports(paths)?;
     let u = units()?;
-    let mut problems = 0;
+    // Only valid reports are consolidated (PRODUCT.md §5), unless asked otherwise: then the
+    // invalid ones are marked in every output.
+    let mut invalid = Vec::new();
+    let mut refused = Vec::new();
     for (r, v) in &reports {
-        let errors = report::validate(&t, r, u, Options::default())
-            .iter()
+        let errors: Vec<report::Problem> = report::validate(&t, r, u, Options::default())
+            .into_iter()
             .filter(|p| p.severity == Severity::Error)
-            .count();
-        if errors > 0 {
-            eprintln!(
-                "Cảnh báo: báo cáo {v} còn {errors} lỗi; số liệu của báo cáo này có thể chưa đủ."
-            );
-            problems += 1;
+            .collect();
+        if errors.is_empty() {
+            invalid.push(false);
+            continue;
+        }
+        invalid.push(true);
+        let first: Vec<String> = errors
+            .iter()
+            .take(3)
+            .map(|p| format!("  - {}: {}", p.place, p.message))
+            .collect();
+        let more = if errors.len() > 3 {
+            format!("\n  … và {} lỗi khác", errors.len() - 3)
+        } else {
+            String::new()
+        };
+        let msg = format!(
+            "báo cáo {v} còn {} lỗi:\n{}{more}",
+            errors.len(),
+            first.join("\n")
+        );
+        if include_invalid {
+            eprintln!("Cảnh báo: {msg}\n  Vẫn tổng hợp theo --include-invalid; tỉnh này được đánh dấu “chưa hợp lệ”.");
+        } else {
+            refused.push(msg);
         }
     }
+    if !refused.is_empty() {
+        return Err(format!(
+            "không tổng hợp báo cáo chưa hợp lệ: {}\nSửa các lỗi rồi tổng hợp lại, hoặc thêm --include-invalid để vẫn tổng hợp (các tỉnh đó sẽ được đánh dấu).",
+            refused.join("\n")
+        ));
+    }
+    let problems = invalid.iter().filter(|x| **x).count();
     let sources: Vec<consolidate::Source> = reports
         .iter()
-        .map(|(r, v)| consolidate::Source {
+        .zip(&invalid)
+        .map(|((r, v), &invalid)| consolidate::Source {
             report: r.clone(),
             version: v.clone(),
             at: None,
+            invalid,
         })
         .collect();
     let c = consolidate::consolidate(&t, u, &sources).map_err(|e| e.to_string())?;
@@ -507,6 +540,7 @@ fn search(paths: &[PathBuf], query: &str, limit: usize) -> Result<Outcome> {
             report,
             version,
             at: None,
+            invalid: false,
         })
         .collect();
     let c = consolidate::consolidate(&t, units()?, &sources).map_err(|e| e.to_string())?;

@@ -105,6 +105,10 @@ pub enum Command {
         /// Ngày văn bản, dạng ngày/tháng/năm.
         #[arg(long, value_name = "NGÀY")]
         date: Option<String>,
+        /// Tổng hợp cả báo cáo còn lỗi (mặc định: từ chối); các tỉnh đó được đánh dấu trong mọi
+        /// tệp ghi ra.
+        #[arg(long)]
+        include_invalid: bool,
     },
     /// Tìm trong nội dung báo cáo của các địa phương (không phân biệt dấu, hoa thường).
     Search {

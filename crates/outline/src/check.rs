@@ -170,6 +170,22 @@ impl Template {
             if !self.levels.contains_key(&c.level) {
                 s.err(&place, format!("không có cấp “{}”", c.level));
             }
+            if let Some(f) = &c.sample {
+                if !(0.0..=1.0).contains(&f.share) {
+                    s.err(
+                        &place,
+                        "tỉ lệ tỉnh thực hiện (sample.share) phải từ 0 đến 1",
+                    );
+                }
+                if let Some([lo, hi]) = f.districts {
+                    if lo == 0 || lo > hi {
+                        s.err(
+                            &place,
+                            "số huyện thực hiện (sample.districts) phải là [ít nhất, nhiều nhất], ít nhất từ 1",
+                        );
+                    }
+                }
+            }
         }
         for (key, level) in &self.levels {
             if level.units != "province" && level.units != "district" {

@@ -89,6 +89,22 @@ pub struct CatalogueEntry {
     pub name: String,
     /// What fills `{model}` in a block heading: "Ban Tổ chức Tỉnh ủy với Sở Nội vụ".
     pub short: String,
+    /// How often the model occurred, for realistic sample reports and demos only (validation
+    /// and consolidation never read it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sample: Option<SampleFrequency>,
+}
+
+/// How often a model type occurred across the provinces (DOMAIN.md), so that sample reports
+/// look like the real exercise.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SampleFrequency {
+    /// The share of provinces that ran it, from 0 to 1.
+    pub share: f64,
+    /// District-level models: how many of a province's districts ran it, `[fewest, most]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub districts: Option<[u32; 2]>,
 }
 
 /// A footnote, anchored where a node's text says `[^id]`.

@@ -708,6 +708,42 @@ fn a_row_taller_than_a_page_continues_on_the_next() {
     assert!(page2.contains("Dòng số 80"), "{page2}");
 }
 
+/// Regression: a header row taller than a page (many narrow columns with long labels) made the
+/// layout repeat it on every new page forever. It is now laid out once, as ordinary rows, and
+/// every row follows in order.
+#[test]
+fn a_header_taller_than_a_page_is_not_repeated_forever() {
+    let label = "Đề xuất (1) Nhân ra diện rộng – Thực hiện thống nhất trong cả nước \
+                 theo quy định của Trung ương";
+    let columns: Vec<Column> = (0..25)
+        .map(|_| Column {
+            width_pct: 4,
+            align: CellAlign::Left,
+        })
+        .collect();
+    let mut rows = vec![(0..25).map(|_| Cell::text(label)).collect::<Vec<_>>()];
+    rows.extend((1..=3).map(|i| (0..25).map(|_| Cell::text(format!("{i}"))).collect()));
+    let d = doc(vec![Block::Table(Table {
+        caption: None,
+        columns,
+        header_rows: 1,
+        rows,
+    })]);
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(render_clean(&d, &PdfOptions::default()));
+    });
+    let bytes = rx
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("the layout finishes");
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_tmp(dir.path(), "tall-head.pdf", &bytes);
+    let text = squash(&text_of(&path));
+    for i in 1..=3 {
+        assert!(text.contains(&format!("{i} {i} {i}")), "row {i}: {text}");
+    }
+}
+
 /// A chart is drawn as bars with its values; one too long for a page prints as its table.
 #[test]
 fn charts_are_drawn_as_bars_or_as_their_table_when_longer_than_a_page() {

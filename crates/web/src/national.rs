@@ -155,6 +155,8 @@ pub async fn make(app: &App, round: Option<i64>, submitted: bool) -> AppResult<M
             report: r.clone(),
             version: label.clone(),
             at: Some(crate::format_time(v.submitted_at)),
+            // A version is stored only once it passed validation (submission refuses errors).
+            invalid: false,
         });
         reports.push((r, label));
     }
@@ -175,14 +177,19 @@ pub async fn make(app: &App, round: Option<i64>, submitted: bool) -> AppResult<M
     })
 }
 
+/// The columns of a group's table: units counted once each, then pilots (the same as the
+/// documents', `consolidate::document::count_columns`).
 const MEASURES: &[(&str, &str)] = &[
     ("models", "Số mô hình"),
-    ("provinces", "Số tỉnh"),
-    ("districts", "Số huyện"),
+    ("provinces", "Số tỉnh thực hiện"),
     ("ongoing_provinces", "Tỉnh đang thực hiện"),
-    ("ended_provinces", "Tỉnh đã dừng"),
+    ("ended_provinces", "Tỉnh đã kết thúc"),
+    ("districts", "Số huyện thực hiện"),
     ("ongoing_districts", "Huyện đang thực hiện"),
-    ("ended_districts", "Huyện đã dừng"),
+    ("ended_districts", "Huyện đã kết thúc"),
+    ("pilots", "Số thí điểm"),
+    ("ongoing_pilots", "Thí điểm đang thực hiện"),
+    ("ended_pilots", "Thí điểm đã kết thúc"),
 ];
 
 fn measure<'a>(m: &'a Measures, key: &str) -> Option<&'a Figure> {
@@ -194,6 +201,9 @@ fn measure<'a>(m: &'a Measures, key: &str) -> Option<&'a Figure> {
         "ended_provinces" => &m.ended_provinces,
         "ongoing_districts" => &m.ongoing_districts,
         "ended_districts" => &m.ended_districts,
+        "pilots" => &m.pilots,
+        "ongoing_pilots" => &m.ongoing_pilots,
+        "ended_pilots" => &m.ended_pilots,
         other => {
             if let Some(rest) = other.strip_prefix('p') {
                 return m.proposals.get(rest.parse::<usize>().ok()?);
@@ -281,7 +291,13 @@ fn header(m: &Made, q: &Q, rounds: &[store::Round]) -> Markup {
         p.meta {
             "Đã tổng hợp " strong { (m.c.included.len()) } " tỉnh, thành phố; chưa có " (m.c.missing.len()) "."
             " Số liệu tính đến " (editor::date_shown(&m.round.cutoff)) "."
+            @if q.submitted() {
+                " Tổng hợp từ bản đã gửi mới nhất của mỗi tỉnh (kể cả bản chưa được tiếp nhận); mọi bản đã gửi đều đã qua kiểm tra, không còn lỗi."
+            } @else {
+                " Chỉ tổng hợp các báo cáo đã được Ban Tổ chức Trung ương tiếp nhận."
+            }
         }
+        p.meta { (consolidate::document::COUNTING_NOTE) }
         div.toolbar {
             a.button href=(format!("/tong-hop/tai/docx?{query}")) { "Tải báo cáo tổng hợp (DOCX)" }
             a.button href=(format!("/tong-hop/tai/pdf?{query}")) { "Tải báo cáo tổng hợp (PDF)" }
@@ -330,7 +346,7 @@ async fn page(State(app): State<Arc<App>>, v: Viewer, Query(q): Query<Q>) -> App
                 }
                 (chart(&consolidate::document::provinces_chart(g)))
                 @if !g.total.figures.is_empty() {
-                    h3 { "Số lượng trước và sau thí điểm" }
+                    h3 { "Số lượng trước và sau thí điểm (tổng các mô hình; theo từng mô hình trong tệp DOCX, XLSX)" }
                     table.list {
                         thead { tr { th { "Nội dung" } th { "Trước thí điểm" } th { "Theo văn bản quyết định" } th { "Sau thí điểm" } th { "Tăng (+), giảm (−)" } } }
                         tbody {
