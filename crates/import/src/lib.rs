@@ -93,6 +93,10 @@ pub struct Placed {
     pub sources: Vec<Source>,
     /// True when the item asks for an answer and got none from the file.
     pub empty: bool,
+    /// Parts of the answer the file did not give (rows of a figures table, required columns of
+    /// a record, number or date of a document reference), in Vietnamese.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<String>,
 }
 
 /// A value taken from a sentence, to be confirmed by the drafter.
@@ -163,6 +167,9 @@ impl Placement {
                     sources.join(", ")
                 }
             ));
+            if !p.missing.is_empty() {
+                s.push_str(&format!("    còn thiếu: {}\n", p.missing.join("; ")));
+            }
         }
         if !self.to_confirm.is_empty() {
             s.push_str("\nCần xác nhận (số liệu lấy từ câu văn):\n");

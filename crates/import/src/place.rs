@@ -75,6 +75,8 @@ struct Placer<'a> {
     signer_next: bool,
     paragraphs: usize,
     tables: usize,
+    /// Reading a section of the file that is not in the outline.
+    orphan: bool,
 }
 
 /// Places a read document into the template for province `p`.
@@ -176,6 +178,7 @@ impl<'a> Placer<'a> {
             signer_next: false,
             paragraphs: 0,
             tables: 0,
+            orphan: false,
         }
     }
 
@@ -298,13 +301,17 @@ impl<'a> Placer<'a> {
             self.unplaced.push(Unplaced { source: src, text });
             return;
         }
+        if self.zone == Zone::Body && self.closing_start(&text) {
+            self.zone = Zone::Closing;
+            if !self.particular(&text, src) {
+                self.unplaced.push(Unplaced { source: src, text });
+            }
+            return;
+        }
         if self.body_para(p, &text, src) {
             if self.zone == Zone::Header {
                 self.zone = Zone::Body;
             }
-        } else if self.zone == Zone::Body && self.closing_start(&text) {
-            self.zone = Zone::Closing;
-            self.particular(&text, src);
         } else {
             self.unplaced.push(Unplaced { source: src, text });
             return;
@@ -449,6 +456,7 @@ impl<'a> Placer<'a> {
         }
         let tokens = Tokens::new(t);
         if let Some((i, rest)) = self.match_item(&tokens, t) {
+            self.orphan = false;
             self.take_item(i, rest.trim(), src);
             return true;
         }
@@ -463,8 +471,21 @@ impl<'a> Placer<'a> {
             .and_then(auto_label)
             .is_some_and(|l| !matches!(l, Label::Dash(_)));
         if let Some((i, rest)) = self.match_heading(t, lab.as_ref().map(|l| &l.0), heading_like) {
+            self.orphan = false;
             self.take_heading(i, t, rest.trim(), src);
             return true;
+        }
+        // A main heading of the file that is not in the outline opens a section that belongs
+        // nowhere: it and what follows it, up to the next heading recognised, are listed.
+        let main = matches!(
+            lab.as_ref().map(|l| &l.0),
+            Some(Label::UpperLetter | Label::UpperRoman)
+        ) || p.outline_level.is_some_and(|l| l <= 1);
+        if main {
+            self.orphan = true;
+        }
+        if self.orphan {
+            return false;
         }
         self.content(t, src)
     }
@@ -911,7 +932,7 @@ impl<'a> Placer<'a> {
                     }
                     let hit = label.iter().filter(|x| context.contains(x)).count() as f64
                         / label.len() as f64;
-                    if hit < 0.99 {
+                    if hit < 0.5 {
                         continue;
                     }
                     match &best {
@@ -1002,7 +1023,11 @@ impl<'a> Placer<'a> {
             self.zone = Zone::Body;
         }
         let grid = table.grid();
-        let target = self.table_target(&grid);
+        let target = if self.orphan {
+            None
+        } else {
+            self.table_target(&grid)
+        };
         let done = match target {
             Some((i, AnswerType::Records)) => self.records(i, &grid, src),
             Some((i, AnswerType::Figures)) => self.figures(i, &grid, src),
@@ -1302,6 +1327,12 @@ impl<'a> Placer<'a> {
                 heading: self.headings.get(&k).cloned(),
                 sources,
                 empty: asks && !answered,
+                missing: e
+                    .node
+                    .answer
+                    .as_ref()
+                    .map(|a| missing_parts(a, e.answer(&self.report)))
+                    .unwrap_or_default(),
             });
         }
         let to_confirm = self
@@ -1683,4 +1714,54 @@ fn match_district(districts: &[&units::District], cell: &str) -> Option<String> 
         [d] => Some(d.code.clone()),
         _ => None,
     }
+}
+
+/// What a given answer lacks: figures rows without their figures, records without a required
+/// column, document references without number or date.
+fn missing_parts(a: &outline::Answer, v: Option<&Value>) -> Vec<String> {
+    let Some(v) = v.filter(|v| !report::validate::is_empty(v)) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    match a.kind {
+        AnswerType::Figures => {
+            for row in &a.row {
+                let cell = v.get(&row.key);
+                let has = |k: &str| cell.and_then(|c| c.get(k)).is_some_and(Value::is_i64);
+                let mut lacks = Vec::new();
+                if !has("before") {
+                    lacks.push("trước thí điểm");
+                }
+                if a.authorised && !has("authorised") {
+                    lacks.push("theo quyết định");
+                }
+                if !has("after") {
+                    lacks.push("hiện nay");
+                }
+                if !lacks.is_empty() {
+                    out.push(format!("dòng “{}” ({})", row.label, lacks.join(", ")));
+                }
+            }
+        }
+        AnswerType::Records => {
+            for (n, row) in v.as_array().into_iter().flatten().enumerate() {
+                for c in a.column.iter().filter(|c| c.required) {
+                    if row.get(&c.key).is_none_or(report::validate::is_empty) {
+                        out.push(format!("dòng {}: cột “{}”", n + 1, c.label));
+                    }
+                }
+            }
+        }
+        AnswerType::Docrefs => {
+            for (n, d) in v.as_array().into_iter().flatten().enumerate() {
+                for (k, label) in [("number", "số"), ("date", "ngày")] {
+                    if d.get(k).is_none_or(report::validate::is_empty) {
+                        out.push(format!("văn bản {}: {label}", n + 1));
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+    out
 }
