@@ -210,7 +210,43 @@ fn part(
         .map_err(|_| ImportError::Xml(format!("{name}: không phải văn bản UTF-8")))
 }
 
+/// Whether elements nest deeper than `max`, by a scan of the tags (before the parser, which
+/// recurses). It can only overcount (a `<` inside a comment or CDATA), never undercount.
+fn nests_deeper(text: &str, max: usize) -> bool {
+    let b = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b'<' {
+            i += 1;
+            continue;
+        }
+        match b.get(i + 1) {
+            Some(b'/') => depth = depth.saturating_sub(1),
+            Some(b'?' | b'!') | None => {}
+            Some(_) => {
+                let end = b[i..].iter().position(|&c| c == b'>').map(|k| i + k);
+                let self_closing = end.is_some_and(|e| e > 0 && b[e - 1] == b'/');
+                if !self_closing {
+                    depth += 1;
+                    if depth > max {
+                        return true;
+                    }
+                }
+                if let Some(e) = end {
+                    i = e;
+                }
+            }
+        }
+        i += 1;
+    }
+    false
+}
+
 fn parse(text: &str) -> Result<Document<'_>, ImportError> {
+    if nests_deeper(text, MAX_DEPTH) {
+        return Err(ImportError::TooDeep(MAX_DEPTH));
+    }
     let opts = ParsingOptions {
         allow_dtd: false,
         nodes_limit: 20_000_000,
@@ -784,4 +820,20 @@ struct RunCtx {
     font: Option<String>,
     bold: bool,
     italic: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deep_xml_is_refused_by_parse() {
+        let depth = 5000;
+        let xml = format!(
+            r#"<w:document xmlns:w="{W}"><w:body>{}{}</w:body></w:document>"#,
+            "<w:sdt><w:sdtContent>".repeat(depth),
+            "</w:sdtContent></w:sdt>".repeat(depth)
+        );
+        assert!(matches!(parse(&xml), Err(ImportError::TooDeep(_))));
+    }
 }

@@ -821,7 +821,8 @@ impl<'a> Placer<'a> {
             }
         }
         let Some(i) = target else {
-            return false;
+            // No narrative takes it: a sentence with figures still fills a figures item.
+            return self.figures_in_sentence(start, text, src);
         };
         if Some(i) != self.item {
             self.item = Some(i);
@@ -872,7 +873,7 @@ impl<'a> Placer<'a> {
 
     /// "giảm từ 14 đầu mối xuống còn 13": before and after of one figures row, when the row is
     /// clear from the words around; marked to confirm.
-    fn figures_in_sentence(&mut self, i: usize, text: &str, src: Source) {
+    fn figures_in_sentence(&mut self, i: usize, text: &str, src: Source) -> bool {
         let repeat = self.infos[i].repeat;
         let figures: Vec<usize> = (0..self.infos.len())
             .filter(|&j| {
@@ -881,8 +882,9 @@ impl<'a> Placer<'a> {
             })
             .collect();
         if figures.is_empty() {
-            return;
+            return false;
         }
+        let mut taken = false;
         let tk = Tokens::new(text);
         let w = &tk.words;
         for k in 0..w.len() {
@@ -910,11 +912,10 @@ impl<'a> Placer<'a> {
                 }
             }
             let Some((j, after)) = after else { continue };
-            let context: Vec<String> = w[k.saturating_sub(6)..j]
-                .iter()
-                .filter(|x| x.parse::<i64>().is_err())
-                .cloned()
-                .collect();
+            // Words between the two figures name the row best ("từ 14 đầu mối xuống còn 13");
+            // the words before "từ" count half ("biên chế từ 84 giảm xuống 79").
+            let near: Vec<String> = w[k + 2..j].to_vec();
+            let far: Vec<String> = w[k.saturating_sub(6)..k].to_vec();
             let mut best: Option<(usize, String, String, f64)> = None;
             let mut tie = false;
             for &f in &figures {
@@ -930,9 +931,20 @@ impl<'a> Placer<'a> {
                     if label.is_empty() {
                         continue;
                     }
-                    let hit = label.iter().filter(|x| context.contains(x)).count() as f64
-                        / label.len() as f64;
-                    if hit < 0.5 {
+                    let points: usize = label
+                        .iter()
+                        .map(|x| {
+                            if near.contains(x) {
+                                2
+                            } else if far.contains(x) {
+                                1
+                            } else {
+                                0
+                            }
+                        })
+                        .sum();
+                    let hit = points as f64 / (2 * label.len()) as f64;
+                    if hit < 0.25 {
                         continue;
                     }
                     match &best {
@@ -961,6 +973,7 @@ impl<'a> Placer<'a> {
                 continue;
             }
             obj.insert(key, json!({"before": before, "after": after}));
+            taken = true;
             self.source(f, src);
             let (item, inst) = self.key(f);
             self.to_confirm.push((
@@ -975,6 +988,7 @@ impl<'a> Placer<'a> {
                 src,
             ));
         }
+        taken
     }
 
     // ------------------------------------------------------------------ tables
@@ -1706,14 +1720,17 @@ fn match_district(districts: &[&units::District], cell: &str) -> Option<String> 
     if let Some(d) = districts.iter().find(|d| vi::fold(&d.name) == full) {
         return Some(d.code.clone());
     }
-    let hits: Vec<&&units::District> = districts
-        .iter()
-        .filter(|d| vi::fold(d.short()) == want)
-        .collect();
-    match hits.as_slice() {
-        [d] => Some(d.code.clone()),
-        _ => None,
+    // As written ("Quản Bạ" is a name, not "Quận" + "Bạ"), then without a type prefix.
+    for key in [&full, &want] {
+        let hits: Vec<&&units::District> = districts
+            .iter()
+            .filter(|d| &vi::fold(d.short()) == key)
+            .collect();
+        if let [d] = hits.as_slice() {
+            return Some(d.code.clone());
+        }
     }
+    None
 }
 
 /// What a given answer lacks: figures rows without their figures, records without a required

@@ -121,7 +121,8 @@ pub fn label(text: &str) -> Option<(Label, usize)> {
         let mut parts = 0;
         loop {
             let d = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
-            if d == 0 || d > 3 {
+            // "1.234" is a figure, not a heading number.
+            if d == 0 || d > 3 || (parts > 0 && d == 3) {
                 return None;
             }
             i += d;

@@ -128,6 +128,7 @@ struct Writer<'a> {
     tracked_done: bool,
     passed_vni: bool,
     lost_done: bool,
+    headings: usize,
 }
 
 fn inline_text(inl: &[Inline]) -> (String, Vec<String>) {
@@ -195,6 +196,7 @@ impl Writer<'_> {
 
     fn heading(&mut self, scheme: &str, label: &str, inl: &[Inline]) {
         let (text, notes) = inline_text(inl);
+        self.headings += 1;
         if self.style == Style::Legacy {
             // B.I in TCVN3, B.II in VNI, the rest in Unicode.
             let f = vi::fold(&text);
@@ -266,7 +268,7 @@ impl Writer<'_> {
             ));
             return;
         }
-        if self.style == Style::TablesAndSentences && text.len() > 120 {
+        if self.style == Style::TablesAndSentences && text.len() > 120 && self.headings > 2 {
             if !self.author_note_done {
                 self.author_note_done = true;
                 self.notes_xml.push_str(
@@ -401,6 +403,7 @@ fn write(f: &Fx, r: &Report, style: Style) -> Vec<u8> {
         tracked_done: false,
         passed_vni: false,
         lost_done: false,
+        headings: 0,
     };
     let _ = w.doc;
     // The header, as paragraphs, with the date in another usual form.
