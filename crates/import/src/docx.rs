@@ -250,7 +250,6 @@ fn parse(text: &str) -> Result<Document<'_>, ImportError> {
     let opts = ParsingOptions {
         allow_dtd: false,
         nodes_limit: 20_000_000,
-        ..ParsingOptions::default()
     };
     let doc = Document::parse_with_options(text, opts).map_err(|e| match e {
         roxmltree::Error::DtdDetected => ImportError::Dtd,
@@ -799,7 +798,7 @@ impl Reader {
         }
         if let Some(enc) = legacy {
             text = vi::decode_legacy(&text, enc);
-            if out.legacy.is_none() && text.chars().any(|c| !c.is_ascii()) {
+            if out.legacy.is_none() && !text.is_ascii() {
                 out.legacy = Some(enc);
             }
         }

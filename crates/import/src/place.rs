@@ -844,12 +844,7 @@ impl<'a> Placer<'a> {
         } else {
             self.infos[i].parent
         };
-        let from = if self.infos[i].is_heading() {
-            i + 1
-        } else {
-            i + 1
-        };
-        for j in from..self.infos.len() {
+        for j in i + 1..self.infos.len() {
             let info = &self.infos[j];
             if info.is_heading() {
                 break;
@@ -897,14 +892,14 @@ impl<'a> Placer<'a> {
             // The second figure within a few words, after "xuống", "còn", "lên"…
             let mut after = None;
             let mut verb = false;
-            for j in k + 2..(k + 10).min(w.len()) {
+            for (j, word) in w.iter().enumerate().take((k + 10).min(w.len())).skip(k + 2) {
                 if matches!(
-                    w[j].as_str(),
+                    word.as_str(),
                     "xuong" | "con" | "len" | "thanh" | "giam" | "tang"
                 ) {
                     verb = true;
                 }
-                if let Ok(n) = vi::parse_int(&w[j]) {
+                if let Ok(n) = vi::parse_int(word) {
                     if verb {
                         after = Some((j, n));
                     }

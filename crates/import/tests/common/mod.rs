@@ -1,5 +1,7 @@
 //! Word files written by hand for the tests: the smallest DOCX Word opens, with the parts a
 //! test gives (document body, numbering, footnotes, styles).
+// Each test binary uses a part of these helpers.
+#![allow(dead_code)]
 
 use std::io::Write;
 
@@ -76,38 +78,6 @@ pub fn esc(s: &str) -> String {
 pub fn p(text: &str) -> String {
     format!(
         r#"<w:p><w:r><w:t xml:space="preserve">{}</w:t></w:r></w:p>"#,
-        esc(text)
-    )
-}
-
-/// A bold paragraph.
-pub fn bold(text: &str) -> String {
-    format!(
-        r#"<w:p><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">{}</w:t></w:r></w:p>"#,
-        esc(text)
-    )
-}
-
-/// A paragraph in a style.
-pub fn styled(style: &str, text: &str) -> String {
-    format!(
-        r#"<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr><w:r><w:t xml:space="preserve">{}</w:t></w:r></w:p>"#,
-        esc(text)
-    )
-}
-
-/// A paragraph in a legacy font (text already in the legacy encoding).
-pub fn font(font: &str, text: &str) -> String {
-    format!(
-        r#"<w:p><w:r><w:rPr><w:rFonts w:ascii="{font}" w:hAnsi="{font}"/></w:rPr><w:t xml:space="preserve">{}</w:t></w:r></w:p>"#,
-        esc(text)
-    )
-}
-
-/// A paragraph with Word's automatic numbering.
-pub fn numbered(num: u32, level: u32, text: &str) -> String {
-    format!(
-        r#"<w:p><w:pPr><w:numPr><w:ilvl w:val="{level}"/><w:numId w:val="{num}"/></w:numPr></w:pPr><w:r><w:t xml:space="preserve">{}</w:t></w:r></w:p>"#,
         esc(text)
     )
 }
