@@ -109,6 +109,8 @@ pub struct Body {
     pub insertions: usize,
     pub deletions: usize,
     pub comments: usize,
+    /// Pictures, charts and embedded objects (their content is not text).
+    pub objects: usize,
 }
 
 /// Reads the DOCX bytes.
@@ -494,6 +496,34 @@ fn letter(n: i64) -> String {
     char::from(b'a' + k).to_string()
 }
 
+/// The text boxes anchored in a paragraph (not those inside another box, nor Word's fallback
+/// copy of a box, nor deleted ones), and the number of pictures and objects without text.
+fn anchored<'a, 'i>(p: Node<'a, 'i>) -> (Vec<Node<'a, 'i>>, usize) {
+    let inside = |d: &Node, stop: &dyn Fn(&Node) -> bool| {
+        d.ancestors()
+            .skip(1)
+            .take_while(|a| *a != p)
+            .any(|a| stop(&a))
+    };
+    let hidden = |a: &Node| a.tag_name().name() == "Fallback" || is_w(a, "del");
+    let boxes: Vec<Node> = p
+        .descendants()
+        .filter(|d| is_w(d, "txbxContent"))
+        .filter(|d| !inside(d, &|a: &Node| hidden(a) || is_w(a, "txbxContent")))
+        .collect();
+    let objects = p
+        .descendants()
+        .filter(|d| is_w(d, "drawing") || is_w(d, "pict") || is_w(d, "object"))
+        .filter(|d| {
+            !inside(d, &|a: &Node| {
+                hidden(a) || is_w(a, "drawing") || is_w(a, "pict")
+            })
+        })
+        .filter(|d| !d.descendants().any(|x| is_w(&x, "txbxContent")))
+        .count();
+    (boxes, objects)
+}
+
 struct Reader {
     styles: Styles,
     numbering: Numbering,
@@ -548,6 +578,12 @@ impl Reader {
             if is_w(&n, "p") {
                 let p = self.paragraph(n, in_table);
                 out.push(Block::Para(p));
+                // Text boxes anchored in the paragraph follow it; pictures are counted.
+                let (boxes, objects) = anchored(n);
+                self.body.objects += objects;
+                for b in boxes {
+                    self.blocks(b, out, in_table);
+                }
             } else if is_w(&n, "tbl") {
                 let t = self.table(n);
                 out.push(Block::Table(t));

@@ -678,6 +678,9 @@ impl<'a> Placer<'a> {
                 }
             } else if cp == n {
                 (if words.len() == n { 1.0 } else { 0.95 }, n)
+            } else if cp == words.len() && cp >= 3 {
+                // The heading written short: its first words only.
+                (0.7 + 0.3 * cp as f64 / n as f64, cp)
             } else {
                 (dice(&info.prefix, words), words.len())
             };
@@ -766,11 +769,10 @@ impl<'a> Placer<'a> {
     /// close to one of its models, else a "khac" one named as written.
     fn instance_for(&mut self, r: usize, name: &str) {
         let block = self.infos[r].node;
-        let words = Tokens::new(name).words;
+        let words = model_words(name);
         let mut best: Option<(&str, f64)> = None;
         for c in self.t.catalogue_for(block) {
-            let s = dice(&words, &Tokens::new(&c.short).words)
-                .max(dice(&words, &Tokens::new(&c.name).words));
+            let s = dice(&words, &model_words(&c.short)).max(dice(&words, &model_words(&c.name)));
             if s >= 0.7 && best.is_none_or(|(_, b)| s > b) {
                 best = Some((c.code.as_str(), s));
             }
@@ -910,7 +912,12 @@ impl<'a> Placer<'a> {
             // Words between the two figures name the row best ("từ 14 đầu mối xuống còn 13");
             // the words before "từ" count half ("biên chế từ 84 giảm xuống 79").
             let near: Vec<String> = w[k + 2..j].to_vec();
-            let far: Vec<String> = w[k.saturating_sub(6)..k].to_vec();
+            // The words before "từ", back to the previous figure (another clause).
+            let mut start = k.saturating_sub(6);
+            if let Some(prev) = (start..k).rev().find(|&x| vi::parse_int(&w[x]).is_ok()) {
+                start = prev + 1;
+            }
+            let far: Vec<String> = w[start..k].to_vec();
             let mut best: Option<(usize, String, String, f64)> = None;
             let mut tie = false;
             for &f in &figures {
@@ -1365,6 +1372,12 @@ impl<'a> Placer<'a> {
                 body.insertions, body.deletions
             ));
         }
+        if body.objects > 0 {
+            notes.push(format!(
+                "tệp có {} hình ảnh, biểu đồ hoặc đối tượng nhúng: không đưa được vào báo cáo, cần nhập lại số liệu trong đó nếu có",
+                body.objects
+            ));
+        }
         if body.comments > 0 {
             notes.push(format!(
                 "tệp có {} ghi chú (comment): ghi chú không được đưa vào báo cáo",
@@ -1774,6 +1787,43 @@ fn missing_parts(a: &outline::Answer, v: Option<&Value>) -> Vec<String> {
             }
         }
         _ => {}
+    }
+    out
+}
+
+/// The words of a model's name in the catalogue's usual wording: abbreviations spelt out
+/// ("UBND", "HĐND", "MTTQ", "UBKT"), "huyện ủy", "quận ủy", "thị ủy", "thành ủy" as "cấp ủy",
+/// "huyện", "quận", "thị xã" as "cấp huyện".
+fn model_words(name: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let words = Tokens::new(name).words;
+    let mut i = 0;
+    while let Some(w) = words.get(i) {
+        let next = words.get(i + 1).map(String::as_str);
+        let expanded: &[&str] = match (w.as_str(), next) {
+            ("ubnd", _) => &["uy", "ban", "nhan", "dan"],
+            ("hdnd", _) => &["hoi", "dong", "nhan", "dan"],
+            ("mttq", _) => &["mat", "tran", "to", "quoc"],
+            ("ubkt", _) => &["uy", "ban", "kiem", "tra"],
+            ("huyen" | "quan" | "thi" | "thanh", Some("uy")) => {
+                i += 1;
+                &["cap", "uy"]
+            }
+            ("thi", Some("xa")) => {
+                i += 1;
+                &["cap", "huyen"]
+            }
+            ("huyen" | "quan", _) if out.last().map(String::as_str) != Some("cap") => {
+                &["cap", "huyen"]
+            }
+            (other, _) => {
+                out.push(other.to_string());
+                i += 1;
+                continue;
+            }
+        };
+        out.extend(expanded.iter().map(|s| s.to_string()));
+        i += 1;
     }
     out
 }

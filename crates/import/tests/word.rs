@@ -725,3 +725,39 @@ fn at_least_95_percent_overall_and_no_text_lost() {
     }
     assert!(recovered * 100 >= total * 95, "{recovered}/{total}");
 }
+
+#[test]
+fn every_style_over_more_samples() {
+    let mut total = 0;
+    let mut recovered = 0;
+    let mut failures = Vec::new();
+    for seed in 30..38 {
+        for style in [
+            Style::HeadingStyles,
+            Style::BoldOnly,
+            Style::AutoNumbering,
+            Style::Legacy,
+            Style::TablesAndSentences,
+        ] {
+            let (s, got, _) = run(style, seed);
+            total += s.total;
+            recovered += s.recovered;
+            if !s.unlisted.is_empty() {
+                failures.push(format!("{style:?} seed {seed}: {}", s.unlisted.join("; ")));
+            }
+            let expected_unplaced = if style == Style::TablesAndSentences {
+                2
+            } else {
+                0
+            };
+            if got.placement.unplaced.len() != expected_unplaced {
+                failures.push(format!(
+                    "{style:?} seed {seed}: unplaced {:?}",
+                    got.placement.unplaced
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(recovered * 100 >= total * 95, "{recovered}/{total}");
+}

@@ -82,6 +82,14 @@ pub fn p(text: &str) -> String {
     )
 }
 
+/// A bold paragraph.
+pub fn bold(text: &str) -> String {
+    format!(
+        r#"<w:p><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">{}</w:t></w:r></w:p>"#,
+        esc(text)
+    )
+}
+
 /// A table from rows of cells; a cell "<<" continues the cell on its left (gridSpan), "^^" the
 /// cell above (vMerge).
 pub fn table(rows: &[Vec<&str>]) -> String {
@@ -109,7 +117,8 @@ pub fn table(rows: &[Vec<&str>]) -> String {
                 pr.push_str(r#"<w:vMerge w:val="restart"/>"#);
             }
             let t = if text == "^^" { "" } else { text };
-            s.push_str(&format!("<w:tc><w:tcPr>{pr}</w:tcPr>{}</w:tc>", p(t)));
+            let paras: String = t.split('\n').map(p).collect();
+            s.push_str(&format!("<w:tc><w:tcPr>{pr}</w:tcPr>{paras}</w:tc>"));
             c += span;
         }
         s.push_str("</w:tr>");
