@@ -19,6 +19,9 @@ fn benches(c: &mut Criterion) {
         let bytes = document::docx::to_docx(&d, &p).expect("docx");
         let _ = std::fs::create_dir_all(&dir);
         let _ = std::fs::write(dir.join(format!("import-bench-{name}.docx")), &bytes);
+        c.bench_function(&format!("read/{name}"), |b| {
+            b.iter(|| import::docx::read(&bytes).expect("read"))
+        });
         c.bench_function(&format!("import/{name}"), |b| {
             b.iter(|| import::import(&bytes, &t, province).expect("import"))
         });

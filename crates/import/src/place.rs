@@ -668,6 +668,13 @@ impl<'a> Placer<'a> {
                 continue;
             }
             let n = info.prefix.len();
+            let threshold = if heading_like {
+                0.6
+            } else if words.len() <= n + 3 {
+                0.88
+            } else {
+                continue;
+            };
             let cp = common_prefix(&info.prefix, words);
             let (mut score, used) = if info.has_model {
                 if cp == n {
@@ -696,13 +703,6 @@ impl<'a> Placer<'a> {
                 _ => {}
             }
             score -= (passed as f64 * 0.003).min(0.15);
-            let threshold = if heading_like {
-                0.6
-            } else if words.len() <= n + 3 {
-                0.88
-            } else {
-                f64::INFINITY
-            };
             if score >= threshold && best.is_none_or(|(_, b, _)| score > b + 1e-9) {
                 best = Some((i, score, used));
             }
@@ -871,6 +871,9 @@ impl<'a> Placer<'a> {
     /// "giảm từ 14 đầu mối xuống còn 13": before and after of one figures row, when the row is
     /// clear from the words around; marked to confirm.
     fn figures_in_sentence(&mut self, i: usize, text: &str, src: Source) -> bool {
+        if !text.bytes().any(|b| b.is_ascii_digit()) {
+            return false;
+        }
         let repeat = self.infos[i].repeat;
         let figures: Vec<usize> = (0..self.infos.len())
             .filter(|&j| {
@@ -1319,7 +1322,14 @@ impl<'a> Placer<'a> {
         for e in &entries {
             let inst = e.instance.map(|x| x.id.clone());
             let k = (e.node.id.clone(), inst.clone());
-            places.insert(k.clone(), e.place());
+            // An item printed without a lead-in is named by its hint.
+            let place = match (e.node.text.trim().is_empty(), e.node.hint.as_deref()) {
+                (true, Some(h)) if e.number.is_none() => {
+                    format!("{} – {}", e.path, vi::shorten(h.trim_end_matches('.'), 60))
+                }
+                _ => e.place(),
+            };
+            places.insert(k.clone(), place.clone());
             let hidden = e.node.show_if.as_ref().is_some_and(|c| {
                 self.report
                     .scope(e.instance)
@@ -1339,7 +1349,7 @@ impl<'a> Placer<'a> {
             items.push(Placed {
                 item: e.node.id.clone(),
                 instance: inst,
-                place: e.place(),
+                place,
                 heading: self.headings.get(&k).cloned(),
                 sources,
                 empty: asks && !answered,

@@ -283,6 +283,15 @@ pub struct Detection {
 /// Returns the likelier encoding with its confidence, or `None` when the text gives no sign of
 /// a legacy encoding (ordinary Unicode Vietnamese never does).
 pub fn detect_legacy(text: &str) -> Option<Detection> {
+    // Legacy text always has Latin-1 characters that are not Vietnamese letters ("µ", "¸" in
+    // TCVN3, "ø", "ï" in VNI); without one there is nothing to look at.
+    const VIETNAMESE_LATIN1: &str = "àáâãèéêìíòóôõùúýÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝ";
+    if !text
+        .chars()
+        .any(|c| ('\u{A0}'..='\u{FF}').contains(&c) && !VIETNAMESE_LATIN1.contains(c))
+    {
+        return None;
+    }
     let words: Vec<&str> = text
         .split(|c: char| c.is_whitespace() || ",.;:!?()[]\"'“”/-–".contains(c))
         .filter(|w| w.chars().any(|c| ('\u{A0}'..='\u{FF}').contains(&c)))
