@@ -470,7 +470,9 @@ impl<'a> Placer<'a> {
             .as_deref()
             .and_then(auto_label)
             .is_some_and(|l| !matches!(l, Label::Dash(_)));
-        if let Some((i, rest)) = self.match_heading(t, lab.as_ref().map(|l| &l.0), heading_like) {
+        if let Some((i, rest)) =
+            self.match_heading(t, &tokens, lab.as_ref().map(|l| &l.0), heading_like)
+        {
             self.orphan = false;
             self.take_heading(i, t, rest.trim(), src);
             return true;
@@ -636,13 +638,14 @@ impl<'a> Placer<'a> {
     fn match_heading(
         &self,
         text: &str,
+        tokens: &Tokens,
         lab: Option<&Label>,
         heading_like: bool,
     ) -> Option<(usize, String)> {
         // The words after the label.
         let skip = label(text).map(|(_, n)| n).unwrap_or(0);
         let body = text.get(skip..).unwrap_or("");
-        let bt = Tokens::new(body);
+        let bt = tokens.after(skip);
         let words = &bt.words;
         if words.is_empty() {
             return None;

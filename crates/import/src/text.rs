@@ -29,10 +29,27 @@ impl Tokens {
     }
 
     fn push(&mut self, s: &str, b: usize, e: usize) {
-        let w = vi::fold(&s[b..e]);
+        let w = fold_word(&s[b..e]);
         if !w.is_empty() {
             self.words.push(w);
             self.spans.push((b, e));
+        }
+    }
+
+    /// The words starting at or after byte `skip`, with offsets counted from `skip` (what
+    /// `Tokens::new(&s[skip..])` gives when `skip` is between words).
+    pub fn after(&self, skip: usize) -> Tokens {
+        let first = self
+            .spans
+            .iter()
+            .position(|s| s.0 >= skip)
+            .unwrap_or(self.spans.len());
+        Tokens {
+            words: self.words[first..].to_vec(),
+            spans: self.spans[first..]
+                .iter()
+                .map(|(b, e)| (b - skip, e - skip))
+                .collect(),
         }
     }
 
@@ -52,6 +69,29 @@ impl Tokens {
     pub fn start_of(&self, n: usize, len: usize) -> usize {
         self.spans.get(n).map(|s| s.0).unwrap_or(len)
     }
+}
+
+/// `vi::fold` of one word (no whitespace inside), without its intermediate strings: lower
+/// case, diacritics removed, "đ" (and the look-alike "ð") as "d".
+pub fn fold_word(w: &str) -> String {
+    let mut out = String::with_capacity(w.len());
+    for c in w.chars() {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+            continue;
+        }
+        unicode_normalization::char::decompose_canonical(c, |d| {
+            if !unicode_normalization::char::is_combining_mark(d) {
+                for l in d.to_lowercase() {
+                    out.push(match l {
+                        'đ' | 'ð' => 'd',
+                        other => other,
+                    });
+                }
+            }
+        });
+    }
+    out
 }
 
 fn unicode_mark(c: char) -> bool {
@@ -283,6 +323,15 @@ mod tests {
         assert_eq!(label("Về việc"), None);
         let (_, n) = label("1.1- Về thí điểm").unwrap();
         assert_eq!(&"1.1- Về thí điểm"[n..], "Về thí điểm");
+    }
+
+    #[test]
+    fn fold_word_is_vi_fold() {
+        for w in [
+            "Đắk", "Lắk", "HOÀ", "ThỦy", "ð", "Nghiêng", "1.234", "Ủy", "A", "ǅ",
+        ] {
+            assert_eq!(fold_word(w), vi::fold(w), "{w}");
+        }
     }
 
     #[test]
