@@ -41,6 +41,13 @@ pub fn run(c: Command) -> Result<Outcome> {
             template,
             full,
         } => sample(&province, seed, output.as_deref(), &template, full),
+        Command::Import {
+            file,
+            province,
+            template,
+            output,
+            json,
+        } => import(&file, &province, &template, &output, json),
         Command::Render {
             report,
             output,
@@ -567,4 +574,46 @@ fn search(paths: &[PathBuf], query: &str, limit: usize) -> Result<Outcome> {
         outln!("   {}", h.snippet);
     }
     Ok(Outcome::Clean)
+}
+
+/// `baocao import`: a Word report into a draft report JSON, with the placement report.
+fn import(
+    file: &Path,
+    province: &str,
+    template: &str,
+    output: &Path,
+    json: bool,
+) -> Result<Outcome> {
+    let t = load_template(template)?;
+    // Refuse an oversized file before reading it into memory.
+    let size = fs::metadata(file)
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => format!("không tìm thấy tệp {}", shown(file)),
+            _ => format!("không đọc được tệp {}: {e}", shown(file)),
+        })?
+        .len();
+    if size > import::docx::MAX_FILE_BYTES as u64 {
+        let e = import::ImportError::TooLarge {
+            size: usize::try_from(size).unwrap_or(usize::MAX),
+            max: import::docx::MAX_FILE_BYTES,
+        };
+        return Err(format!("{}: {e}", shown(file)));
+    }
+    let bytes = fs::read(file).map_err(|e| format!("không đọc được tệp {}: {e}", shown(file)))?;
+    let got = import::import(&bytes, &t, province).map_err(|e| format!("{}: {e}", shown(file)))?;
+    write(output, got.report.to_json().as_bytes())?;
+    if json {
+        let text = serde_json::to_string_pretty(&got.placement).map_err(|e| e.to_string())?;
+        outln!("{text}");
+    } else {
+        outln!("Đã nhập {} vào {} (bản nháp).", shown(file), shown(output));
+        for line in got.placement.to_text().lines() {
+            outln!("{line}");
+        }
+    }
+    Ok(if got.placement.unplaced.is_empty() {
+        Outcome::Clean
+    } else {
+        Outcome::Problems
+    })
 }

@@ -75,6 +75,25 @@ pub enum Command {
         #[arg(long)]
         full: bool,
     },
+    /// Nhập báo cáo đã viết bằng Word (.docx) vào đề cương: ghi bản nháp JSON và in nội dung
+    /// nào vào mục nào, cái gì chưa xếp được (mã thoát 1 nếu còn nội dung chưa xếp).
+    Import {
+        /// Tệp Word (.docx).
+        #[arg(value_name = "TỆP_WORD")]
+        file: PathBuf,
+        /// Mã tỉnh, thành phố (2 chữ số, ví dụ 02 là Hà Giang).
+        #[arg(long, value_name = "MÃ_TỈNH")]
+        province: String,
+        /// Mã đề cương hoặc tệp đề cương.
+        #[arg(long, default_value = "kl74-2021", value_name = "ĐỀ_CƯƠNG")]
+        template: String,
+        /// Tệp báo cáo JSON ghi ra (bản nháp).
+        #[arg(short, long, value_name = "TỆP")]
+        output: PathBuf,
+        /// In báo cáo nhập dạng JSON (cho máy).
+        #[arg(long)]
+        json: bool,
+    },
     /// Xuất văn bản: .docx, .pdf, .html hoặc .md (theo đuôi tệp).
     Render {
         /// Tệp báo cáo JSON.
