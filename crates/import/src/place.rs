@@ -308,6 +308,9 @@ impl<'a> Placer<'a> {
             }
             return;
         }
+        if self.zone == Zone::Body && self.none_for_block(&text) {
+            return;
+        }
         if self.body_para(p, &text, src) {
             if self.zone == Zone::Header {
                 self.zone = Zone::Body;
@@ -335,6 +338,32 @@ impl<'a> Placer<'a> {
                 }
             }
         }
+    }
+
+    /// "Không có." right under a heading that holds a repeated block: the report answers the
+    /// block with no model (our own documents print it so); the block becomes an empty list.
+    fn none_for_block(&mut self, text: &str) -> bool {
+        if vi::fold(text.trim().trim_end_matches('.').trim()) != "khong co" {
+            return false;
+        }
+        let Some(h) = self.heading else {
+            return false;
+        };
+        let parent = self.infos[h].node.id.as_str();
+        let blocks: Vec<String> = self
+            .t
+            .node
+            .iter()
+            .filter(|n| n.kind == NodeKind::Repeat && n.parent.as_deref() == Some(parent))
+            .map(|n| n.id.clone())
+            .collect();
+        if blocks.is_empty() {
+            return false;
+        }
+        for b in blocks {
+            self.report.blocks.entry(b).or_default();
+        }
+        true
     }
 
     fn closing_start(&self, text: &str) -> bool {
