@@ -286,10 +286,15 @@ fn main() -> ExitCode {
     if matches!(cli.command, Command::Serve { .. }) {
         purge_freed_memory_at_once();
     }
+    // A command asked for JSON answers its failure in JSON on stdout too.
+    let json = matches!(cli.command, Command::Validate { json: true, .. });
     match cmd::run(cli.command) {
         Ok(cmd::Outcome::Clean) => ExitCode::SUCCESS,
         Ok(cmd::Outcome::Problems) => ExitCode::from(1),
         Err(e) => {
+            if json {
+                println!("{}", serde_json::json!({ "error": e }));
+            }
             eprintln!("Lỗi: {e}");
             ExitCode::from(2)
         }

@@ -43,6 +43,8 @@ pub enum Error {
     NotFound(&'static str),
     #[error("tên đăng nhập “{0}” đã có")]
     DuplicateUser(String),
+    #[error("không tạo được {path}: {reason}")]
+    Files { path: String, reason: &'static str },
     #[error("dữ liệu trong cơ sở dữ liệu không hợp lệ: {0}")]
     Corrupt(String),
 }
@@ -55,6 +57,15 @@ pub fn now_ms() -> i64 {
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
         .unwrap_or(0)
+}
+
+/// What the database keeps of a session's cookie token: its SHA-256, as lowercase hex.
+pub fn token_hash(token: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// The roles of PRODUCT.md §2.
@@ -325,6 +336,7 @@ impl Store {
                 .map_err(open_err)?;
             (pool.clone(), pool)
         } else {
+            private_files(url)?;
             let url = if url.contains('?') {
                 url.to_string()
             } else {
@@ -468,7 +480,8 @@ impl Store {
         .await?
         .ok_or(Error::NotFound("tài khoản"))?;
         let name: String = row.try_get("username")?;
-        if !active {
+        // A locked account or a new password ends every session of the user, on every server.
+        if !active || password_hash.is_some() {
             sqlx::query("DELETE FROM sessions WHERE user_id = $1")
                 .bind(id)
                 .execute(&mut *tx)
@@ -495,6 +508,8 @@ impl Store {
 
     // ---- sessions ----
 
+    /// Opens a session. The database keeps only [`token_hash`] of the cookie's token: a copy of
+    /// the database (a backup, a leaked dump) opens no session.
     pub async fn create_session(
         &self,
         token: &str,
@@ -505,10 +520,10 @@ impl Store {
         let now = now_ms();
         let mut tx = self.write.begin().await?;
         sqlx::query(
-            "INSERT INTO sessions (token, user_id, csrf, created_at, expires_at) \
+            "INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at) \
              VALUES ($1, $2, $3, $4, $5)",
         )
-        .bind(token)
+        .bind(token_hash(token))
         .bind(user.id)
         .bind(csrf)
         .bind(now)
@@ -520,13 +535,14 @@ impl Store {
         Ok(())
     }
 
-    /// The user and CSRF token of a live session.
+    /// The user and CSRF token of a live session (the cookie's token), read from the database
+    /// on every call: a logout, a lock or a new password on any server process ends it at once.
     pub async fn session(&self, token: &str) -> Result<Option<(User, String)>> {
         let row = sqlx::query(
             "SELECT u.*, s.csrf AS csrf FROM sessions s JOIN users u ON u.id = s.user_id \
-             WHERE s.token = $1 AND s.expires_at > $2 AND u.active = 1",
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active = 1",
         )
-        .bind(token)
+        .bind(token_hash(token))
         .bind(now_ms())
         .fetch_optional(&self.read)
         .await?;
@@ -536,12 +552,31 @@ impl Store {
         }
     }
 
+    /// Ends a session (the cookie's token), and forgets expired ones.
     pub async fn delete_session(&self, token: &str) -> Result<()> {
-        sqlx::query("DELETE FROM sessions WHERE token = $1 OR expires_at < $2")
-            .bind(token)
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1 OR expires_at < $2")
+            .bind(token_hash(token))
             .bind(now_ms())
             .execute(&self.write)
             .await?;
+        Ok(())
+    }
+
+    /// Writes one audit entry of something that is not a change of data (a failed or refused
+    /// login): `username` is the name as typed, `detail` what happened (the client's address).
+    pub async fn audit_event(&self, username: &str, action: &str, detail: &str) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        audit(
+            &mut tx,
+            Actor { id: None, username },
+            action,
+            None,
+            None,
+            None,
+            Some(detail),
+        )
+        .await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -985,6 +1020,46 @@ impl Store {
             })
             .collect()
     }
+}
+
+/// Creates the SQLite database file (and its directory) readable by the server's user only:
+/// the directory 0700, the file 0600. SQLite gives its `-wal` and `-shm` files the database
+/// file's mode. Files that exist already are left as they are.
+fn private_files(url: &str) -> Result<()> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .unwrap_or(url);
+    let path = rest.split('?').next().unwrap_or("");
+    if path.is_empty() || path.starts_with(":memory:") {
+        return Ok(());
+    }
+    let path = std::path::Path::new(path);
+    let err = |p: &std::path::Path, e: std::io::Error| Error::Files {
+        path: p.display().to_string(),
+        reason: vi::io_reason(&e),
+    };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if !dir.exists() {
+            let mut b = std::fs::DirBuilder::new();
+            b.recursive(true);
+            #[cfg(unix)]
+            std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
+            b.create(dir).map_err(|e| err(dir, e))?;
+        }
+    }
+    if !path.exists() {
+        let mut o = std::fs::OpenOptions::new();
+        o.create_new(true).write(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+        match o.open(path) {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(err(path, e)),
+        }
+    }
+    Ok(())
 }
 
 async fn sqlite_pool(url: &str, n: u32) -> std::result::Result<AnyPool, sqlx::Error> {

@@ -65,8 +65,13 @@ struct Login {
     password: String,
 }
 
-async fn login(State(app): State<Arc<App>>, headers: HeaderMap, Json(l): Json<Login>) -> ApiResult {
-    let user = j(auth::authenticate(&app, &l.username, &l.password).await)?;
+async fn login(
+    State(app): State<Arc<App>>,
+    auth::ClientAddr(ip): auth::ClientAddr,
+    headers: HeaderMap,
+    Json(l): Json<Login>,
+) -> ApiResult {
+    let user = j(auth::authenticate(&app, &l.username, &l.password, ip).await)?;
     let (cookie, csrf) = j(auth::open_session(&app, &user, &headers).await)?;
     let mut r = Json(json!({ "csrf_token": csrf, "user": user })).into_response();
     r.headers_mut().append(SET_COOKIE, cookie);
@@ -366,16 +371,14 @@ async fn export(
     Path((id, format)): Path<(i64, String)>,
 ) -> ApiResult {
     let l = j(ops::load(&app, &v, id).await)?;
-    let (bytes, kind) = j(pages::export(&app, &l.template, &l.report, &format))?;
+    let province = l.info.province.clone();
+    let (bytes, kind) = j(pages::export(&app, l.template, l.report, &format).await)?;
     Ok((
         [
             (CONTENT_TYPE, kind.to_string()),
             (
                 CONTENT_DISPOSITION,
-                format!(
-                    "attachment; filename=\"bao-cao-{}.{format}\"",
-                    l.info.province
-                ),
+                format!("attachment; filename=\"bao-cao-{province}.{format}\""),
             ),
         ],
         bytes,

@@ -106,17 +106,23 @@ pub async fn vietnamese_rejections(
         .get(axum::http::header::CONTENT_TYPE)
         .and_then(|c| c.to_str().ok())
         .is_some_and(|c| c.starts_with("text/plain"));
+    // A framework answer without a body (405 of the router, 408 of a body read timeout…) has
+    // no content type either.
+    let bare = !res.headers().contains_key(axum::http::header::CONTENT_TYPE);
     let status = res.status();
-    if !plain || !(status.is_client_error()) {
+    if !(plain || bare) || !status.is_client_error() {
         return res;
     }
     let message = match status.as_u16() {
         400 => "Yêu cầu không đúng định dạng (kiểm tra lại các trường gửi lên).",
         404 => "Không tìm thấy trang hoặc báo cáo được yêu cầu.",
         405 => "Địa chỉ này không nhận loại yêu cầu đó.",
+        408 => "Yêu cầu gửi lên quá chậm hoặc không gửi hết nên bị hủy.",
         413 => "Nội dung gửi lên quá lớn.",
         415 => "Kiểu nội dung không đúng: API nhận dữ liệu JSON (Content-Type: application/json).",
+        414 => "Địa chỉ yêu cầu quá dài.",
         422 => "Dữ liệu gửi lên không đúng cấu trúc (thiếu trường hoặc sai kiểu).",
+        431 => "Phần đầu (header) của yêu cầu quá lớn.",
         _ => "Yêu cầu không hợp lệ.",
     };
     AppError::new(status, message).json(api).into_response()
