@@ -202,7 +202,8 @@ fn errors_are_vietnamese_and_json_when_asked() {
     for (name, body) in [
         ("map.json", "{\"template\": {\"id\": 1}}"),
         ("array.json", "[1, 2]"),
-        ("surrogate.json", "{\"template\": \"\\ud800\"}"),
+        ("escape.json", "{\"template\": \"\\ud800\"}"),
+        ("escape2.json", "{\"template\": \"\\ud800x\"}"),
     ] {
         let f = dir.path().join(name);
         std::fs::write(&f, body).unwrap();

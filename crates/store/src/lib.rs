@@ -1208,6 +1208,64 @@ mod tests {
         assert_eq!(redact("sqlite:///tmp/x.db"), "sqlite:///tmp/x.db");
     }
 
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn database_files_are_the_owners_alone() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("du-lieu/con");
+        let file = data.join("t.sqlite");
+        let s = Store::open(&format!("sqlite://{}", file.display()))
+            .await
+            .unwrap();
+        s.audit_event("x", "thử", "ghi một dòng").await.unwrap();
+        let mode = |p: &std::path::Path| {
+            std::fs::metadata(p).unwrap().permissions().mode() & 0o777
+        };
+        assert_eq!(mode(&data), 0o700);
+        for suffix in ["", "-wal", "-shm"] {
+            let p = std::path::PathBuf::from(format!("{}{suffix}", file.display()));
+            assert_eq!(mode(&p), 0o600, "{}", p.display());
+        }
+        s.close().await;
+    }
+
+    #[tokio::test]
+    async fn session_tokens_are_kept_hashed() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("t.db").display());
+        let s = Store::open(&url).await.unwrap();
+        let sys = Actor {
+            id: None,
+            username: "hệ thống",
+        };
+        let new = NewUser {
+            username: "a",
+            full_name: "A",
+            role: Role::Admin,
+            province: None,
+            password_hash: "h",
+        };
+        let id = s.create_user(&new, sys).await.unwrap();
+        let u = s.user_by_name("a").await.unwrap().unwrap();
+        s.create_session("bi-mat", &u, "c", Duration::from_secs(60))
+            .await
+            .unwrap();
+        let stored: Vec<String> = sqlx::query("SELECT token_hash FROM sessions")
+            .fetch_all(&s.read)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.try_get("token_hash").unwrap())
+            .collect();
+        assert_eq!(stored, vec![token_hash("bi-mat")]);
+        assert!(s.session("bi-mat").await.unwrap().is_some());
+        assert!(s.session(&token_hash("bi-mat")).await.unwrap().is_none());
+        // A new password ends the sessions.
+        s.update_user(id, true, Some("h2"), sys).await.unwrap();
+        assert!(s.session("bi-mat").await.unwrap().is_none());
+    }
+
     #[tokio::test]
     async fn stale_and_locked_saves_change_nothing() {
         let dir = tempfile::tempdir().unwrap();

@@ -51,14 +51,14 @@ pub fn serde_message(msg: &str, syntax: &str) -> String {
     if msg.starts_with("invalid length") {
         return "số phần tử không đúng".to_string();
     }
-    if msg.starts_with("EOF while parsing") || msg.contains("unexpected end") {
-        return "tệp kết thúc giữa chừng".to_string();
-    }
     if msg.contains("surrogate")
-        || msg.contains("invalid escape")
+        || msg.contains("escape")
         || msg.contains("invalid unicode code point")
     {
         return "chuỗi có mã thoát (\\u…) không hợp lệ".to_string();
+    }
+    if msg.starts_with("EOF while parsing") || msg.contains("unexpected end") {
+        return "tệp kết thúc giữa chừng".to_string();
     }
     if msg.contains("control character") {
         return "chuỗi có ký tự điều khiển chưa được thoát".to_string();

@@ -616,6 +616,68 @@ pub async fn open_session(
     ))
 }
 
+/// Changes the signed-in user's own password (the current one asked again, throttled like a
+/// login). Every session of the user ends, on every server process; this client gets a new
+/// session: its cookie and CSRF token are returned.
+pub async fn change_own_password(
+    app: &App,
+    v: &Viewer,
+    current: &str,
+    new: &str,
+    ip: IpAddr,
+    headers: &HeaderMap,
+) -> AppResult<(HeaderValue, String)> {
+    if new.chars().count() < 8 {
+        return Err(AppError::bad_request(
+            "Mật khẩu mới phải có ít nhất 8 ký tự.",
+        ));
+    }
+    authenticate(app, &v.user.username, current, ip)
+        .await
+        .map_err(|e| {
+            if e.status == StatusCode::UNAUTHORIZED {
+                AppError::new(StatusCode::FORBIDDEN, "Mật khẩu hiện tại không đúng.")
+            } else {
+                e
+            }
+        })?;
+    let hash = hash_password_async(new).await?;
+    app.store
+        .update_user(v.user.id, true, Some(&hash), (&v.user).into())
+        .await?;
+    open_session(app, &v.user, headers).await
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    pub current: String,
+    #[serde(default)]
+    pub new: String,
+}
+
+/// POST /mat-khau
+pub async fn password_form(
+    State(app): State<Arc<App>>,
+    ClientAddr(ip): ClientAddr,
+    headers: HeaderMap,
+    v: Viewer,
+    Form(f): Form<PasswordForm>,
+) -> Response {
+    match change_own_password(&app, &v, &f.current, &f.new, ip, &headers).await {
+        Ok((cookie, _)) => {
+            let mut r = Redirect::to("/mat-khau?tb=da-doi").into_response();
+            r.headers_mut().append(SET_COOKIE, cookie);
+            r
+        }
+        Err(e) => {
+            let mut r = crate::pages::password_page(&v, Some(&e.message), false);
+            *r.status_mut() = e.status;
+            r
+        }
+    }
+}
+
 #[derive(Deserialize)]
 pub struct LoginForm {
     #[serde(default)]

@@ -25,6 +25,7 @@ pub fn routes() -> Router<Arc<App>> {
     Router::new()
         .route("/", get(home))
         .route("/dang-xuat", post(auth::logout))
+        .route("/mat-khau", get(password).post(auth::password_form))
         .route("/bao-cao", get(report_list))
         .route("/bao-cao/{id}", get(editor_page))
         .route("/bao-cao/{id}/luu", post(save_form))
@@ -92,6 +93,7 @@ pub fn page(title: &str, v: Option<&Viewer>, body: Markup) -> Response {
                         }
                         div.who {
                             span { (v.user.full_name) " (" (v.user.username) ") – " (v.user.role.label()) }
+                            a.small href="/mat-khau" { "Đổi mật khẩu" }
                             form method="post" action="/dang-xuat" {
                                 input type="hidden" name="_csrf" value=(v.csrf);
                                 button.small type="submit" { "Đăng xuất" }
@@ -105,6 +107,40 @@ pub fn page(title: &str, v: Option<&Viewer>, body: Markup) -> Response {
     };
     // Security headers (CSP, nosniff, Referrer-Policy) are added to every response by the router.
     axum::response::Html(markup.into_string()).into_response()
+}
+
+#[derive(Deserialize, Default)]
+struct NoticeQuery {
+    #[serde(default)]
+    tb: Option<String>,
+}
+
+/// GET /mat-khau
+async fn password(v: Viewer, Query(q): Query<NoticeQuery>) -> Response {
+    password_page(&v, None, q.tb.as_deref() == Some("da-doi"))
+}
+
+/// The page to change one's own password.
+pub fn password_page(v: &Viewer, error: Option<&str>, done: bool) -> Response {
+    let body = html! {
+        div.narrow {
+            h1 { "Đổi mật khẩu" }
+            @if done {
+                p.notice role="status" { "Đã đổi mật khẩu. Mọi phiên đăng nhập khác của tài khoản đã kết thúc." }
+            }
+            @if let Some(e) = error { p.notice.error role="alert" { (e) } }
+            p { "Sau khi đổi, mọi phiên đăng nhập khác của tài khoản (trên máy khác, trình duyệt khác) kết thúc ngay." }
+            form.login method="post" action="/mat-khau" {
+                input type="hidden" name="_csrf" value=(v.csrf);
+                label for="current" { "Mật khẩu hiện tại" }
+                input #current type="password" name="current" autocomplete="current-password" required;
+                label for="new" { "Mật khẩu mới (ít nhất 8 ký tự)" }
+                input #new type="password" name="new" autocomplete="new-password" minlength="8" required;
+                button type="submit" { "Đổi mật khẩu" }
+            }
+        }
+    };
+    page("Đổi mật khẩu", Some(v), body)
 }
 
 /// The page of an error.

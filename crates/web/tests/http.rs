@@ -1002,8 +1002,49 @@ async fn sessions_end(s: &Server) {
             );
         }
     }
-    // The new password works; an API logout ends that session at once, on both servers.
-    let (three, csrf) = raw_login(&base2, "hanoi.soan", "mat-khau-moi-2026").await;
+    // The user changes his own password on the second server: his other sessions end on both
+    // servers, the one that changed it goes on with a new cookie.
+    let (other, _) = raw_login(&s.base, "hanoi.soan", "mat-khau-moi-2026").await;
+    let (mine, csrf) = raw_login(&base2, "hanoi.soan", "mat-khau-moi-2026").await;
+    let change = |current: &str, new: &str| {
+        reqwest::Client::new()
+            .post(format!("{base2}/api/v1/session/password"))
+            .header("cookie", format!("{}={mine}", web::auth::SESSION_COOKIE))
+            .header("x-csrf-token", &csrf)
+            .json(&json!({"current": current, "new": new}))
+            .send()
+    };
+    let res = change("sai-mat-khau", "mat-khau-thu-ba").await.unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN, "the current password is asked");
+    assert_eq!(with_cookie(&s.base, &other, "/api/v1/me").await, StatusCode::OK);
+    let res = change("mat-khau-moi-2026", "mat-khau-thu-ba").await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let renewed = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| v.strip_prefix(&format!("{}=", web::auth::SESSION_COOKIE)))
+        .and_then(|v| v.split(';').next())
+        .unwrap()
+        .to_string();
+    for base in [&s.base, &base2] {
+        for old in [&other, &mine] {
+            assert_eq!(
+                with_cookie(base, old, "/api/v1/me").await,
+                StatusCode::UNAUTHORIZED,
+                "a session after the user's own password change"
+            );
+        }
+        assert_eq!(with_cookie(base, &renewed, "/api/v1/me").await, StatusCode::OK);
+    }
+    // The page to do it is there, without the token in its URL.
+    let (st, page) = s.login_with("hanoi.soan", "mat-khau-thu-ba").await.get("/mat-khau").await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(page.contains("Mật khẩu hiện tại"));
+
+    // An API logout ends a session at once, on both servers.
+    let (three, csrf) = raw_login(&base2, "hanoi.soan", "mat-khau-thu-ba").await;
     assert_eq!(
         with_cookie(&s.base, &three, "/api/v1/me").await,
         StatusCode::OK
@@ -1210,6 +1251,36 @@ async fn security_headers(s: &Server) {
             "no HSTS without --secure-cookies"
         );
     }
+    // Behind HTTPS (--secure-cookies): HSTS, and the Origin must be https.
+    let (secure, app) = s.second_with(true).await;
+    let res = reqwest::Client::new()
+        .get(format!("{secure}/dang-nhap"))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.headers()["strict-transport-security"]
+        .to_str()
+        .unwrap()
+        .starts_with("max-age="));
+    let host = secure.trim_start_matches("http://");
+    let (cookie, csrf) = raw_login(&secure, "hagiang.soan", common::PASSWORD).await;
+    for (origin, refused) in [(format!("http://{host}"), true), (format!("https://{host}"), false)] {
+        let res = reqwest::Client::new()
+            .delete(format!("{secure}/api/v1/session"))
+            .header("cookie", format!("{}={cookie}", web::auth::SESSION_COOKIE))
+            .header("x-csrf-token", &csrf)
+            .header("origin", &origin)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            res.status() == StatusCode::FORBIDDEN,
+            refused,
+            "Origin {origin} behind HTTPS: {}",
+            res.status()
+        );
+    }
+    app.store.close().await;
     // The preview (the document's own inline styles) cannot be framed either.
     let id = s.report_ids().await["02"];
     let res = c
@@ -1220,17 +1291,25 @@ async fn security_headers(s: &Server) {
         .unwrap();
     let csp = res.headers()["content-security-policy"].to_str().unwrap();
     assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
-    // The pages work under the policy: no inline script, no inline style attribute.
-    let (_, page) = c.get(&format!("/bao-cao/{id}")).await;
-    for bad in ["<script>", " style=\"", "onclick=", "onsubmit=", "<style"] {
-        assert!(!page.contains(bad), "the editor has {bad}");
-    }
-    for script in page.split("<script").skip(1) {
-        let open = script.split('>').next().unwrap();
-        assert!(
-            open.contains("src=\"/tai-nguyen/") || open.contains("type=\"application/json\""),
-            "an inline script: <script{open}>"
-        );
+    // The pages work under the policy: no inline script, no inline style attribute (the
+    // editor, and the consolidation with its SVG charts).
+    let reviewer = s.login("btctw").await;
+    for (who, path) in [
+        (&c, format!("/bao-cao/{id}")),
+        (&reviewer, "/tong-hop?nguon=da-gui".to_string()),
+        (&reviewer, "/tong-quan".to_string()),
+    ] {
+        let (_, page) = who.get(&path).await;
+        for bad in ["<script>", " style=\"", "onclick=", "onsubmit=", "onload=", "<style"] {
+            assert!(!page.contains(bad), "{path} has {bad}");
+        }
+        for script in page.split("<script").skip(1) {
+            let open = script.split('>').next().unwrap();
+            assert!(
+                open.contains("src=\"/tai-nguyen/") || open.contains("type=\"application/json\""),
+                "{path}: an inline script: <script{open}>"
+            );
+        }
     }
 }
 

@@ -72,10 +72,15 @@ impl Server {
     /// A second server on the same database (its own `App`: pools, caches, throttle), as a
     /// second process behind a load balancer would be. Returns its base URL.
     pub async fn second(&self) -> (String, Arc<web::App>) {
+        self.second_with(false).await
+    }
+
+    /// [`Server::second`], with `--secure-cookies` (behind an HTTPS proxy) when `secure`.
+    pub async fn second_with(&self, secure: bool) -> (String, Arc<web::App>) {
         let config = web::Config {
             database_url: self.url.clone(),
             listen: "127.0.0.1:0".parse().unwrap(),
-            secure_cookies: false,
+            secure_cookies: secure,
             admin_password: Some(PASSWORD.to_string()),
             session_hours: 1,
             read_timeout: std::time::Duration::from_secs(3),
@@ -133,12 +138,17 @@ impl Server {
 
     /// A client signed in through the API.
     pub async fn login(&self, user: &str) -> Client {
+        self.login_with(user, PASSWORD).await
+    }
+
+    /// A client signed in through the API with this password.
+    pub async fn login_with(&self, user: &str, password: &str) -> Client {
         let mut c = self.anonymous();
         let (status, body) = c
             .json(
                 Method::POST,
                 "/api/v1/session",
-                Some(json!({"username": user, "password": PASSWORD})),
+                Some(json!({"username": user, "password": password})),
             )
             .await;
         assert_eq!(status, StatusCode::OK, "{user}: {body}");
