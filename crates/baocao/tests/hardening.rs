@@ -191,7 +191,11 @@ fn errors_are_vietnamese_and_json_when_asked() {
     let d = dir.path().to_str().unwrap();
     let o = baocao_within(20, &["validate", d]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(text(&o.stderr).contains("đây là một thư mục"), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("đây là một thư mục"),
+        "{}",
+        text(&o.stderr)
+    );
     assert_vietnamese(&text(&o.stderr));
     // --json: the error as JSON on stdout.
     let o = baocao_within(20, &["validate", "--json", d]);

@@ -11,7 +11,7 @@ pub(crate) fn migrations(postgres: bool) -> Vec<String> {
     };
     vec![
         format!(
-        "CREATE TABLE users (
+            "CREATE TABLE users (
             id {id},
             username TEXT NOT NULL UNIQUE,
             full_name TEXT NOT NULL,

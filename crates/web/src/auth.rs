@@ -427,8 +427,15 @@ fn same_origin(app: &App, headers: &HeaderMap) -> AppResult<()> {
         .get(HOST)
         .and_then(|h| h.to_str().ok())
         .unwrap_or("");
-    let ours = origin_parts(if secure(app, headers) { "https" } else { "http" }, host)
-        .ok_or_else(refused)?;
+    let ours = origin_parts(
+        if secure(app, headers) {
+            "https"
+        } else {
+            "http"
+        },
+        host,
+    )
+    .ok_or_else(refused)?;
     if theirs != ours {
         return Err(refused());
     }
@@ -473,9 +480,7 @@ async fn csrf_ok(req: Request, expected: &str) -> AppResult<Request> {
     let (parts, body) = req.into_parts();
     let bytes = axum::body::to_bytes(body, report::MAX_REPORT_BYTES + 64 * 1024)
         .await
-        .map_err(|_| {
-            AppError::bad_request("Nội dung gửi lên quá lớn hoặc không được gửi hết.")
-        })?;
+        .map_err(|_| AppError::bad_request("Nội dung gửi lên quá lớn hoặc không được gửi hết."))?;
     let found = match boundary {
         None => {
             let pairs: Vec<(String, String)> =

@@ -290,12 +290,9 @@ async fn security_headers(
         .map(|(k, v)| k.as_str().len() + v.len() + 4)
         .sum();
     let mut res = if req.uri().to_string().len() > MAX_URI_BYTES {
-        AppError::new(
-            StatusCode::URI_TOO_LONG,
-            "Địa chỉ yêu cầu quá dài.",
-        )
-        .json(api)
-        .into_response()
+        AppError::new(StatusCode::URI_TOO_LONG, "Địa chỉ yêu cầu quá dài.")
+            .json(api)
+            .into_response()
     } else if header_bytes > MAX_HEADER_BYTES {
         AppError::new(
             StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
@@ -394,16 +391,17 @@ pub async fn serve(app: Arc<App>, ready: impl FnOnce(SocketAddr)) -> Result<(), 
             },
             _ = &mut stop => break,
         };
-        let service = router.clone().map_request(
-            move |req: axum::http::Request<hyper::body::Incoming>| {
-                let mut req = req.map(|b| {
-                    axum::body::Body::new(tower_http::timeout::TimeoutBody::new(timeout, b))
+        let service =
+            router
+                .clone()
+                .map_request(move |req: axum::http::Request<hyper::body::Incoming>| {
+                    let mut req = req.map(|b| {
+                        axum::body::Body::new(tower_http::timeout::TimeoutBody::new(timeout, b))
+                    });
+                    req.extensions_mut()
+                        .insert(axum::extract::ConnectInfo(peer));
+                    req
                 });
-                req.extensions_mut()
-                    .insert(axum::extract::ConnectInfo(peer));
-                req
-            },
-        );
         let conn = http.serve_connection(
             TokioIo::new(stream),
             hyper_util::service::TowerToHyperService::new(service),

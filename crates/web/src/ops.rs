@@ -90,8 +90,7 @@ pub async fn load(app: &App, v: &Viewer, id: i64) -> AppResult<Loaded> {
     let template = app.template(&round.template)?;
     // Stored content was written by this program, already NFC: parse it straight into a report
     // (Report::from_json's NFC pass over a user's file is not needed here).
-    let report: Report =
-        cpu(|| serde_json::from_str(&row.content)).map_err(AppError::internal)?;
+    let report: Report = cpu(|| serde_json::from_str(&row.content)).map_err(AppError::internal)?;
     Ok(Loaded {
         info: row.info,
         report,
@@ -895,7 +894,11 @@ mod tests {
     #[test]
     fn redirects_stay_on_the_site() {
         use crate::auth::safe_next;
-        for ok in ["/", "/bao-cao/3?muc=B.III", "/tong-hop?nguon=da-gui&q=ki%E1%BB%83m"] {
+        for ok in [
+            "/",
+            "/bao-cao/3?muc=B.III",
+            "/tong-hop?nguon=da-gui&q=ki%E1%BB%83m",
+        ] {
             assert_eq!(safe_next(ok), ok);
         }
         for bad in [

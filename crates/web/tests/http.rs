@@ -953,10 +953,7 @@ async fn raw_login(base: &str, user: &str, password: &str) -> (String, String) {
 async fn with_cookie(base: &str, cookie: &str, path: &str) -> StatusCode {
     reqwest::Client::new()
         .get(format!("{base}{path}"))
-        .header(
-            "cookie",
-            format!("{}={cookie}", web::auth::SESSION_COOKIE),
-        )
+        .header("cookie", format!("{}={cookie}", web::auth::SESSION_COOKIE))
         .send()
         .await
         .unwrap()
@@ -1015,9 +1012,18 @@ async fn sessions_end(s: &Server) {
             .send()
     };
     let res = change("sai-mat-khau", "mat-khau-thu-ba").await.unwrap();
-    assert_eq!(res.status(), StatusCode::FORBIDDEN, "the current password is asked");
-    assert_eq!(with_cookie(&s.base, &other, "/api/v1/me").await, StatusCode::OK);
-    let res = change("mat-khau-moi-2026", "mat-khau-thu-ba").await.unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::FORBIDDEN,
+        "the current password is asked"
+    );
+    assert_eq!(
+        with_cookie(&s.base, &other, "/api/v1/me").await,
+        StatusCode::OK
+    );
+    let res = change("mat-khau-moi-2026", "mat-khau-thu-ba")
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     let renewed = res
         .headers()
@@ -1036,10 +1042,17 @@ async fn sessions_end(s: &Server) {
                 "a session after the user's own password change"
             );
         }
-        assert_eq!(with_cookie(base, &renewed, "/api/v1/me").await, StatusCode::OK);
+        assert_eq!(
+            with_cookie(base, &renewed, "/api/v1/me").await,
+            StatusCode::OK
+        );
     }
     // The page to do it is there, without the token in its URL.
-    let (st, page) = s.login_with("hanoi.soan", "mat-khau-thu-ba").await.get("/mat-khau").await;
+    let (st, page) = s
+        .login_with("hanoi.soan", "mat-khau-thu-ba")
+        .await
+        .get("/mat-khau")
+        .await;
     assert_eq!(st, StatusCode::OK);
     assert!(page.contains("Mật khẩu hiện tại"));
 
@@ -1051,10 +1064,7 @@ async fn sessions_end(s: &Server) {
     );
     let res = reqwest::Client::new()
         .delete(format!("{}/api/v1/session", s.base))
-        .header(
-            "cookie",
-            format!("{}={three}", web::auth::SESSION_COOKIE),
-        )
+        .header("cookie", format!("{}={three}", web::auth::SESSION_COOKIE))
         .header("x-csrf-token", &csrf)
         .send()
         .await
@@ -1264,7 +1274,10 @@ async fn security_headers(s: &Server) {
         .starts_with("max-age="));
     let host = secure.trim_start_matches("http://");
     let (cookie, csrf) = raw_login(&secure, "hagiang.soan", common::PASSWORD).await;
-    for (origin, refused) in [(format!("http://{host}"), true), (format!("https://{host}"), false)] {
+    for (origin, refused) in [
+        (format!("http://{host}"), true),
+        (format!("https://{host}"), false),
+    ] {
         let res = reqwest::Client::new()
             .delete(format!("{secure}/api/v1/session"))
             .header("cookie", format!("{}={cookie}", web::auth::SESSION_COOKIE))
@@ -1300,7 +1313,14 @@ async fn security_headers(s: &Server) {
         (&reviewer, "/tong-quan".to_string()),
     ] {
         let (_, page) = who.get(&path).await;
-        for bad in ["<script>", " style=\"", "onclick=", "onsubmit=", "onload=", "<style"] {
+        for bad in [
+            "<script>",
+            " style=\"",
+            "onclick=",
+            "onsubmit=",
+            "onload=",
+            "<style",
+        ] {
             assert!(!page.contains(bad), "{path} has {bad}");
         }
         for script in page.split("<script").skip(1) {
@@ -1324,7 +1344,11 @@ async fn framework_errors(s: &Server) {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
-    assert!(res.text().await.unwrap().contains("không nhận loại yêu cầu"));
+    assert!(res
+        .text()
+        .await
+        .unwrap()
+        .contains("không nhận loại yêu cầu"));
     let (st, body) = c.get(&format!("/bao-cao?x={}", "a".repeat(10_000))).await;
     assert_eq!(st, StatusCode::URI_TOO_LONG);
     assert!(body.contains("quá dài"), "{body}");
