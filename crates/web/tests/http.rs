@@ -1628,3 +1628,107 @@ async fn pdf_download(s: &Server) {
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(!String::from_utf8_lossy(&bytes).contains("CAO BẰNG"));
 }
+
+/// National PDF exports (the heaviest request) run off the async workers: autosaves go on
+/// while several run at once. The clients run on a runtime of their own (another thread), so
+/// only the server's workers are measured.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exports_do_not_stall_saves() {
+    let s = Server::start(false).await;
+    let id = s.report_ids().await["02"];
+    let base = s.base.clone();
+    let (alone, worst, busy) = tokio::task::spawn_blocking(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let (reviewer, _) = raw_login(&base, "btctw", common::PASSWORD).await;
+            let (drafter, csrf) = raw_login(&base, "hagiang.soan", common::PASSWORD).await;
+            let cookie = |c: &str| format!("{}={c}", web::auth::SESSION_COOKIE);
+            let export = |base: String, c: String| async move {
+                let res = reqwest::Client::new()
+                    .get(format!("{base}/tong-hop/tai/pdf?nguon=da-gui"))
+                    .header("cookie", c)
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(res.status(), StatusCode::OK);
+                res.bytes().await.unwrap();
+            };
+            // One export alone: how long it takes on this machine.
+            let start = std::time::Instant::now();
+            export(base.clone(), cookie(&reviewer)).await;
+            let alone = start.elapsed();
+            // Six at once, and meanwhile autosaves.
+            let exports: Vec<_> = (0..6)
+                .map(|_| tokio::spawn(export(base.clone(), cookie(&reviewer))))
+                .collect();
+            tokio::time::sleep(alone / 5).await;
+            let http = reqwest::Client::new();
+            // Cheap requests (a session lookup) and autosaves, alternating.
+            let (mut worst_cheap, mut worst_save) = Default::default();
+            for i in 0..6 {
+                let t = std::time::Instant::now();
+                let res = http
+                    .get(format!("{base}/api/v1/me"))
+                    .header("cookie", cookie(&drafter))
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(res.status(), StatusCode::OK);
+                worst_cheap = std::cmp::max(worst_cheap, t.elapsed());
+                let r: Value = http
+                    .get(format!("{base}/api/v1/reports/{id}"))
+                    .header("cookie", cookie(&drafter))
+                    .send()
+                    .await
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+                let rev = r["info"]["revision"].as_i64().unwrap();
+                let t = std::time::Instant::now();
+                let res = http
+                    .patch(format!("{base}/api/v1/reports/{id}"))
+                    .header("cookie", cookie(&drafter))
+                    .header("x-csrf-token", &csrf)
+                    .json(&json!({"revision": rev, "changes": [{"item": "A.I", "value": format!("Lưu lần {i}")}]}))
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(res.status(), StatusCode::OK);
+                worst_save = std::cmp::max(worst_save, t.elapsed());
+            }
+            let worst = (worst_cheap, worst_save);
+            let busy = exports.iter().filter(|e| !e.is_finished()).count();
+            for e in exports {
+                e.await.unwrap();
+            }
+            (alone, worst, busy)
+        })
+    })
+    .await
+    .unwrap();
+    let (cheap, save) = worst;
+    eprintln!(
+        "one export alone {alone:?}; while six ran: slowest session read {cheap:?}, slowest \
+         autosave {save:?}; {busy} exports still running after"
+    );
+    assert!(
+        busy > 0,
+        "the exports ended before the saves: nothing measured"
+    );
+    // On the async workers an export holds a worker for its whole run: a request behind it
+    // waits for most of an export. Off the workers, only the CPU is shared.
+    assert!(
+        cheap < alone / 2,
+        "a session read took {cheap:?} while exports ran (one export alone: {alone:?})"
+    );
+    assert!(
+        save < alone,
+        "an autosave took {save:?} while exports ran (one export alone: {alone:?})"
+    );
+    s.stop().await;
+}
