@@ -30,7 +30,7 @@ use sqlx::{AnyPool, Row};
 pub enum Error {
     #[error("lỗi cơ sở dữ liệu: {0}")]
     Db(#[from] sqlx::Error),
-    #[error("không mở được cơ sở dữ liệu {url}: {source}")]
+    #[error("không mở được cơ sở dữ liệu {url}: {}", open_reason(.source))]
     Open { url: String, source: sqlx::Error },
     #[error(
         "báo cáo đã được lưu ở nơi khác (phiên bản {current}) sau khi anh/chị mở nó (phiên bản \
@@ -50,6 +50,22 @@ pub enum Error {
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
+
+/// Why a database could not be opened, in Vietnamese (sqlx's and the drivers' texts are
+/// English; the code of a database error is kept for the administrator).
+fn open_reason(e: &sqlx::Error) -> String {
+    match e {
+        sqlx::Error::Io(io) => vi::io_reason(io).to_string(),
+        sqlx::Error::Configuration(_) => "địa chỉ cơ sở dữ liệu không hợp lệ".to_string(),
+        sqlx::Error::Tls(_) => "không thiết lập được kết nối mã hóa (TLS)".to_string(),
+        sqlx::Error::PoolTimedOut => "quá thời gian chờ kết nối".to_string(),
+        sqlx::Error::Database(d) => match d.code() {
+            Some(code) => format!("cơ sở dữ liệu từ chối (mã lỗi {code})"),
+            None => "cơ sở dữ liệu từ chối".to_string(),
+        },
+        _ => "không kết nối được".to_string(),
+    }
+}
 
 /// Milliseconds since the Unix epoch, now.
 pub fn now_ms() -> i64 {

@@ -62,12 +62,12 @@ pub enum Error {
     Template(#[from] outline::Error),
     #[error("không nạp được danh mục đơn vị hành chính: {0}")]
     Units(String),
-    #[error("không mở được cổng {addr}: {source}")]
+    #[error("không mở được cổng {addr}: {}", vi::io_reason(.source))]
     Bind {
         addr: SocketAddr,
         source: std::io::Error,
     },
-    #[error("máy chủ dừng vì lỗi: {0}")]
+    #[error("máy chủ dừng vì lỗi: {}", vi::io_reason(.0))]
     Serve(std::io::Error),
     #[error("không tạo được dữ liệu mẫu: {0}")]
     Demo(String),
