@@ -870,6 +870,16 @@ async fn throttling(s: &Server) {
     assert!(e["error"].as_str().unwrap().contains("chờ"), "{e}");
     let (st, _) = try_login(&stranger, "sai-nua").await;
     assert_eq!(st, StatusCode::TOO_MANY_REQUESTS);
+    // X-Forwarded-For is not believed: the socket's address is.
+    let res = stranger
+        .http
+        .post(format!("{}/api/v1/session", stranger.base))
+        .header("x-forwarded-for", "127.0.0.9")
+        .json(&json!({"username": "caobang.duyet", "password": common::PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
     // …but the real user, from his own machine, signs in at once, with the page and the API.
     let real = s.anonymous_from("127.0.0.3");
     let (st, e) = try_login(&real, common::PASSWORD).await;
@@ -906,6 +916,35 @@ async fn throttling(s: &Server) {
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     let (st, e) = try_login(&stranger, common::PASSWORD).await;
     assert_eq!(st, StatusCode::OK, "{e}");
+    // One address trying many accounts is slowed down for every account from there.
+    let sprayer = s.anonymous_from("127.0.0.5");
+    for i in 0..web::auth::FREE_ADDRESS_FAILURES {
+        let (st, _) = sprayer
+            .json(
+                Method::POST,
+                "/api/v1/session",
+                Some(json!({"username": format!("khong-co-{i}"), "password": "x"})),
+            )
+            .await;
+        assert_eq!(st, StatusCode::UNAUTHORIZED);
+    }
+    let (st, _) = sprayer
+        .json(
+            Method::POST,
+            "/api/v1/session",
+            Some(json!({"username": "hanoi.duyet", "password": common::PASSWORD})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::TOO_MANY_REQUESTS);
+    let (st, _) = s
+        .anonymous_from("127.0.0.6")
+        .json(
+            Method::POST,
+            "/api/v1/session",
+            Some(json!({"username": "hanoi.duyet", "password": common::PASSWORD})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "the account itself is not locked");
     // The administrator sees the failed and the refused logins, with the address.
     let admin = s.login("quantri").await;
     let (_, log) = admin
@@ -920,6 +959,12 @@ async fn throttling(s: &Server) {
     };
     assert!(of("đăng nhập sai") >= 5, "{log}");
     assert_eq!(of("đăng nhập bị tạm hoãn"), 1, "one entry per wait");
+    assert!(
+        log.as_array().unwrap().iter().any(|e| e["action"] == "đăng nhập bị tạm hoãn"
+            && e["username"] == "hanoi.duyet"
+            && e["new"].as_str().unwrap().contains("mọi tài khoản từ địa chỉ này")),
+        "{log}"
+    );
     let (st, page) = admin.get("/quan-tri/nhat-ky").await;
     assert_eq!(st, StatusCode::OK);
     assert!(page.contains("đăng nhập sai") && page.contains("127.0.0.2"));
