@@ -1245,6 +1245,41 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn the_hashing_migration_ends_plain_sessions() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display());
+        // A database of the first schema, with a session kept by its plain token.
+        sqlx::any::install_default_drivers();
+        let pool = sqlite_pool(&url, 1).await.unwrap();
+        sqlx::raw_sql(&schema::migrations(false)[0])
+            .execute(&pool)
+            .await
+            .unwrap();
+        sqlx::raw_sql(
+            "CREATE TABLE schema_version (version BIGINT NOT NULL);
+             INSERT INTO schema_version (version) VALUES (1);
+             INSERT INTO users (username, full_name, role, password_hash, active, created_at)
+                 VALUES ('a', 'A', 'admin', 'h', 1, 0);
+             INSERT INTO sessions (token, user_id, csrf, created_at, expires_at)
+                 VALUES ('bi-mat', 1, 'c', 0, 99999999999999)",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        pool.close().await;
+        let s = Store::open(&url).await.unwrap();
+        assert!(s.session("bi-mat").await.unwrap().is_none());
+        let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM sessions")
+            .fetch_one(&s.read)
+            .await
+            .unwrap()
+            .try_get("n")
+            .unwrap();
+        assert_eq!(n, 0, "the plain session is gone");
+        s.close().await;
+    }
+
+    #[tokio::test]
     async fn session_tokens_are_kept_hashed() {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("t.db").display());

@@ -960,9 +960,15 @@ async fn throttling(s: &Server) {
     assert!(of("đăng nhập sai") >= 5, "{log}");
     assert_eq!(of("đăng nhập bị tạm hoãn"), 1, "one entry per wait");
     assert!(
-        log.as_array().unwrap().iter().any(|e| e["action"] == "đăng nhập bị tạm hoãn"
-            && e["username"] == "hanoi.duyet"
-            && e["new"].as_str().unwrap().contains("mọi tài khoản từ địa chỉ này")),
+        log.as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "đăng nhập bị tạm hoãn"
+                && e["username"] == "hanoi.duyet"
+                && e["new"]
+                    .as_str()
+                    .unwrap()
+                    .contains("mọi tài khoản từ địa chỉ này")),
         "{log}"
     );
     let (st, page) = admin.get("/quan-tri/nhat-ky").await;
