@@ -1213,6 +1213,7 @@ async fn csrf_never_in_urls(s: &Server) {
                 format!("/bao-cao/{}", ids["02"]),
                 format!("/bao-cao/{}?muc=B.III", ids["02"]),
                 format!("/bao-cao/{}/phien-ban", ids["02"]),
+                "/mat-khau".to_string(),
             ],
         ),
         (
