@@ -540,13 +540,15 @@ pub async fn authenticate(
             )
             .await;
         }
-        return Err(AppError::new(
+        let mut e = AppError::new(
             StatusCode::TOO_MANY_REQUESTS,
             format!(
                 "Đăng nhập sai nhiều lần từ máy này. Vui lòng chờ {left} rồi thử lại (nếu \
                  quên mật khẩu, hãy liên hệ quản trị hệ thống)."
             ),
-        ));
+        );
+        e.retry_after = Some(wait.left.as_secs_f64().ceil() as u64);
+        return Err(e);
     }
     let user = app.store.user_by_name(&key).await?;
     // Verify against a real hash even for an unknown name, so timing does not tell names apart.
@@ -725,6 +727,10 @@ pub async fn login_form(
         Err(e) => {
             let mut r = crate::pages::login(&app, &headers, Some(&e.message), &f.username, &f.tiep);
             *r.status_mut() = e.status;
+            if let Some(secs) = e.retry_after {
+                r.headers_mut()
+                    .insert(axum::http::header::RETRY_AFTER, HeaderValue::from(secs));
+            }
             r
         }
     }

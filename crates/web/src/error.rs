@@ -13,6 +13,8 @@ pub struct AppError {
     pub json: bool,
     /// Extra JSON fields (e.g. the current revision of a stale save).
     pub extra: Option<serde_json::Value>,
+    /// Seconds to wait before trying again (`Retry-After`, with 429).
+    pub retry_after: Option<u64>,
 }
 
 pub type AppResult<T> = Result<T, AppError>;
@@ -24,6 +26,7 @@ impl AppError {
             message: message.into(),
             json: false,
             extra: None,
+            retry_after: None,
         }
     }
     pub fn bad_request(m: impl Into<String>) -> AppError {
@@ -63,12 +66,11 @@ impl AppError {
 impl From<store::Error> for AppError {
     fn from(e: store::Error) -> AppError {
         match e {
-            store::Error::Stale { current, .. } => AppError {
-                status: StatusCode::CONFLICT,
-                message: e.to_string(),
-                json: false,
-                extra: Some(serde_json::json!({ "current_revision": current })),
-            },
+            store::Error::Stale { current, .. } => {
+                let mut a = AppError::new(StatusCode::CONFLICT, e.to_string());
+                a.extra = Some(serde_json::json!({ "current_revision": current }));
+                a
+            }
             store::Error::WrongState { .. } => AppError::new(StatusCode::CONFLICT, e.to_string()),
             store::Error::NotFound(_) => AppError::not_found(),
             store::Error::DuplicateUser(_) => AppError::new(StatusCode::CONFLICT, e.to_string()),
@@ -79,6 +81,20 @@ impl From<store::Error> for AppError {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
+        let retry_after = self.retry_after;
+        let mut res = self.response();
+        if let Some(secs) = retry_after {
+            res.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(secs),
+            );
+        }
+        res
+    }
+}
+
+impl AppError {
+    fn response(self) -> Response {
         if self.json {
             let mut body = serde_json::json!({ "error": self.message });
             if let (Some(obj), Some(serde_json::Value::Object(extra))) =

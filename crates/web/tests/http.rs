@@ -880,6 +880,12 @@ async fn throttling(s: &Server) {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    let wait: u64 = res.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=2).contains(&wait), "Retry-After: {wait}");
     // …but the real user, from his own machine, signs in at once, with the page and the API.
     let real = s.anonymous_from("127.0.0.3");
     let (st, e) = try_login(&real, common::PASSWORD).await;
