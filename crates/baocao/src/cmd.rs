@@ -64,6 +64,7 @@ pub fn run(c: Command) -> Result<Outcome> {
             data_dir,
             demo,
             secure_cookies,
+            trust_forwarded_for,
             session_hours,
         } => crate::serve::run(crate::serve::Options {
             listen,
@@ -71,6 +72,7 @@ pub fn run(c: Command) -> Result<Outcome> {
             data_dir,
             demo,
             secure_cookies,
+            trust_forwarded_for,
             session_hours,
         }),
         Command::Demo {

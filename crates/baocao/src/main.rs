@@ -145,6 +145,10 @@ pub enum Command {
         /// Đánh dấu cookie Secure (khi chạy sau HTTPS).
         #[arg(long, env = "BAOCAO_SECURE_COOKIES")]
         secure_cookies: bool,
+        /// Lấy địa chỉ máy khách từ tiêu đề X-Forwarded-For (địa chỉ cuối cùng, do reverse proxy
+        /// thêm vào). Chỉ dùng khi mọi yêu cầu đều qua proxy đó; không thì ai cũng giả được địa chỉ.
+        #[arg(long, env = "BAOCAO_TRUST_FORWARDED_FOR")]
+        trust_forwarded_for: bool,
         /// Thời hạn phiên đăng nhập (giờ).
         #[arg(
             long,

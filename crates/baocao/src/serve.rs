@@ -11,6 +11,7 @@ pub struct Options {
     pub data_dir: PathBuf,
     pub demo: bool,
     pub secure_cookies: bool,
+    pub trust_forwarded_for: bool,
     pub session_hours: u64,
 }
 
@@ -88,6 +89,7 @@ async fn serve(o: Options) -> Result<()> {
         admin_password,
         session_hours: o.session_hours.max(1),
         read_timeout: web::READ_TIMEOUT,
+        trust_forwarded_for: o.trust_forwarded_for,
     };
     let (app, generated) = web::App::open(config).await.map_err(|e| e.to_string())?;
     if o.demo && app.store.users().await.map_err(|e| e.to_string())?.len() == 1 {

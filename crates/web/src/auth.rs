@@ -257,21 +257,47 @@ fn wait_text(d: Duration) -> String {
     }
 }
 
-/// The client's address: the socket's peer. `X-Forwarded-For` is not read (any client can
-/// send it); behind a reverse proxy every client has the proxy's address.
+/// The client's address: the socket's peer. `X-Forwarded-For` is read only with
+/// [`crate::Config::trust_forwarded_for`] (`--trust-forwarded-for`), and then only its last
+/// entry, the one the reverse proxy added (what the client sent stands before it). Without it,
+/// behind a proxy, every client has the proxy's address.
 #[derive(Debug, Clone, Copy)]
 pub struct ClientAddr(pub IpAddr);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+impl FromRequestParts<Arc<App>> for ClientAddr {
     type Rejection = std::convert::Infallible;
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<ClientAddr, Self::Rejection> {
-        let ip = parts
+    async fn from_request_parts(
+        parts: &mut Parts,
+        app: &Arc<App>,
+    ) -> Result<ClientAddr, Self::Rejection> {
+        let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
             .map(|c| c.0.ip())
             .unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
-        Ok(ClientAddr(ip))
+        let forwarded = app
+            .config
+            .trust_forwarded_for
+            .then(|| last_forwarded(&parts.headers))
+            .flatten();
+        Ok(ClientAddr(forwarded.unwrap_or(peer)))
     }
+}
+
+/// The last address of the `X-Forwarded-For` headers ("1.2.3.4", "[2001:db8::1]:443").
+fn last_forwarded(headers: &HeaderMap) -> Option<IpAddr> {
+    let last = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .next_back()?
+        .to_str()
+        .ok()?
+        .rsplit(',')
+        .next()?
+        .trim();
+    last.parse::<IpAddr>()
+        .ok()
+        .or_else(|| last.parse::<SocketAddr>().ok().map(|s| s.ip()))
 }
 
 /// The signed-in user of a request.

@@ -48,6 +48,10 @@ pub struct Config {
     /// How long a client may take to send a request's headers, and may stay silent while it
     /// sends the body (a short body, an unfinished chunked body): then the connection closes.
     pub read_timeout: std::time::Duration,
+    /// Take the client's address (login throttling, audit) from the last `X-Forwarded-For`
+    /// entry, the one the reverse proxy in front added. Only behind such a proxy: otherwise any
+    /// client could claim any address.
+    pub trust_forwarded_for: bool,
 }
 
 /// The default [`Config::read_timeout`].

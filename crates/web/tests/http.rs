@@ -922,6 +922,30 @@ async fn throttling(s: &Server) {
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     let (st, e) = try_login(&stranger, common::PASSWORD).await;
     assert_eq!(st, StatusCode::OK, "{e}");
+    // Behind a reverse proxy (--trust-forwarded-for) every connection comes from the proxy: the
+    // address the proxy appends to X-Forwarded-For tells the stranger and the real user apart
+    // (what a client puts before it is not believed).
+    let (proxied, app) = s.second_config(|c| c.trust_forwarded_for = true).await;
+    let via_proxy = |client_ip: &str, password: &str| {
+        reqwest::Client::new()
+            .post(format!("{proxied}/api/v1/session"))
+            .header("x-forwarded-for", format!("198.51.100.77, {client_ip}"))
+            .json(&json!({"username": "hanoi.soan", "password": password}))
+            .send()
+    };
+    for _ in 0..web::auth::FREE_FAILURES {
+        let res = via_proxy("203.0.113.7", "sai").await.unwrap();
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    }
+    let res = via_proxy("203.0.113.7", "sai").await.unwrap();
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    let res = via_proxy("198.51.100.77", "sai").await.unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::UNAUTHORIZED,
+        "another client through the proxy is not slowed down"
+    );
+    app.store.close().await;
     // One address trying many accounts is slowed down for every account from there.
     let sprayer = s.anonymous_from("127.0.0.5");
     for i in 0..web::auth::FREE_ADDRESS_FAILURES {

@@ -55,6 +55,7 @@ impl Server {
             admin_password: Some(PASSWORD.to_string()),
             session_hours: 1,
             read_timeout: std::time::Duration::from_secs(3),
+            trust_forwarded_for: false,
         };
         let (app, generated) = web::App::open(config).await.unwrap();
         assert!(generated.is_none(), "the password came from the config");
@@ -77,14 +78,21 @@ impl Server {
 
     /// [`Server::second`], with `--secure-cookies` (behind an HTTPS proxy) when `secure`.
     pub async fn second_with(&self, secure: bool) -> (String, Arc<web::App>) {
-        let config = web::Config {
+        self.second_config(|c| c.secure_cookies = secure).await
+    }
+
+    /// [`Server::second`], its settings changed by `f`.
+    pub async fn second_config(&self, f: impl FnOnce(&mut web::Config)) -> (String, Arc<web::App>) {
+        let mut config = web::Config {
             database_url: self.url.clone(),
             listen: "127.0.0.1:0".parse().unwrap(),
-            secure_cookies: secure,
+            secure_cookies: false,
             admin_password: Some(PASSWORD.to_string()),
             session_hours: 1,
             read_timeout: std::time::Duration::from_secs(3),
+            trust_forwarded_for: false,
         };
+        f(&mut config);
         let (app, _) = web::App::open(config).await.unwrap();
         (serve(app.clone()).await, app)
     }
