@@ -218,6 +218,32 @@ fn errors_are_vietnamese_and_json_when_asked() {
         assert_vietnamese(e);
         assert_vietnamese(&text(&o.stderr));
     }
+    // TOML's details in Vietnamese, with the line.
+    for (name, body, want) in [
+        (
+            "t1.toml",
+            "format = 1\n[template]\nid = 5\n",
+            "dòng 3: không đọc được: sai kiểu dữ liệu",
+        ),
+        (
+            "t2.toml",
+            "format = 1\n[template\nid = \"x\"\n",
+            "dòng 2: không đọc được: lỗi cú pháp TOML",
+        ),
+        (
+            "t3.toml",
+            "format = 1\nformat = 2\n",
+            "khóa `format` xuất hiện hai lần",
+        ),
+    ] {
+        let f = dir.path().join(name);
+        std::fs::write(&f, body).unwrap();
+        let o = baocao_within(20, &["template", "check", f.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(1), "{name}");
+        let out = text(&o.stdout);
+        assert!(out.contains(want), "{out}");
+        assert_vietnamese(&out);
+    }
     // A template with a role on the wrong kind of answer: no Rust debug text.
     let t = kl74() + "\n[[node]]\nid = \"z\"\nkind = \"item\"\nparent = \"B.I.1.m\"\ntext = \"Phạm vi\"\nrole = \"proposal-scope\"\n[node.answer]\ntype = \"integer\"\n";
     let path = dir.path().join("role.toml");
