@@ -546,9 +546,10 @@ pub async fn authenticate(
 ) -> AppResult<User> {
     let key = vi::nfc(username.trim()).to_lowercase();
     let ip = client_key(ip);
-    // The name as typed, kept short, for the audit log.
+    // The name as typed, kept short, for the audit log and as the throttle's key (a stranger's
+    // megabyte-long names must not fill memory).
     let shown: String = key.chars().take(64).collect();
-    if let Some(wait) = app.throttle.check(&key, ip) {
+    if let Some(wait) = app.throttle.check(&shown, ip) {
         let left = wait_text(wait.left);
         if wait.first {
             audit_login(
@@ -586,11 +587,11 @@ pub async fn authenticate(
     let ok = on_hasher(move || verify_password(&pw, &hash)).await?;
     match user {
         Some(u) if ok && u.active => {
-            app.throttle.succeed(&key, ip);
+            app.throttle.succeed(&shown, ip);
             Ok(u)
         }
         _ => {
-            app.throttle.fail(&key, ip);
+            app.throttle.fail(&shown, ip);
             audit_login(app, &shown, "đăng nhập sai", &format!("từ địa chỉ {ip}")).await;
             Err(AppError::new(
                 StatusCode::UNAUTHORIZED,
