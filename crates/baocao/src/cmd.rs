@@ -72,6 +72,7 @@ pub fn run(c: Command) -> Result<Outcome> {
             data_dir,
             demo,
             secure_cookies,
+            trust_forwarded_for,
             session_hours,
         } => crate::serve::run(crate::serve::Options {
             listen,
@@ -79,6 +80,7 @@ pub fn run(c: Command) -> Result<Outcome> {
             data_dir,
             demo,
             secure_cookies,
+            trust_forwarded_for,
             session_hours,
         }),
         Command::Demo {
@@ -93,19 +95,28 @@ fn read(path: &Path) -> Result<String> {
     fs::read_to_string(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => format!("không tìm thấy tệp {}", shown(path)),
         std::io::ErrorKind::InvalidData => format!("tệp {} không phải văn bản UTF-8", shown(path)),
-        _ => format!("không đọc được tệp {}: {e}", shown(path)),
+        _ => format!("không đọc được tệp {}: {}", shown(path), vi::io_reason(&e)),
     })
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        fs::create_dir_all(dir)
-            .map_err(|e| format!("không tạo được thư mục {}: {e}", shown(dir)))?;
+        fs::create_dir_all(dir).map_err(|e| {
+            format!(
+                "không tạo được thư mục {}: {}",
+                shown(dir),
+                vi::io_reason(&e)
+            )
+        })?;
     }
     // Write beside, then rename: a reader never sees half a file.
     let tmp = path.with_extension("tmp-baocao");
-    fs::write(&tmp, bytes).map_err(|e| format!("không ghi được tệp {}: {e}", shown(path)))?;
-    fs::rename(&tmp, path).map_err(|e| format!("không ghi được tệp {}: {e}", shown(path)))
+    let failed = |e: std::io::Error| {
+        let _ = fs::remove_file(&tmp);
+        format!("không ghi được tệp {}: {}", shown(path), vi::io_reason(&e))
+    };
+    fs::write(&tmp, bytes).map_err(failed)?;
+    fs::rename(&tmp, path).map_err(failed)
 }
 
 fn units() -> Result<&'static Units> {

@@ -168,6 +168,10 @@ pub enum Command {
         /// Đánh dấu cookie Secure (khi chạy sau HTTPS).
         #[arg(long, env = "BAOCAO_SECURE_COOKIES")]
         secure_cookies: bool,
+        /// Lấy địa chỉ máy khách từ tiêu đề X-Forwarded-For (địa chỉ cuối cùng, do reverse proxy
+        /// thêm vào). Chỉ dùng khi mọi yêu cầu đều qua proxy đó; không thì ai cũng giả được địa chỉ.
+        #[arg(long, env = "BAOCAO_TRUST_FORWARDED_FOR")]
+        trust_forwarded_for: bool,
         /// Thời hạn phiên đăng nhập (giờ).
         #[arg(
             long,
@@ -309,10 +313,15 @@ fn main() -> ExitCode {
     if matches!(cli.command, Command::Serve { .. }) {
         purge_freed_memory_at_once();
     }
+    // A command asked for JSON answers its failure in JSON on stdout too.
+    let json = matches!(cli.command, Command::Validate { json: true, .. });
     match cmd::run(cli.command) {
         Ok(cmd::Outcome::Clean) => ExitCode::SUCCESS,
         Ok(cmd::Outcome::Problems) => ExitCode::from(1),
         Err(e) => {
+            if json {
+                println!("{}", serde_json::json!({ "error": e }));
+            }
             eprintln!("Lỗi: {e}");
             ExitCode::from(2)
         }
