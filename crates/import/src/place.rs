@@ -54,6 +54,8 @@ enum Zone {
 
 struct Placer<'a> {
     t: &'a Template,
+    /// Repeated blocks the document answers with "Không có." (kept as empty lists).
+    none: HashSet<String>,
     units: &'a Units,
     p: &'a Province,
     infos: Vec<Info<'a>>,
@@ -150,6 +152,7 @@ impl<'a> Placer<'a> {
             units,
             p,
             infos,
+            none: HashSet::new(),
             report: Report {
                 template: TemplateRef {
                     id: t.template.id.clone(),
@@ -361,7 +364,8 @@ impl<'a> Placer<'a> {
             return false;
         }
         for b in blocks {
-            self.report.blocks.entry(b).or_default();
+            self.report.blocks.entry(b.clone()).or_default();
+            self.none.insert(b);
         }
         true
     }
@@ -1345,7 +1349,10 @@ impl<'a> Placer<'a> {
                 clean(&mut inst.answers);
             }
         }
-        self.report.blocks.retain(|_, l| !l.is_empty());
+        let none = std::mem::take(&mut self.none);
+        self.report
+            .blocks
+            .retain(|k, l| !l.is_empty() || none.contains(k));
 
         // Where everything went, in outline order.
         let entries = report::tree::resolve(self.t, &self.report, Default::default());
