@@ -74,6 +74,8 @@ pub fn run(c: Command) -> Result<Outcome> {
             secure_cookies,
             trust_forwarded_for,
             session_hours,
+            backup_every,
+            backup_keep,
         } => crate::serve::run(crate::serve::Options {
             listen,
             database_url,
@@ -82,7 +84,22 @@ pub fn run(c: Command) -> Result<Outcome> {
             secure_cookies,
             trust_forwarded_for,
             session_hours,
+            backup_every: backup_every
+                .as_deref()
+                .map(crate::serve::parse_every)
+                .transpose()?,
+            backup_keep: backup_keep.max(1),
         }),
+        Command::Backup {
+            output,
+            database_url,
+            data_dir,
+        } => crate::serve::backup(database_url.as_deref(), &data_dir, &output),
+        Command::Restore {
+            file,
+            database_url,
+            data_dir,
+        } => crate::serve::restore(database_url.as_deref(), &data_dir, &file),
         Command::Demo {
             output,
             province,

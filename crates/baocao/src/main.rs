@@ -180,6 +180,51 @@ pub enum Command {
             value_name = "GIỜ"
         )]
         session_hours: u64,
+        /// Tự sao lưu định kỳ vào thư mục dữ liệu (sao-luu/), ví dụ 24h, 30m, 1d.
+        #[arg(long, env = "BAOCAO_BACKUP_EVERY", value_name = "KHOẢNG")]
+        backup_every: Option<String>,
+        /// Số bản sao lưu định kỳ giữ lại (các bản cũ hơn bị xóa).
+        #[arg(
+            long,
+            env = "BAOCAO_BACKUP_KEEP",
+            default_value_t = 14,
+            value_name = "SỐ"
+        )]
+        backup_keep: usize,
+    },
+    /// Sao lưu toàn bộ cơ sở dữ liệu ra một tệp (được cả khi máy chủ đang chạy).
+    Backup {
+        /// Tệp sao lưu ghi ra.
+        #[arg(short, long, value_name = "TỆP")]
+        output: PathBuf,
+        /// Cơ sở dữ liệu: postgres://… hoặc sqlite://… (mặc định: SQLite trong thư mục dữ liệu).
+        #[arg(long, env = "BAOCAO_DATABASE_URL", value_name = "URL")]
+        database_url: Option<String>,
+        /// Thư mục dữ liệu (tệp SQLite).
+        #[arg(
+            long,
+            env = "BAOCAO_DATA_DIR",
+            default_value = "du-lieu",
+            value_name = "THƯ_MỤC"
+        )]
+        data_dir: PathBuf,
+    },
+    /// Phục hồi một bản sao lưu vào một cơ sở dữ liệu mới (SQLite hoặc PostgreSQL).
+    Restore {
+        /// Tệp sao lưu (do `baocao backup` hoặc trang quản trị tạo ra).
+        #[arg(value_name = "TỆP")]
+        file: PathBuf,
+        /// Cơ sở dữ liệu đích: postgres://… hoặc sqlite://… (mặc định: SQLite trong thư mục dữ liệu).
+        #[arg(long, env = "BAOCAO_DATABASE_URL", value_name = "URL")]
+        database_url: Option<String>,
+        /// Thư mục dữ liệu (tệp SQLite).
+        #[arg(
+            long,
+            env = "BAOCAO_DATA_DIR",
+            default_value = "du-lieu",
+            value_name = "THƯ_MỤC"
+        )]
+        data_dir: PathBuf,
     },
     /// Chạy thử: tạo báo cáo mẫu và xuất DOCX, HTML, Markdown vào một thư mục.
     Demo {

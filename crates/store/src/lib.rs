@@ -12,11 +12,17 @@
 //! - a submitted version is a new row of `versions` and is never updated except for its decision;
 //! - every change writes its audit entries in the same transaction as the change itself.
 //!
+//! [`Store::backup`] copies every table in one snapshot while the server runs, and
+//! [`Store::restore`] puts such a copy into an empty database of either kind.
+//!
 //! On SQLite every write goes through one connection (a pool of one): writers queue in process
 //! instead of failing with "database is locked", and readers use their own pool (WAL lets them
 //! read while a write is in progress).
 
+mod backup;
 mod schema;
+
+pub use backup::{Backup, Cell, Column, Kind, Table, FORMAT as BACKUP_FORMAT};
 
 use std::str::FromStr;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -47,6 +53,8 @@ pub enum Error {
     Files { path: String, reason: &'static str },
     #[error("dữ liệu trong cơ sở dữ liệu không hợp lệ: {0}")]
     Corrupt(String),
+    #[error("không phục hồi được: {0}")]
+    Restore(String),
 }
 
 pub type Result<T> = std::result::Result<T, Error>;

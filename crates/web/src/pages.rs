@@ -45,6 +45,7 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/quan-tri/dot", post(create_round))
         .route("/quan-tri/dot/{id}/han", post(set_deadline))
         .route("/quan-tri/nhat-ky", get(audit))
+        .route("/quan-tri/sao-luu", get(backup))
 }
 
 const CSS: &str = include_str!("../assets/app.css");
@@ -1051,13 +1052,48 @@ async fn dashboard(
 }
 
 /// GET /quan-tri
+/// GET /quan-tri/sao-luu: the whole database as a backup file (`baocao restore` reads it),
+/// taken in one snapshot while the server runs. Administrator only; audited.
+async fn backup(State(app): State<Arc<App>>, v: Viewer) -> AppResult<Response> {
+    access::require(v.user.role == Role::Admin)?;
+    let b = app.store.backup().await?;
+    let bytes = crate::ops::blocking(move || serde_json::to_vec(&b))
+        .await?
+        .map_err(AppError::internal)?;
+    app.store
+        .audit_event(
+            &v.user.username,
+            "sao lưu",
+            &format!("tải bản sao lưu ({} byte)", bytes.len()),
+        )
+        .await?;
+    Ok((
+        [
+            (CONTENT_TYPE, "application/json".to_string()),
+            (
+                CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"baocao-sao-luu-{}.json\"",
+                    store::now_ms() / 1000
+                ),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
 async fn admin(State(app): State<Arc<App>>, v: Viewer) -> AppResult<Response> {
     access::require(v.user.role == Role::Admin)?;
     let users = app.store.users().await?;
     let rounds = app.store.rounds().await?;
     let body = html! {
         h1 { "Quản trị" }
-        p { a href="/quan-tri/nhat-ky" { "Xem nhật ký thay đổi" } }
+        p {
+            a href="/quan-tri/nhat-ky" { "Xem nhật ký thay đổi" }
+            " · "
+            a href="/quan-tri/sao-luu" download { "Tải bản sao lưu toàn bộ dữ liệu" }
+        }
         section {
             h2 { "Tài khoản" }
             table.list {

@@ -199,6 +199,7 @@ async fn access_matrix(s: &Server) {
             (Rule::Dashboard, "/api/v1/dashboard"),
             (Rule::Admin, "/quan-tri"),
             (Rule::Admin, "/quan-tri/nhat-ky"),
+            (Rule::Admin, "/quan-tri/sao-luu"),
             (Rule::Admin, "/api/v1/users"),
             (Rule::Admin, "/api/v1/audit"),
         ] {
@@ -1005,6 +1006,24 @@ async fn throttling(s: &Server) {
     assert_eq!(st, StatusCode::OK);
     assert!(page.contains("đăng nhập sai") && page.contains("127.0.0.2"));
     assert!(page.contains("đăng nhập bị tạm hoãn"));
+
+    // The administrator downloads a backup of the whole database (audited); `baocao restore`
+    // reads it (tested in crates/baocao/tests/backup.rs).
+    let (st, body) = admin.get("/quan-tri/sao-luu").await;
+    assert_eq!(st, StatusCode::OK);
+    let b: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(b["format"], "baocao-sao-luu");
+    let reports = b["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "reports")
+        .unwrap();
+    assert_eq!(reports["rows"].as_array().unwrap().len(), 63);
+    let (_, page) = admin.get("/quan-tri/nhat-ky").await;
+    assert!(page.contains("sao lưu"), "the download is audited");
+    let (_, page) = admin.get("/quan-tri").await;
+    assert!(page.contains("/quan-tri/sao-luu"));
 }
 
 /// The session cookie of a fresh API login (read from Set-Cookie), and its CSRF token.
