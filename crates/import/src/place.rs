@@ -589,21 +589,49 @@ impl<'a> Placer<'a> {
             AnswerType::Date => find_date(value).map(|(d, _, _)| json!(d.iso())),
             AnswerType::Choice => match_option(&a.option, value).map(|v| json!(v)),
             AnswerType::Multichoice => {
-                let list = parse_multichoice(&a.option, rest);
-                (!list.is_empty()).then(|| json!(list))
+                // Options may come one per line: add to those already read.
+                let mut list = parse_multichoice(&a.option, rest);
+                if list.is_empty() {
+                    return false;
+                }
+                let before: Vec<String> = self
+                    .scope(i)
+                    .and_then(|sc| sc.get(&node.id))
+                    .and_then(Value::as_array)
+                    .map(|l| {
+                        l.iter()
+                            .filter_map(|v| v.as_str().map(str::to_string))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                list.extend(before);
+                list.sort_by_key(|v| a.option.iter().position(|o| &o.value == v));
+                list.dedup();
+                Some(json!(list))
             }
             AnswerType::Docrefs => {
-                if let Some(d) = parse_docref(rest) {
-                    let id = node.id.clone();
-                    let scope = self.scope_mut(i);
-                    let entry = scope.entry(id).or_insert_with(|| json!([]));
-                    if let Some(list) = entry.as_array_mut() {
-                        list.push(d);
-                    }
-                    self.source(i, src);
-                    return true;
+                // One or more references, separated by ";".
+                let parts: Vec<&str> = rest.split(';').filter(|x| !x.trim().is_empty()).collect();
+                let parsed: Vec<Option<Value>> = parts.iter().map(|x| parse_docref(x)).collect();
+                if parsed.iter().all(Option::is_none) {
+                    return false;
                 }
-                None
+                let id = node.id.clone();
+                let scope = self.scope_mut(i);
+                let entry = scope.entry(id).or_insert_with(|| json!([]));
+                if let Some(list) = entry.as_array_mut() {
+                    list.extend(parsed.iter().flatten().cloned());
+                }
+                for (part, d) in parts.iter().zip(&parsed) {
+                    if d.is_none() {
+                        self.unplaced.push(Unplaced {
+                            source: src,
+                            text: part.trim().to_string(),
+                        });
+                    }
+                }
+                self.source(i, src);
+                return true;
             }
             AnswerType::Narrative => {
                 self.push_narrative(i, rest);

@@ -283,3 +283,40 @@ fn figures_in_sentences_are_taken_only_when_unambiguous_and_marked_to_confirm() 
     );
     assert_eq!(got.placement.unplaced.len(), 1);
 }
+
+#[test]
+fn several_references_on_one_line_and_options_one_per_line() {
+    let body = [
+        p("B- KẾT QUẢ THỰC HIỆN"),
+        p("I- Về thí điểm kiêm nhiệm chức danh"),
+        p("1- Cấp tỉnh"),
+        p("1.1- Về thí điểm kiêm nhiệm chức danh Trưởng Ban Tổ chức Tỉnh ủy đồng thời là Giám đốc Sở Nội vụ:"),
+        p("1.1.2- Kết quả thực hiện:"),
+        p("- Văn bản của cấp có thẩm quyền quyết định thực hiện thí điểm: Quyết định số 12-QĐ/TU, ngày 1/2/2019 của Ban Thường vụ Tỉnh ủy; Kế hoạch số 3-KH/TU ngày 5 tháng 3 năm 2019"),
+        p("1.1.5- Đề xuất, kiến nghị"),
+        p("(1) Nhân ra diện rộng mô hình kiêm nhiệm chức danh Trưởng Ban Tổ chức Tỉnh ủy đồng thời là Giám đốc Sở Nội vụ (thực hiện thống nhất trong cả nước hoặc giao tỉnh ủy, thành ủy quyết định thực hiện tại địa phương): thực hiện thống nhất trong cả nước."),
+        p("Để thực hiện có hiệu quả kiêm nhiệm chức danh, đề nghị Trung ương bổ sung, sửa đổi, ban hành mới các quy định của Đảng, văn bản quy phạm pháp luật của Nhà nước về:"),
+        p("- Chế độ chính sách;"),
+        p("- Thẩm quyền quyết định thực hiện."),
+    ]
+    .concat();
+    let got = imp(&body);
+    let inst = &got.report.blocks["B.I.1.m"][0];
+    assert_eq!(inst.model, "T4");
+    let refs = inst.answers["B.I.1.m.x2.qd"].as_array().unwrap();
+    assert_eq!(refs.len(), 2, "{refs:?}");
+    assert_eq!(refs[0]["number"], json!("12-QĐ/TU"));
+    assert_eq!(refs[1]["date"], json!("2019-03-05"));
+    assert_eq!(inst.answers["B.I.1.m.x5.o1"], json!("ca-nuoc"));
+    assert_eq!(
+        inst.answers["B.I.1.m.x5.o1.qd"],
+        json!(["tham-quyen", "che-do"])
+    );
+    // The proposal, never printed, is read from which of its parts were found.
+    assert_eq!(inst.answers["B.I.1.m.x5.dx"], json!("1"));
+    assert!(
+        got.placement.unplaced.is_empty(),
+        "{:?}",
+        got.placement.unplaced
+    );
+}
