@@ -349,7 +349,7 @@ impl<'a> Placer<'a> {
         if self.zone == Zone::Header {
             if f.starts_with("dang cong san viet nam")
                 || trimmed.chars().all(|c| "-_*=–—.".contains(c))
-                || f == "bao cao"
+                || f == vi::fold(&self.t.template.kind)
                 || f.starts_with("kinh gui")
                 || ((f.starts_with("tinh uy") || f.starts_with("thanh uy"))
                     && trimmed == vi::upper(trimmed))
@@ -1043,7 +1043,9 @@ impl<'a> Placer<'a> {
         self.tables += 1;
         let f = vi::fold(&all);
         // The Party header or the closing, laid out as a borderless table.
-        if self.zone == Zone::Header && (f.contains("dang cong san viet nam") || f.contains("-bc/"))
+        let number_mark = format!("-{}/", vi::fold(&self.t.template.kind_code));
+        if self.zone == Zone::Header
+            && (f.contains("dang cong san viet nam") || f.contains(&number_mark))
         {
             for p in &table.paras {
                 let t = p.text.trim();
