@@ -1618,11 +1618,13 @@ fn parse_docref(text: &str) -> Option<Value> {
         .trim()
         .trim_end_matches(['.', ';', ','])
         .trim();
-    let f_lower = t.to_lowercase();
-    let (lead, after_so) = match f_lower.find("số ") {
-        Some(i) => (t[..i].trim().to_string(), &t[i + "số ".len()..]),
-        None => return None,
-    };
+    // "số" in any case, searched in the text itself (offsets of a lower-cased copy may differ).
+    let i = ["số ", "Số ", "SỐ ", "sỐ "]
+        .iter()
+        .filter_map(|k| t.find(k))
+        .min()?;
+    let lead = t[..i].trim().to_string();
+    let after_so = t.get(i + "số ".len()..).unwrap_or("");
     let number: String = after_so
         .split([',', ' ', ':'])
         .next()
@@ -1632,7 +1634,10 @@ fn parse_docref(text: &str) -> Option<Value> {
     if number.is_empty() || !number.chars().any(|c| c.is_ascii_digit()) {
         return None;
     }
-    let rest = &after_so[number.len()..];
+    let rest = after_so
+        .find(number.as_str())
+        .and_then(|k| after_so.get(k + number.len()..))
+        .unwrap_or("");
     let date = find_date(rest);
     let after_date = match &date {
         Some((_, _, e)) => &rest[*e..],

@@ -320,3 +320,39 @@ fn several_references_on_one_line_and_options_one_per_line() {
         got.placement.unplaced
     );
 }
+
+#[test]
+fn odd_text_never_panics() {
+    // Characters whose lower case changes length, odd spaces, combining marks, emoji, RTL.
+    let odd = [
+        "İSTANBUL KELVİN \u{212A} số\u{2003}12-QĐ/TU, ngày 1/2/2019",
+        "Quyết định SỐ 5-QĐ/TU của İ: x",
+        "a)\u{2003}\u{0301}\u{0301} 🙂 \u{202b}عربي\u{202c}",
+        "(999) ((1)) 1.1.1.1.1.1- 1..2- IVXLC- Z) -",
+        "Số\u{00A0}\u{2003}-BC/TU",
+        "ngày 31 tháng 2 năm 2021, 99/99/9999, 1/1/0",
+        "từ 5 xuống 1.234.567.890.123.456.789.012 người",
+    ];
+    let mut body = String::new();
+    body.push_str(&p("A- VỀ TỔ CHỨC TRIỂN KHAI THỰC HIỆN"));
+    for o in odd {
+        body.push_str(&p(o));
+    }
+    body.push_str(&p("B- KẾT QUẢ THỰC HIỆN"));
+    body.push_str(&p("II- Về mô hình tổ chức mới"));
+    body.push_str(&p("1- Cấp tỉnh"));
+    body.push_str(&p("1.1- Về thí điểm hợp nhất 🙂:"));
+    body.push_str(&p("1.1.2- Kết quả thực hiện"));
+    body.push_str(&p(
+        "- Văn bản của cấp có thẩm quyền quyết định thực hiện thí điểm:",
+    ));
+    for o in odd {
+        body.push_str(&p(o));
+        body.push_str(&table(&[vec![o, o], vec!["1", o]]));
+    }
+    let got = imp(&body);
+    let all = serde_json::to_string(&got.report).unwrap()
+        + &serde_json::to_string(&got.placement).unwrap();
+    assert!(all.contains("🙂"), "the model named with an emoji is kept");
+    assert!(got.placement.paragraphs > 10);
+}
