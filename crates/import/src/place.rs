@@ -29,6 +29,8 @@ struct Info<'a> {
     /// Folded words after `{model}`.
     suffix: Vec<String>,
     has_model: bool,
+    /// Repeat blocks: the words of the names of the catalogue's models for the block.
+    catalogue: Vec<Vec<String>>,
     /// The enclosing repeat block (the node itself for a block).
     repeat: Option<usize>,
     arabic_depth: usize,
@@ -140,6 +142,13 @@ impl<'a> Placer<'a> {
                     .map(|a| Tokens::new(a).words)
                     .unwrap_or_default(),
                 has_model: after.is_some(),
+                catalogue: if n.kind == NodeKind::Repeat {
+                    t.catalogue_for(n)
+                        .flat_map(|c| [model_words(&c.short), model_words(&c.name)])
+                        .collect()
+                } else {
+                    Vec::new()
+                },
                 repeat,
                 arabic_depth,
                 parent,
@@ -712,7 +721,24 @@ impl<'a> Placer<'a> {
                     (1.0, n)
                 } else {
                     let w = &words[..words.len().min(n)];
-                    (dice(&info.prefix, w) * 0.95, w.len())
+                    let by_prefix = (dice(&info.prefix, w) * 0.95, w.len());
+                    // A block's heading in the province's own words ("Mô hình …"): the name of
+                    // one of the block's models after a few words.
+                    let by_model = (0..=words.len().min(5))
+                        .filter_map(|k| {
+                            let tail = expand_model(&words[k..]);
+                            info.catalogue
+                                .iter()
+                                .map(|c| dice(&tail, c))
+                                .max_by(f64::total_cmp)
+                                .map(|s| (s, k))
+                        })
+                        .filter(|(s, _)| *s >= 0.75)
+                        .max_by(|a, b| a.0.total_cmp(&b.0));
+                    match by_model {
+                        Some((s, k)) if s * 0.9 > by_prefix.0 => (s * 0.9, k),
+                        _ => by_prefix,
+                    }
                 }
             } else if cp == n {
                 (if words.len() == n { 1.0 } else { 0.95 }, n)
@@ -1843,8 +1869,12 @@ fn missing_parts(a: &outline::Answer, v: Option<&Value>) -> Vec<String> {
 /// ("UBND", "HĐND", "MTTQ", "UBKT"), "huyện ủy", "quận ủy", "thị ủy", "thành ủy" as "cấp ủy",
 /// "huyện", "quận", "thị xã" as "cấp huyện".
 fn model_words(name: &str) -> Vec<String> {
+    expand_model(&Tokens::new(name).words)
+}
+
+/// [`model_words`] of words already folded.
+fn expand_model(words: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    let words = Tokens::new(name).words;
     let mut i = 0;
     while let Some(w) = words.get(i) {
         let next = words.get(i + 1).map(String::as_str);

@@ -356,3 +356,32 @@ fn odd_text_never_panics() {
     assert!(all.contains("🙂"), "the model named with an emoji is kept");
     assert!(got.placement.paragraphs > 10);
 }
+
+#[test]
+fn block_headings_in_the_provinces_own_words_are_found_by_the_model_name() {
+    let body = [
+        p("B- KẾT QUẢ THỰC HIỆN"),
+        p("I- Về thí điểm kiêm nhiệm chức danh"),
+        p("1- Cấp tỉnh"),
+        p("1.1. Mô hình Trưởng Ban Tổ chức Tỉnh ủy kiêm Giám đốc Sở Nội vụ"),
+        p("1.1.3- Những thuận lợi, khó khăn, vướng mắc, bất cập trong quá trình thực hiện thí điểm"),
+        p("Thuận lợi."),
+        p("2- Cấp huyện"),
+        p("2.1. Mô hình Bí thư huyện ủy đồng thời là Chủ tịch UBND huyện"),
+        p("2.1.3- Những thuận lợi, khó khăn, vướng mắc, bất cập trong quá trình thực hiện thí điểm"),
+        p("Khó khăn."),
+    ]
+    .concat();
+    let got = imp(&body);
+    let t4 = &got.report.blocks["B.I.1.m"][0];
+    assert_eq!(t4.model, "T4");
+    assert_eq!(t4.answers["B.I.1.m.x3"], json!("Thuận lợi."));
+    let k5 = &got.report.blocks["B.I.2.m"][0];
+    assert_eq!(k5.model, "K5");
+    assert_eq!(k5.answers["B.I.2.m.x3"], json!("Khó khăn."));
+    assert!(
+        got.placement.unplaced.is_empty(),
+        "{:?}",
+        got.placement.unplaced
+    );
+}
