@@ -895,8 +895,8 @@ impl<'a> Placer<'a> {
         true
     }
 
-    /// The narrative item that takes text after item `i`: a following sibling with no lead-in,
-    /// else the heading's own narrative.
+    /// The narrative item that takes text after item `i`: the next sibling printed when it has
+    /// no lead-in, else the heading's own narrative.
     fn narrative_after(&self, i: usize) -> Option<usize> {
         let parent = if self.infos[i].is_heading() {
             Some(i)
@@ -908,16 +908,18 @@ impl<'a> Placer<'a> {
             if info.is_heading() {
                 break;
             }
-            if info.parent != parent {
+            if info.parent != parent || !self.shown(j) || info.node.kind == NodeKind::Hint {
                 continue;
             }
+            // Only the next item printed: text after a status line does not jump to a
+            // narrative further down (it goes to the heading's own narrative, or is listed).
             if info.prefix.is_empty()
                 && !info.has_model
                 && info.answer() == Some(AnswerType::Narrative)
-                && self.shown(j)
             {
                 return Some(j);
             }
+            break;
         }
         let h = parent?;
         (self.infos[h].answer() == Some(AnswerType::Narrative)).then_some(h)

@@ -385,3 +385,32 @@ fn block_headings_in_the_provinces_own_words_are_found_by_the_model_name() {
         got.placement.unplaced
     );
 }
+
+#[test]
+fn text_after_a_short_answer_is_listed_rather_than_put_in_a_later_item() {
+    let body = [
+        p("B- KẾT QUẢ THỰC HIỆN"),
+        p("I- Về thí điểm kiêm nhiệm chức danh"),
+        p("1- Cấp tỉnh"),
+        p("1.1- Về thí điểm kiêm nhiệm chức danh Trưởng Ban Tổ chức Tỉnh ủy đồng thời là Giám đốc Sở Nội vụ:"),
+        p("1.1.2- Kết quả thực hiện:"),
+        p("- Đến thời điểm hiện nay đang thực hiện thí điểm hay đã kết thúc thí điểm (nêu rõ thời điểm, nguyên nhân… kết thúc thí điểm …): Đang thực hiện thí điểm."),
+        p("Cơ quan hoạt động ổn định."),
+    ]
+    .concat();
+    let got = imp(&body);
+    let inst = &got.report.blocks["B.I.1.m"][0];
+    assert_eq!(inst.answers["B.I.1.m.x2.tt"], json!("dang"));
+    assert!(
+        !inst.answers.contains_key("B.I.1.m.x2.qcnd"),
+        "{:?}",
+        inst.answers
+    );
+    let texts: Vec<&str> = got
+        .placement
+        .unplaced
+        .iter()
+        .map(|u| u.text.as_str())
+        .collect();
+    assert_eq!(texts, ["Cơ quan hoạt động ổn định."]);
+}
