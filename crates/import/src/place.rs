@@ -352,7 +352,28 @@ impl<'a> Placer<'a> {
     }
 
     /// The header and closing: returns true when the text was one of their parts.
-    fn particular(&mut self, text: &str, _src: Source) -> bool {
+    fn particular(&mut self, text: &str, src: Source) -> bool {
+        // Lines broken inside one paragraph ("Nơi nhận:" and its list in one cell): line by line,
+        // each line a particular or listed.
+        let lines: Vec<&str> = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        if lines.len() > 1 {
+            if !self.particular(lines[0], src) {
+                return false;
+            }
+            for line in &lines[1..] {
+                if !self.particular(line, src) {
+                    self.unplaced.push(Unplaced {
+                        source: src,
+                        text: line.to_string(),
+                    });
+                }
+            }
+            return true;
+        }
         let f = vi::fold(text);
         let trimmed = text.trim();
         if self.zone == Zone::Header {
@@ -397,9 +418,14 @@ impl<'a> Placer<'a> {
                     }
                 }
             }
+            // The title: the kind ("BÁO CÁO …") and the subject, whole or over several lines.
             let subject = Tokens::new(&self.t.template.subject).words;
             let words = Tokens::new(trimmed).words;
-            if dice(&subject, &words) > 0.7 {
+            let within = words.iter().filter(|w| subject.contains(w)).count();
+            if dice(&subject, &words) > 0.7
+                || f.starts_with(&format!("{} ", vi::fold(&self.t.template.kind)))
+                || (words.len() >= 3 && within * 10 >= words.len() * 9)
+            {
                 return true;
             }
             if self.closing_start(trimmed) {

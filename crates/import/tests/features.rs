@@ -414,3 +414,34 @@ fn text_after_a_short_answer_is_listed_rather_than_put_in_a_later_item() {
         .collect();
     assert_eq!(texts, ["Cơ quan hoạt động ổn định."]);
 }
+
+#[test]
+fn a_title_over_several_lines_and_a_closing_with_line_breaks() {
+    let br = |lines: &[&str]| {
+        let runs: Vec<String> = lines
+            .iter()
+            .map(|l| format!("<w:r><w:t xml:space=\"preserve\">{}</w:t></w:r>", esc(l)))
+            .collect();
+        format!("<w:p>{}</w:p>", runs.join("<w:r><w:br/></w:r>"))
+    };
+    let body = [
+        p("TỈNH ỦY HÀ GIANG"),
+        p("BÁO CÁO TỔNG KẾT"),
+        p("việc thực hiện thí điểm các mô hình tổ chức mới và kiêm nhiệm chức danh"),
+        p("theo Kết luận số 74-KL/TW, ngày 22/5/2020 của Bộ Chính trị"),
+        p("A- VỀ TỔ CHỨC TRIỂN KHAI THỰC HIỆN"),
+        br(&["Nơi nhận:", "- Ban Tổ chức Trung ương,", "- Lưu VP."]),
+        br(&["T/M BAN THƯỜNG VỤ", "BÍ THƯ", "Lê Văn Bình"]),
+    ]
+    .concat();
+    let got = imp(&body);
+    assert!(
+        got.placement.unplaced.is_empty(),
+        "{:?}",
+        got.placement.unplaced
+    );
+    let d = &got.report.document;
+    assert_eq!(d.recipients, ["Ban Tổ chức Trung ương", "Lưu VP"]);
+    assert_eq!(d.signer.as_deref(), Some("Lê Văn Bình"));
+    assert_eq!(d.signer_title.as_deref(), Some("BÍ THƯ"));
+}
