@@ -59,7 +59,8 @@ pub fn run(c: Command) -> Result<Outcome> {
             output,
             number,
             date,
-        } => consolidate(&reports, &output, number, date.as_deref()),
+            include_invalid,
+        } => consolidate(&reports, &output, number, date.as_deref(), include_invalid),
         Command::Search {
             reports,
             query,
@@ -71,6 +72,7 @@ pub fn run(c: Command) -> Result<Outcome> {
             data_dir,
             demo,
             secure_cookies,
+            trust_forwarded_for,
             session_hours,
         } => crate::serve::run(crate::serve::Options {
             listen,
@@ -78,6 +80,7 @@ pub fn run(c: Command) -> Result<Outcome> {
             data_dir,
             demo,
             secure_cookies,
+            trust_forwarded_for,
             session_hours,
         }),
         Command::Demo {
@@ -92,19 +95,28 @@ fn read(path: &Path) -> Result<String> {
     fs::read_to_string(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => format!("không tìm thấy tệp {}", shown(path)),
         std::io::ErrorKind::InvalidData => format!("tệp {} không phải văn bản UTF-8", shown(path)),
-        _ => format!("không đọc được tệp {}: {e}", shown(path)),
+        _ => format!("không đọc được tệp {}: {}", shown(path), vi::io_reason(&e)),
     })
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        fs::create_dir_all(dir)
-            .map_err(|e| format!("không tạo được thư mục {}: {e}", shown(dir)))?;
+        fs::create_dir_all(dir).map_err(|e| {
+            format!(
+                "không tạo được thư mục {}: {}",
+                shown(dir),
+                vi::io_reason(&e)
+            )
+        })?;
     }
     // Write beside, then rename: a reader never sees half a file.
     let tmp = path.with_extension("tmp-baocao");
-    fs::write(&tmp, bytes).map_err(|e| format!("không ghi được tệp {}: {e}", shown(path)))?;
-    fs::rename(&tmp, path).map_err(|e| format!("không ghi được tệp {}: {e}", shown(path)))
+    let failed = |e: std::io::Error| {
+        let _ = fs::remove_file(&tmp);
+        format!("không ghi được tệp {}: {}", shown(path), vi::io_reason(&e))
+    };
+    fs::write(&tmp, bytes).map_err(failed)?;
+    fs::rename(&tmp, path).map_err(failed)
 }
 
 fn units() -> Result<&'static Units> {
@@ -387,6 +399,7 @@ fn consolidate(
     outputs: &[PathBuf],
     number: Option<String>,
     date: Option<&str>,
+    include_invalid: bool,
 ) -> Result<Outcome> {
     let date = date
         .map(|d| vi::Date::parse(d).map_err(|e| format!("ngày văn bản: {e}")))
@@ -398,25 +411,56 @@ fn consolidate(
     }
     let (reports, t) = load_reports(paths)?;
     let u = units()?;
-    let mut problems = 0;
+    // Only valid reports are consolidated (PRODUCT.md §5), unless asked otherwise: then the
+    // invalid ones are marked in every output.
+    let mut invalid = Vec::new();
+    let mut refused = Vec::new();
     for (r, v) in &reports {
-        let errors = report::validate(&t, r, u, Options::default())
-            .iter()
+        let errors: Vec<report::Problem> = report::validate(&t, r, u, Options::default())
+            .into_iter()
             .filter(|p| p.severity == Severity::Error)
-            .count();
-        if errors > 0 {
-            eprintln!(
-                "Cảnh báo: báo cáo {v} còn {errors} lỗi; số liệu của báo cáo này có thể chưa đủ."
-            );
-            problems += 1;
+            .collect();
+        if errors.is_empty() {
+            invalid.push(false);
+            continue;
+        }
+        invalid.push(true);
+        let first: Vec<String> = errors
+            .iter()
+            .take(3)
+            .map(|p| format!("  - {}: {}", p.place, p.message))
+            .collect();
+        let more = if errors.len() > 3 {
+            format!("\n  … và {} lỗi khác", errors.len() - 3)
+        } else {
+            String::new()
+        };
+        let msg = format!(
+            "báo cáo {v} còn {} lỗi:\n{}{more}",
+            errors.len(),
+            first.join("\n")
+        );
+        if include_invalid {
+            eprintln!("Cảnh báo: {msg}\n  Vẫn tổng hợp theo --include-invalid; tỉnh này được đánh dấu “chưa hợp lệ”.");
+        } else {
+            refused.push(msg);
         }
     }
+    if !refused.is_empty() {
+        return Err(format!(
+            "không tổng hợp báo cáo chưa hợp lệ: {}\nSửa các lỗi rồi tổng hợp lại, hoặc thêm --include-invalid để vẫn tổng hợp (các tỉnh đó sẽ được đánh dấu).",
+            refused.join("\n")
+        ));
+    }
+    let problems = invalid.iter().filter(|x| **x).count();
     let sources: Vec<consolidate::Source> = reports
         .iter()
-        .map(|(r, v)| consolidate::Source {
+        .zip(&invalid)
+        .map(|((r, v), &invalid)| consolidate::Source {
             report: r.clone(),
             version: v.clone(),
             at: None,
+            invalid,
         })
         .collect();
     let c = consolidate::consolidate(&t, u, &sources).map_err(|e| e.to_string())?;
@@ -514,6 +558,7 @@ fn search(paths: &[PathBuf], query: &str, limit: usize) -> Result<Outcome> {
             report,
             version,
             at: None,
+            invalid: false,
         })
         .collect();
     let c = consolidate::consolidate(&t, units()?, &sources).map_err(|e| e.to_string())?;

@@ -124,6 +124,10 @@ pub enum Command {
         /// Ngày văn bản, dạng ngày/tháng/năm.
         #[arg(long, value_name = "NGÀY")]
         date: Option<String>,
+        /// Tổng hợp cả báo cáo còn lỗi (mặc định: từ chối); các tỉnh đó được đánh dấu trong mọi
+        /// tệp ghi ra.
+        #[arg(long)]
+        include_invalid: bool,
     },
     /// Tìm trong nội dung báo cáo của các địa phương (không phân biệt dấu, hoa thường).
     Search {
@@ -164,6 +168,10 @@ pub enum Command {
         /// Đánh dấu cookie Secure (khi chạy sau HTTPS).
         #[arg(long, env = "BAOCAO_SECURE_COOKIES")]
         secure_cookies: bool,
+        /// Lấy địa chỉ máy khách từ tiêu đề X-Forwarded-For (địa chỉ cuối cùng, do reverse proxy
+        /// thêm vào). Chỉ dùng khi mọi yêu cầu đều qua proxy đó; không thì ai cũng giả được địa chỉ.
+        #[arg(long, env = "BAOCAO_TRUST_FORWARDED_FOR")]
+        trust_forwarded_for: bool,
         /// Thời hạn phiên đăng nhập (giờ).
         #[arg(
             long,
@@ -305,10 +313,15 @@ fn main() -> ExitCode {
     if matches!(cli.command, Command::Serve { .. }) {
         purge_freed_memory_at_once();
     }
+    // A command asked for JSON answers its failure in JSON on stdout too.
+    let json = matches!(cli.command, Command::Validate { json: true, .. });
     match cmd::run(cli.command) {
         Ok(cmd::Outcome::Clean) => ExitCode::SUCCESS,
         Ok(cmd::Outcome::Problems) => ExitCode::from(1),
         Err(e) => {
+            if json {
+                println!("{}", serde_json::json!({ "error": e }));
+            }
             eprintln!("Lỗi: {e}");
             ExitCode::from(2)
         }

@@ -11,6 +11,7 @@ pub struct Options {
     pub data_dir: PathBuf,
     pub demo: bool,
     pub secure_cookies: bool,
+    pub trust_forwarded_for: bool,
     pub session_hours: u64,
 }
 
@@ -19,7 +20,12 @@ pub fn run(o: Options) -> Result<Outcome> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|e| format!("không khởi động được bộ chạy bất đồng bộ: {e}"))?;
+        .map_err(|e| {
+            format!(
+                "không khởi động được bộ chạy bất đồng bộ: {}",
+                vi::io_reason(&e)
+            )
+        })?;
     runtime.block_on(serve(o))?;
     Ok(Outcome::Clean)
 }
@@ -42,10 +48,17 @@ async fn serve(o: Options) -> Result<()> {
     let database_url = match (&o.database_url, o.demo) {
         (Some(url), _) => url.clone(),
         (None, demo) => {
-            std::fs::create_dir_all(&o.data_dir).map_err(|e| {
+            // The data directory is the server's user's alone (0700); the database files in it
+            // are made 0600 by the store.
+            let mut dir = std::fs::DirBuilder::new();
+            dir.recursive(true);
+            #[cfg(unix)]
+            std::os::unix::fs::DirBuilderExt::mode(&mut dir, 0o700);
+            dir.create(&o.data_dir).map_err(|e| {
                 format!(
-                    "không tạo được thư mục dữ liệu {}: {e}",
-                    o.data_dir.display()
+                    "không tạo được thư mục dữ liệu {}: {}",
+                    o.data_dir.display(),
+                    vi::io_reason(&e)
                 )
             })?;
             let file = o
@@ -75,6 +88,8 @@ async fn serve(o: Options) -> Result<()> {
         secure_cookies: o.secure_cookies,
         admin_password,
         session_hours: o.session_hours.max(1),
+        read_timeout: web::READ_TIMEOUT,
+        trust_forwarded_for: o.trust_forwarded_for,
     };
     let (app, generated) = web::App::open(config).await.map_err(|e| e.to_string())?;
     if o.demo && app.store.users().await.map_err(|e| e.to_string())?.len() == 1 {

@@ -1,20 +1,22 @@
-//! Benchmark: the national consolidation of 63 sample reports to DOCX and XLSX.
+//! Benchmark: the national consolidation of 63 full sample reports (every model, every
+//! district: the largest round) to DOCX and XLSX.
 //! Run: `cargo bench -p consolidate --bench consolidate`; figures go in docs/benchmarks.md.
 //! The scale runs (1k to 10k units) are `examples/scale.rs`.
 
 use consolidate::{consolidate, Source};
 use criterion::{criterion_group, criterion_main, Criterion};
 use outline::Profile;
-use report::sample::sample;
+use report::sample::{sample_with, SampleOptions};
 use units::Units;
 
 fn sources(t: &outline::Template, u: &Units) -> Vec<Source> {
     u.provinces
         .iter()
         .map(|p| Source {
-            report: sample(t, u, &p.code, 7).expect("sample"),
+            report: sample_with(t, u, &p.code, 7, SampleOptions { full: true }).expect("sample"),
             version: "1".into(),
             at: None,
+            invalid: false,
         })
         .collect()
 }

@@ -4,7 +4,7 @@
 //! (Sample generation is not timed.) Figures go in docs/benchmarks.md.
 
 use consolidate::{consolidate, Source};
-use report::sample::sample;
+use report::sample::{sample_with, SampleOptions};
 use std::time::Instant;
 use units::{District, Province, Units};
 fn main() {
@@ -39,9 +39,10 @@ fn main() {
         .provinces
         .iter()
         .map(|p| Source {
-            report: sample(&t, &u, &p.code, 7).unwrap(),
+            report: sample_with(&t, &u, &p.code, 7, SampleOptions { full: true }).unwrap(),
             version: "1".into(),
             at: None,
+            invalid: false,
         })
         .collect();
     let reports: Vec<(&report::Report, &str)> = s.iter().map(|s| (&s.report, "1")).collect();

@@ -19,6 +19,9 @@ pub struct Source {
     pub version: String,
     /// When it was submitted or accepted, if known.
     pub at: Option<String>,
+    /// It does not pass validation and is included only because the caller asked to
+    /// (`baocao consolidate --include-invalid`): every output marks it.
+    pub invalid: bool,
 }
 
 /// The items of a repeated block that consolidation reads, found by their roles.
@@ -105,33 +108,71 @@ impl<'t> BlockRoles<'t> {
     }
 }
 
-/// Distinct provinces and districts, row counts, sums: the running state of one measure set.
+/// What is known of one unit (province or district) in one row: the first source that shows it
+/// ongoing, the first that shows it ended, whether some pilot's status is not given.
+#[derive(Clone, Copy)]
+struct UnitState {
+    first: u32,
+    ongoing: Option<u32>,
+    ended: Option<u32>,
+    unknown: bool,
+}
+
+impl UnitState {
+    /// Ongoing if any pilot runs; ended if every pilot ended; else neither.
+    fn ongoing(&self) -> Option<u32> {
+        self.ongoing
+    }
+
+    fn ended(&self) -> Option<u32> {
+        match (self.ongoing, self.unknown) {
+            (None, false) => self.ended,
+            _ => None,
+        }
+    }
+}
+
+/// Records a pilot of `unit` with `status` (Some(true) ended, Some(false) ongoing).
+fn note(m: &mut BTreeMap<String, UnitState>, unit: &str, status: Option<bool>, p: u32) {
+    let st = match m.get_mut(unit) {
+        Some(st) => st,
+        None => m.entry(unit.to_string()).or_insert(UnitState {
+            first: p,
+            ongoing: None,
+            ended: None,
+            unknown: false,
+        }),
+    };
+    match status {
+        Some(false) => {
+            st.ongoing.get_or_insert(p);
+        }
+        Some(true) => {
+            st.ended.get_or_insert(p);
+        }
+        None => st.unknown = true,
+    }
+}
+
+/// The running state of one measure set: units by state, pilot counts, sums.
 #[derive(Default)]
 struct Acc {
     models: Figure,
-    provinces: BTreeMap<String, u32>,
-    districts: BTreeMap<String, u32>,
-    /// Province -> (any ongoing, all ended, first provenance).
-    status: BTreeMap<String, (bool, bool, u32)>,
-    ongoing_districts: Figure,
-    ended_districts: Figure,
+    provinces: BTreeMap<String, UnitState>,
+    districts: BTreeMap<String, UnitState>,
+    pilots: Figure,
+    ongoing_pilots: Figure,
+    ended_pilots: Figure,
     figures: Vec<FigureSum>,
     proposals: Vec<Figure>,
 }
 
-fn sum<'a>(figures: impl Iterator<Item = &'a Figure>) -> Figure {
-    let mut out = Figure::default();
-    for f in figures {
-        out.value += f.value;
-        out.sources.extend(f.sources.iter().copied());
-    }
-    out
-}
-
-fn distinct(m: &BTreeMap<String, u32>) -> Figure {
+/// Distinct units with a source each, chosen by `pick`.
+fn count(m: &BTreeMap<String, UnitState>, pick: impl Fn(&UnitState) -> Option<u32>) -> Figure {
+    let sources: Vec<u32> = m.values().filter_map(pick).collect();
     Figure {
-        value: m.len() as i64,
-        sources: m.values().copied().collect(),
+        value: sources.len() as i64,
+        sources,
     }
 }
 
@@ -152,23 +193,17 @@ impl Acc {
     }
 
     fn finish(self) -> Measures {
-        let mut ongoing = BTreeMap::new();
-        let mut ended = BTreeMap::new();
-        for (p, (any_ongoing, all_ended, prov)) in self.status {
-            if any_ongoing {
-                ongoing.insert(p, prov);
-            } else if all_ended {
-                ended.insert(p, prov);
-            }
-        }
         Measures {
             models: self.models,
-            provinces: distinct(&self.provinces),
-            districts: distinct(&self.districts),
-            ongoing_provinces: distinct(&ongoing),
-            ended_provinces: distinct(&ended),
-            ongoing_districts: self.ongoing_districts,
-            ended_districts: self.ended_districts,
+            provinces: count(&self.provinces, |s| Some(s.first)),
+            districts: count(&self.districts, |s| Some(s.first)),
+            pilots: self.pilots,
+            ongoing_pilots: self.ongoing_pilots,
+            ended_pilots: self.ended_pilots,
+            ongoing_provinces: count(&self.provinces, UnitState::ongoing),
+            ended_provinces: count(&self.provinces, UnitState::ended),
+            ongoing_districts: count(&self.districts, UnitState::ongoing),
+            ended_districts: count(&self.districts, UnitState::ended),
             figures: self.figures,
             proposals: self.proposals,
         }
@@ -187,53 +222,46 @@ struct FigureValues {
 struct Contribution<'r> {
     province: &'r str,
     block_prov: u32,
+    /// District rows: code, source, status (Some(true) ended, Some(false) ongoing).
     districts: Vec<(&'r str, u32, Option<bool>)>,
     /// Province-level status: Some(true) ended, Some(false) ongoing.
     status: Option<bool>,
+    /// Where the province-level status was given.
+    status_prov: u32,
     figures: Vec<FigureValues>,
     proposal: Option<(usize, u32)>,
-}
-
-/// Records `key` with its first provenance (the key is copied only the first time).
-fn first(m: &mut BTreeMap<String, u32>, key: &str, p: u32) {
-    if !m.contains_key(key) {
-        m.insert(key.to_string(), p);
-    }
+    local_name: Option<(&'r str, u32)>,
 }
 
 impl Contribution<'_> {
     fn add_to(&self, acc: &mut Acc, district_level: bool) {
         acc.models.add(1, self.block_prov);
-        first(&mut acc.provinces, self.province, self.block_prov);
-        let (mut any_ongoing, mut all_ended) = match (district_level, self.status) {
-            (false, Some(true)) => (false, true),
-            (false, Some(false)) => (true, false),
-            (false, None) => (false, false),
-            (true, _) => (false, !self.districts.is_empty()),
+        let pilot = |acc: &mut Acc, status: Option<bool>, p: u32| {
+            acc.pilots.add(1, p);
+            match status {
+                Some(true) => acc.ended_pilots.add(1, p),
+                Some(false) => acc.ongoing_pilots.add(1, p),
+                None => {}
+            }
         };
-        for &(code, prov, ended) in &self.districts {
-            first(&mut acc.districts, code, prov);
-            match ended {
-                Some(true) => acc.ended_districts.add(1, prov),
-                Some(false) => {
-                    acc.ongoing_districts.add(1, prov);
-                    any_ongoing = true;
-                    all_ended = false;
-                }
-                None => all_ended = false,
+        if district_level {
+            if self.districts.is_empty() {
+                // A model with no district listed: the province implements it, status unknown.
+                note(&mut acc.provinces, self.province, None, self.block_prov);
             }
-        }
-        match acc.status.get_mut(self.province) {
-            Some(e) => {
-                e.0 |= any_ongoing;
-                e.1 &= all_ended;
+            for &(code, prov, status) in &self.districts {
+                note(&mut acc.districts, code, status, prov);
+                note(&mut acc.provinces, self.province, status, prov);
+                pilot(acc, status, prov);
             }
-            None => {
-                acc.status.insert(
-                    self.province.to_string(),
-                    (any_ongoing, all_ended, self.block_prov),
-                );
-            }
+        } else {
+            note(
+                &mut acc.provinces,
+                self.province,
+                self.status,
+                self.status_prov,
+            );
+            pilot(acc, self.status, self.status_prov);
         }
         for v in &self.figures {
             let Some(f) = acc.figures.get_mut(v.row) else {
@@ -304,6 +332,9 @@ pub fn consolidate(
     let mut per_province: Vec<Vec<Measures>> = vec![Vec::new(); by_province.len()];
     let mut ended = Vec::new();
     let mut others = Vec::new();
+    let mut merged = Vec::new();
+    // Each province's merged bodies' local names, group by group.
+    let mut names_per_province: Vec<Vec<Vec<String>>> = vec![Vec::new(); by_province.len()];
 
     for br in &blocks {
         let block = br.block;
@@ -328,9 +359,14 @@ pub fn consolidate(
         let mut rows: BTreeMap<String, Acc> = BTreeMap::new();
         let mut total = Acc::new(&figure_rows, proposals.len());
 
-        for ((&p, s), measures) in by_province.iter().zip(per_province.iter_mut()) {
+        for (((&p, s), measures), names) in by_province
+            .iter()
+            .zip(per_province.iter_mut())
+            .zip(names_per_province.iter_mut())
+        {
             // This province's measures in this group.
             let mut mine = Acc::new(&figure_rows, proposals.len());
+            let mut my_names = Vec::new();
             for inst in s.report.blocks.get(&block.id).into_iter().flatten() {
                 let c = contribution(
                     t,
@@ -345,6 +381,7 @@ pub fn consolidate(
                     &level_label,
                     &mut table,
                 );
+                let local_name = c.local_name.map(|(n, _)| n.to_string());
                 if inst.model == "khac" {
                     others.push(OtherModel {
                         province: p.to_string(),
@@ -353,8 +390,32 @@ pub fn consolidate(
                         family_label: family_label.clone(),
                         level_label: level_label.clone(),
                         name: inst.name.clone().unwrap_or_default(),
+                        local_name: local_name.clone(),
+                        districts: c
+                            .districts
+                            .iter()
+                            .map(|(d, _, _)| {
+                                units
+                                    .district(d)
+                                    .map_or_else(|| d.to_string(), |x| x.name.clone())
+                            })
+                            .collect(),
                         source: table[c.block_prov as usize].clone(),
                     });
+                }
+                if let Some((name, src)) = c.local_name {
+                    merged.push(MergedBody {
+                        province: p.to_string(),
+                        province_name: province_name(p),
+                        block: block.id.clone(),
+                        family_label: family_label.clone(),
+                        level_label: level_label.clone(),
+                        model: inst.model.clone(),
+                        model_name: model_label(t, inst),
+                        local_name: name.to_string(),
+                        source: table[src as usize].clone(),
+                    });
+                    my_names.push(name.to_string());
                 }
                 if !rows.contains_key(&inst.model) {
                     rows.insert(inst.model.clone(), Acc::new(&figure_rows, proposals.len()));
@@ -366,6 +427,7 @@ pub fn consolidate(
                 c.add_to(&mut mine, district_level);
             }
             measures.push(mine.finish());
+            names.push(my_names);
         }
         // Catalogue order, then "khác".
         let mut model_rows = Vec::new();
@@ -385,10 +447,9 @@ pub fn consolidate(
                 measures: acc.finish(),
             });
         }
-        // Totals: provinces and districts distinct; pilots ongoing or ended summed over models.
-        let mut total = total.finish();
-        total.ongoing_provinces = sum(model_rows.iter().map(|r| &r.measures.ongoing_provinces));
-        total.ended_provinces = sum(model_rows.iter().map(|r| &r.measures.ended_provinces));
+        // Totals: every unit once, with the rows' rule (ongoing if any pilot of any model type
+        // runs); models, pilots, figures and proposals summed.
+        let total = total.finish();
         groups.push(Group {
             block: block.id.clone(),
             family,
@@ -410,6 +471,7 @@ pub fn consolidate(
             name: province_name(p),
             version: s.version.clone(),
             at: s.at.clone(),
+            invalid: s.invalid,
         })
         .collect();
     let missing = units
@@ -424,11 +486,14 @@ pub fn consolidate(
     let provinces = by_province
         .iter()
         .zip(per_province)
-        .map(|((p, s), groups)| ProvinceRow {
+        .zip(names_per_province)
+        .map(|(((p, s), groups), local_names)| ProvinceRow {
             code: p.to_string(),
             name: province_name(p),
             version: s.version.clone(),
+            invalid: s.invalid,
             groups,
+            local_names,
         })
         .collect();
     let narrative = crate::narrative::collate(t, units, &by_province)?;
@@ -442,8 +507,20 @@ pub fn consolidate(
         provinces,
         ended,
         others,
+        merged,
         narrative,
     })
+}
+
+/// A model's name for the lists: the catalogue's, or "Khác: <name>".
+fn model_label(t: &Template, inst: &Instance) -> String {
+    if inst.model == "khac" {
+        format!("Khác: {}", inst.name.clone().unwrap_or_default())
+    } else {
+        t.catalogue_entry(&inst.model)
+            .map(|c| c.name.clone())
+            .unwrap_or_else(|| inst.model.clone())
+    }
 }
 
 /// Adds a source to the table and returns its position.
@@ -480,29 +557,28 @@ fn contribution<'r>(
         br.get(r)
             .and_then(|n| inst.answers.get(&n.id).map(|v| (n, v)))
     };
-    // Names for the list of ended pilots (made only for those).
-    let model_name = || {
-        if inst.model == "khac" {
-            format!("Khác: {}", inst.name.clone().unwrap_or_default())
-        } else {
-            t.catalogue_entry(&inst.model)
-                .map(|c| c.name.clone())
-                .unwrap_or_else(|| inst.model.clone())
-        }
-    };
+    // Names for the lists (made only for those).
+    let model_name = || model_label(t, inst);
+    let local_name = answer(Role::LocalName)
+        .and_then(|(n, v)| Some((v.as_str()?.trim(), n)))
+        .filter(|(v, _)| !v.is_empty());
+    let local_name_text = local_name.map(|(v, _)| v.to_string());
     let province_name = || {
         units
             .province(p)
             .map(|x| x.short().to_string())
             .unwrap_or_default()
     };
+    let block_prov = push(table, prov(&br.block.id, None));
     let mut c = Contribution {
         province: p,
-        block_prov: push(table, prov(&br.block.id, None)),
+        block_prov,
         districts: Vec::new(),
         status: None,
+        status_prov: block_prov,
         figures: Vec::new(),
         proposal: None,
+        local_name: local_name.map(|(v, n)| (v, push(table, prov(&n.id, None)))),
     };
     // Province-level status.
     if let Some(node) = br.get(Role::Status) {
@@ -512,6 +588,9 @@ fn contribution<'r>(
             .map(|a| a.option.as_slice())
             .unwrap_or(&[]);
         c.status = is_ended(options, inst.answers.get(&node.id));
+        if c.status.is_some() {
+            c.status_prov = push(table, prov(&node.id, None));
+        }
         if c.status == Some(true) {
             let date = answer(Role::EndDate).and_then(|(_, v)| v.as_str().map(str::to_string));
             let reason = answer(Role::EndReason)
@@ -527,6 +606,7 @@ fn contribution<'r>(
                 level_label: level_label.to_string(),
                 model: inst.model.clone(),
                 model_name: model_name(),
+                local_name: local_name_text.clone(),
                 end_date: date,
                 reason,
                 source: prov(&node.id, None),
@@ -565,6 +645,7 @@ fn contribution<'r>(
                     level_label: level_label.to_string(),
                     model: inst.model.clone(),
                     model_name: model_name(),
+                    local_name: local_name_text.clone(),
                     end_date: get(end_col),
                     reason: get(reason_col).unwrap_or_default(),
                     source: rp.clone(),

@@ -82,83 +82,108 @@ fn lower_first(s: &str) -> String {
     }
 }
 
-/// The table of a group by model type.
-pub fn group_table(g: &Group) -> Block {
-    let mut rows = Vec::new();
+/// Whether a measure set is a group's total row.
+const TOTAL_LABEL: &str = "Tổng cộng (số tỉnh, số huyện tính không trùng)";
+
+/// The count columns of a group's tables, (label, measure), in order: the three province
+/// columns, the district columns (district-level groups), then pilots. The same columns in the national table, the per-province annex, the workbook and the
+/// web page.
+pub fn count_columns(g: &Group) -> Vec<CountColumn> {
+    let mut cols: Vec<CountColumn> = vec![
+        ("Số tỉnh, thành phố thực hiện", |m| &m.provinces),
+        ("Tỉnh đang thực hiện", |m| &m.ongoing_provinces),
+        ("Tỉnh đã kết thúc", |m| &m.ended_provinces),
+    ];
+    if g.district_level {
+        cols.extend([
+            (
+                "Số đơn vị cấp huyện thực hiện",
+                (|m| &m.districts) as fn(&Measures) -> &Figure,
+            ),
+            ("Huyện đang thực hiện", |m| &m.ongoing_districts),
+            ("Huyện đã kết thúc", |m| &m.ended_districts),
+            ("Số thí điểm (lượt huyện)", |m| &m.pilots),
+            ("Thí điểm đã kết thúc", |m| &m.ended_pilots),
+        ]);
+    } else {
+        cols.extend([
+            (
+                "Số thí điểm (mô hình)",
+                (|m| &m.pilots) as fn(&Measures) -> &Figure,
+            ),
+            ("Thí điểm đã kết thúc", |m| &m.ended_pilots),
+        ]);
+    }
+    cols
+}
+
+/// How the counts are made, for the document's notes.
+pub const COUNTING_NOTE: &str = "Cách tính: số tỉnh, thành phố và số đơn vị cấp huyện tính mỗi \
+đơn vị một lần. Một đơn vị có ít nhất một thí điểm đang thực hiện được tính là “đang thực hiện”; \
+đơn vị mà mọi thí điểm đều đã kết thúc được tính là “đã kết thúc”. Ở dòng tổng cộng, một đơn vị \
+thực hiện nhiều loại mô hình vẫn chỉ tính một lần, nên số ở dòng này có thể nhỏ hơn tổng các \
+dòng trên. Số thí điểm: ở cấp tỉnh, mỗi mô hình của một tỉnh là một thí điểm; ở cấp huyện, mỗi \
+đơn vị cấp huyện thực hiện một loại mô hình là một thí điểm. Số liệu trước và sau thí điểm chỉ \
+cộng những mô hình ghi đủ cả số trước và số sau.";
+
+/// A measure column: its label and how to read it.
+pub type CountColumn = (&'static str, fn(&Measures) -> &Figure);
+
+/// The national tables of a group as (caption, columns): one for a province-level group; for a
+/// district-level group one for the districts and pilots and one for the provinces, so that
+/// each fits the portrait page with whole words in its headers. Together they hold every
+/// column of [`count_columns`].
+pub fn national_tables(g: &Group) -> Vec<(&'static str, Vec<CountColumn>)> {
+    let mut provinces = count_columns(g);
+    if !g.district_level {
+        return vec![("Đơn vị tính: tỉnh, thành phố; thí điểm", provinces)];
+    }
+    // count_columns starts with the three province columns.
+    let rest = provinces.split_off(3.min(provinces.len()));
+    vec![
+        ("Đơn vị tính: đơn vị cấp huyện; thí điểm", rest),
+        ("Đơn vị tính: tỉnh, thành phố", provinces),
+    ]
+}
+
+/// The tables of a group by model type (see [`national_tables`]).
+pub fn group_tables(g: &Group) -> Vec<Block> {
     let mut all: Vec<(&str, &str, &Measures)> = g
         .rows
         .iter()
         .map(|r| (r.code.as_str(), r.name.as_str(), &r.measures))
         .collect();
-    all.push((
-        "",
-        "Tổng cộng (số tỉnh, số huyện tính không trùng)",
-        &g.total,
-    ));
-    for (i, (code, name, m)) in all.iter().enumerate() {
-        let stt = if code.is_empty() {
-            String::new()
-        } else {
-            (i + 1).to_string()
-        };
-        let mut r = vec![
-            Cell::text(stt),
-            if code.is_empty() {
-                Cell::bold(*name)
-            } else {
-                Cell::text(*name)
-            },
-            n(&m.provinces),
-        ];
-        if g.district_level {
-            r.extend([
-                n(&m.districts),
-                n(&m.ongoing_districts),
-                n(&m.ended_districts),
-            ]);
-        } else {
-            r.extend([n(&m.ongoing_provinces), n(&m.ended_provinces)]);
-        }
-        rows.push(r);
-    }
-    if g.district_level {
-        table(
-            Some("Đơn vị tính: tỉnh, thành phố; đơn vị cấp huyện"),
-            &[8, 44, 12, 12, 12, 12],
-            vec![
-                "STT",
-                "Mô hình",
-                "Số tỉnh, thành phố",
-                "Số đơn vị cấp huyện",
-                "Đang thực hiện",
-                "Đã kết thúc",
-            ],
-            rows,
-        )
-    } else {
-        table(
-            Some("Đơn vị tính: tỉnh, thành phố"),
-            &[8, 50, 14, 14, 14],
-            vec![
-                "STT",
-                "Mô hình",
-                "Số tỉnh, thành phố",
-                "Đang thực hiện",
-                "Đã kết thúc",
-            ],
-            rows,
-        )
-    }
+    all.push(("", TOTAL_LABEL, &g.total));
+    national_tables(g)
+        .into_iter()
+        .map(|(caption, cols)| {
+            let rows = all
+                .iter()
+                .enumerate()
+                .map(|(i, (code, name, m))| {
+                    let mut r = if code.is_empty() {
+                        vec![Cell::text(""), Cell::bold(*name)]
+                    } else {
+                        vec![Cell::text((i + 1).to_string()), Cell::text(*name)]
+                    };
+                    r.extend(cols.iter().map(|(_, f)| n(f(m))));
+                    r
+                })
+                .collect();
+            let mut head = vec!["STT", "Mô hình"];
+            head.extend(cols.iter().map(|(l, _)| *l));
+            // STT and the model's name; the counts share the rest evenly.
+            let each = 60 / cols.len().max(1) as u32;
+            let mut widths = vec![8, 92 - each * cols.len() as u32];
+            widths.extend(std::iter::repeat_n(each, cols.len()));
+            table(Some(caption), &widths, head, rows)
+        })
+        .collect()
 }
 
-/// The before/after table of a group's merger figures (totals of all model types).
-pub fn figures_table(g: &Group) -> Option<Block> {
-    if g.total.figures.is_empty() {
-        return None;
-    }
-    let rows = g
-        .total
-        .figures
+/// The figure rows of one measure set, numbered from 1.
+fn figure_rows(m: &Measures) -> Vec<Vec<Cell>> {
+    m.figures
         .iter()
         .enumerate()
         .map(|(i, f)| {
@@ -171,18 +196,50 @@ pub fn figures_table(g: &Group) -> Option<Block> {
                 change(&f.change),
             ]
         })
-        .collect();
+        .collect()
+}
+
+fn section_row(label: String, name: String) -> Vec<Cell> {
+    let mut r = vec![Cell::bold(label), Cell::bold(name)];
+    r.extend((0..4).map(|_| Cell::text("")));
+    r
+}
+
+const FIGURE_HEAD: [&str; 6] = [
+    "STT",
+    "Nội dung",
+    "Trước thí điểm",
+    "Theo quyết định",
+    "Đến ngày chốt số liệu",
+    "Tăng (+), giảm (-)",
+];
+
+/// The before/after table of a group's merger figures: each model type (a Roman-numbered
+/// section), then all model types together.
+pub fn figures_table(g: &Group) -> Option<Block> {
+    if g.total.figures.is_empty() {
+        return None;
+    }
+    let mut rows = Vec::new();
+    let mut k = 0;
+    for r in g.rows.iter().filter(|r| !r.measures.figures.is_empty()) {
+        k += 1;
+        rows.push(section_row(
+            report::tree::roman(k),
+            format!(
+                "{} ({} mô hình)",
+                r.name,
+                vi::format_int(r.measures.models.value)
+            ),
+        ));
+        rows.extend(figure_rows(&r.measures));
+    }
+    rows.push(section_row(String::new(), "Tổng cộng các mô hình".into()));
+    rows.extend(figure_rows(&g.total));
     Some(table(
         Some("Đơn vị tính: người, đơn vị"),
         &[8, 38, 13, 14, 13, 14],
-        vec![
-            "STT",
-            "Nội dung",
-            "Trước thí điểm",
-            "Theo quyết định",
-            "Đến ngày chốt số liệu",
-            "Tăng (+), giảm (-)",
-        ],
+        FIGURE_HEAD.to_vec(),
         rows,
     ))
 }
@@ -233,15 +290,33 @@ pub fn document(c: &Consolidation, t: &Template, profile: &Profile, opts: &Optio
         let names: Vec<&str> = c.missing.iter().map(|m| m.name.as_str()).collect();
         body.push(para(format!("Chưa có báo cáo: {}.", names.join(", "))));
     }
+    let invalid: Vec<&str> = c
+        .included
+        .iter()
+        .filter(|i| i.invalid)
+        .map(|i| i.name.as_str())
+        .collect();
+    if !invalid.is_empty() {
+        body.push(para(format!(
+            "Báo cáo chưa hợp lệ (còn lỗi), vẫn được tổng hợp theo yêu cầu, số liệu có thể chưa đầy \
+             đủ: {} (đánh dấu (*) ở Phụ lục 1).",
+            invalid.join(", ")
+        )));
+    }
     body.push(heading("upper-roman", "II-", "Kết quả thực hiện thí điểm"));
+    body.push(Block::Paragraph {
+        style: ParaStyle::Body,
+        inlines: vec![Inline::Italic(COUNTING_NOTE.into())],
+    });
     for (i, g) in c.groups.iter().enumerate() {
         let title = format!("{}, {}", upper_first(&g.family_label), g.level_label);
         body.push(heading("arabic-1", &format!("{}-", i + 1), &title));
-        body.push(group_table(g));
+        body.extend(group_tables(g));
         body.push(Block::Chart(provinces_chart(g)));
         if let Some(f) = figures_table(g) {
             body.push(para(
-                "Số lượng đầu mối, lãnh đạo, biên chế trước và sau thí điểm (tổng các mô hình):",
+                "Số lượng đầu mối, lãnh đạo, biên chế trước và sau thí điểm, theo từng loại mô hình \
+                 và tổng các mô hình:",
             ));
             body.push(f);
             body.extend(figures_chart(g).map(Block::Chart));
@@ -257,14 +332,36 @@ pub fn document(c: &Consolidation, t: &Template, profile: &Profile, opts: &Optio
         "Có {} thí điểm đã kết thúc (danh sách tại Phụ lục 2).",
         vi::format_int(c.ended.len() as i64)
     )));
+    let mut next = 4;
     if !c.others.is_empty() {
-        body.push(heading("upper-roman", "IV-", "Các mô hình ngoài danh mục"));
+        body.push(heading(
+            "upper-roman",
+            &format!("{}-", report::tree::roman(next)),
+            "Các mô hình ngoài danh mục",
+        ));
+        next += 1;
         for o in &c.others {
-            body.push(para(format!(
-                "- {} ({}, {}): {}.",
+            let mut s = format!(
+                "- {} ({}, {}): {}",
                 o.province_name, o.family_label, o.level_label, o.name
-            )));
+            );
+            if let Some(l) = &o.local_name {
+                s.push_str(&format!("; tên cơ quan: {l}"));
+            }
+            if !o.districts.is_empty() {
+                s.push_str(&format!("; tại {}", o.districts.join(", ")));
+            }
+            s.push('.');
+            body.push(para(s));
         }
+    }
+    if !c.merged.is_empty() {
+        body.push(heading(
+            "upper-roman",
+            &format!("{}-", report::tree::roman(next)),
+            "Tên các cơ quan sau hợp nhất",
+        ));
+        body.push(merged_table(c));
     }
 
     let annexes = vec![province_annex(c), ended_annex(c), narrative_annex(c)];
@@ -384,49 +481,201 @@ fn annex_title(n: usize, title: &str) -> Vec<Block> {
     ]
 }
 
-/// Annex 1 (landscape): one row per province, the main measures of every group.
+/// The list of merged bodies with their local names.
+fn merged_table(c: &Consolidation) -> Block {
+    let rows = c
+        .merged
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            vec![
+                Cell::text((i + 1).to_string()),
+                Cell::text(m.province_name.clone()),
+                Cell::text(m.level_label.clone()),
+                Cell::text(m.model_name.clone()),
+                Cell::text(m.local_name.clone()),
+            ]
+        })
+        .collect();
+    table(
+        None,
+        &[7, 17, 12, 36, 28],
+        vec![
+            "STT",
+            "Tỉnh, thành phố",
+            "Cấp",
+            "Mô hình",
+            "Tên cơ quan sau hợp nhất",
+        ],
+        rows,
+    )
+}
+
+/// The name of a province in the annexes: "(*)" marks a report included although invalid.
+fn province_cell(p: &ProvinceRow) -> Cell {
+    Cell::text(if p.invalid {
+        format!("{} (*)", p.name)
+    } else {
+        p.name.clone()
+    })
+}
+
+/// Annex 1 (landscape): for each group, one row per province that reports a model of it, with
+/// every column of the national table, the proposals and the merged bodies' names, then a total
+/// row equal to the national one; for groups with figures, each province's figures.
 pub fn province_annex(c: &Consolidation) -> Vec<Block> {
     let mut out = vec![Block::Section { landscape: true }];
     out.extend(annex_title(1, "SỐ LIỆU THEO TỪNG TỈNH, THÀNH PHỐ"));
-    let mut head = vec!["STT".to_string(), "Tỉnh, thành phố".to_string()];
-    for g in &c.groups {
-        let short = format!("{} {}", upper_first(&g.family_label), g.level_label);
-        if g.district_level {
-            head.push(format!("{short}: số mô hình"));
-            head.push(format!("{short}: số đơn vị cấp huyện"));
-            head.push(format!("{short}: đã kết thúc"));
-        } else {
-            head.push(format!("{short}: số mô hình"));
-            head.push(format!("{short}: đã kết thúc"));
-        }
+    out.push(para(
+        "Mỗi bảng kê các tỉnh, thành phố có báo cáo mô hình của nhóm; tỉnh, thành phố không có \
+         trong bảng không thực hiện mô hình nào của nhóm. Dòng “Cộng” bằng tổng của các dòng và \
+         bằng số liệu toàn quốc.",
+    ));
+    if c.provinces.iter().any(|p| p.invalid) {
+        out.push(para(
+            "(*) Báo cáo chưa hợp lệ (còn lỗi), được tổng hợp theo yêu cầu; số liệu có thể chưa đầy đủ.",
+        ));
     }
-    let mut rows = Vec::new();
-    for (i, p) in c.provinces.iter().enumerate() {
-        let mut r = vec![Cell::text((i + 1).to_string()), Cell::text(p.name.clone())];
-        for (g, m) in c.groups.iter().zip(&p.groups) {
-            r.push(n(&m.models));
-            if g.district_level {
-                r.push(n(&m.districts));
-                r.push(n(&m.ended_districts));
-            } else {
-                r.push(n(&m.ended_provinces));
+    for (gi, g) in c.groups.iter().enumerate() {
+        let title = format!("{}, {}", upper_first(&g.family_label), g.level_label);
+        out.push(heading("arabic-1", &format!("{}-", gi + 1), &title));
+        let names = c
+            .provinces
+            .iter()
+            .any(|p| p.local_names.get(gi).is_some_and(|n| !n.is_empty()));
+        let with: Vec<(&ProvinceRow, &Measures)> = c
+            .provinces
+            .iter()
+            .filter_map(|p| Some((p, p.groups.get(gi)?)))
+            .filter(|(_, m)| m.models.value > 0)
+            .collect();
+        if with.is_empty() {
+            out.push(para(
+                "Không có tỉnh, thành phố nào báo cáo mô hình của nhóm này.",
+            ));
+            continue;
+        }
+        // The national table's columns, split as there; the first table also has the merged
+        // bodies' names and the number of models.
+        for (ti, (caption, cols)) in national_tables(g).into_iter().enumerate() {
+            let lead = ti == 0;
+            let names = lead && names;
+            let mut head: Vec<String> = vec!["STT".into(), "Tỉnh, thành phố".into()];
+            if names {
+                head.push("Tên cơ quan sau hợp nhất".into());
             }
+            if lead {
+                head.push("Số mô hình".into());
+            }
+            head.extend(cols.iter().map(|(l, _)| l.to_string()));
+            let mut rows = Vec::new();
+            for (i, (p, m)) in with.iter().enumerate() {
+                let mut r = vec![Cell::text((i + 1).to_string()), province_cell(p)];
+                if names {
+                    r.push(Cell::text(
+                        p.local_names
+                            .get(gi)
+                            .map(|n| n.join("; "))
+                            .unwrap_or_default(),
+                    ));
+                }
+                if lead {
+                    r.push(n(&m.models));
+                }
+                r.extend(cols.iter().map(|(_, f)| n(f(m))));
+                rows.push(r);
+            }
+            let mut total = vec![Cell::text(""), Cell::bold("Cộng")];
+            if names {
+                total.push(Cell::text(""));
+            }
+            if lead {
+                total.push(n(&g.total.models));
+            }
+            total.extend(cols.iter().map(|(_, f)| n(f(&g.total))));
+            rows.push(total);
+            // STT narrow, names wider, the counts share what is left (at most 14% each).
+            let numeric = usize::from(lead) + cols.len();
+            let fixed = 6 + 16 + if names { 22 } else { 0 };
+            let each = (100u32.saturating_sub(fixed) / numeric.max(1) as u32).min(14);
+            let mut widths = vec![6, 16];
+            if names {
+                widths.push(22);
+            }
+            widths.extend(std::iter::repeat_n(each, numeric));
+            let spare = 100 - widths.iter().sum::<u32>().min(100);
+            if let Some(w) = widths.get_mut(1) {
+                *w += spare;
+            }
+            let caption = if lead {
+                caption.replace("Đơn vị tính: ", "Đơn vị tính: mô hình; ")
+            } else {
+                caption.to_string()
+            };
+            out.push(table(
+                Some(&caption),
+                &widths,
+                head.iter().map(String::as_str).collect(),
+                rows,
+            ));
         }
-        rows.push(r);
+        // The proposals, in a table of their own (their labels are long).
+        if !g.proposals.is_empty() {
+            let mut head = vec!["STT".to_string(), "Tỉnh, thành phố".to_string()];
+            head.extend(g.proposals.iter().map(|p| format!("Đề xuất {}", p.label)));
+            let mut rows: Vec<Vec<Cell>> = with
+                .iter()
+                .enumerate()
+                .map(|(i, (p, m))| {
+                    let mut r = vec![Cell::text((i + 1).to_string()), province_cell(p)];
+                    r.extend(m.proposals.iter().map(n));
+                    r
+                })
+                .collect();
+            let mut total = vec![Cell::text(""), Cell::bold("Cộng")];
+            total.extend(g.total.proposals.iter().map(n));
+            rows.push(total);
+            let each = 81 / g.proposals.len().max(1) as u32;
+            let mut widths = vec![5, 14];
+            widths.extend(std::iter::repeat_n(each, g.proposals.len()));
+            out.push(para(format!(
+                "Đề xuất của từng tỉnh, thành phố ({}, {}), số mô hình:",
+                g.family_label, g.level_label
+            )));
+            out.push(table(
+                Some("Đơn vị tính: mô hình"),
+                &widths,
+                head.iter().map(String::as_str).collect(),
+                rows,
+            ));
+        }
+        if !g.figure_rows.is_empty() {
+            let mut rows = Vec::new();
+            let mut k = 0;
+            for (p, m) in &with {
+                k += 1;
+                let name = match p.local_names.get(gi).filter(|n| !n.is_empty()) {
+                    Some(l) => format!("{} ({})", province_cell(p).text, l.join("; ")),
+                    None => province_cell(p).text,
+                };
+                rows.push(section_row(report::tree::roman(k), name));
+                rows.extend(figure_rows(m));
+            }
+            rows.push(section_row(String::new(), "Cộng".into()));
+            rows.extend(figure_rows(&g.total));
+            out.push(para(format!(
+                "Số lượng đầu mối, lãnh đạo, biên chế trước và sau thí điểm theo từng tỉnh, thành \
+                 phố ({}, {}):",
+                g.family_label, g.level_label
+            )));
+            out.push(table(
+                Some("Đơn vị tính: người, đơn vị"),
+                &[6, 44, 12, 13, 12, 13],
+                FIGURE_HEAD.to_vec(),
+                rows,
+            ));
+        }
     }
-    let cols = head.len() as u32;
-    let rest = 100u32.saturating_sub(4 + 12);
-    let mut widths = vec![4, 12];
-    widths.extend(std::iter::repeat_n(
-        rest / (cols - 2).max(1),
-        head.len() - 2,
-    ));
-    out.push(table(
-        None,
-        &widths,
-        head.iter().map(String::as_str).collect(),
-        rows,
-    ));
     out
 }
 
@@ -443,7 +692,10 @@ pub fn ended_annex(c: &Consolidation) -> Vec<Block> {
                 Cell::text((i + 1).to_string()),
                 Cell::text(e.province_name.clone()),
                 Cell::text(e.district_name.clone().unwrap_or_default()),
-                Cell::text(e.model_name.clone()),
+                Cell::text(match &e.local_name {
+                    Some(l) => format!("{} ({l})", e.model_name),
+                    None => e.model_name.clone(),
+                }),
                 Cell {
                     align: Some(CellAlign::Center),
                     ..Cell::text(
@@ -465,7 +717,7 @@ pub fn ended_annex(c: &Consolidation) -> Vec<Block> {
             "STT",
             "Tỉnh, thành phố",
             "Đơn vị cấp huyện",
-            "Mô hình",
+            "Mô hình (tên cơ quan sau hợp nhất)",
             "Thời điểm kết thúc",
             "Nguyên nhân",
         ],

@@ -48,23 +48,35 @@ impl Figure {
 }
 
 /// The measures of one model type (or a total, or one province) in one group.
+///
+/// Counts of provinces and districts count each unit once: a unit is *ongoing* when any of its
+/// pilots in the row still runs, *ended* when every one of them has ended (a unit with an ended
+/// and an ongoing pilot is ongoing), and neither when a pilot's status is not given and none is
+/// ongoing. Pilots are counted separately: a province-level pilot is one model a province
+/// reports; a district-level pilot is one district of one model type. Every measure of a province
+/// row adds up, over the provinces, to the national total.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Measures {
     /// Models reported (block instances).
     pub models: Figure,
     /// Provinces implementing (distinct).
     pub provinces: Figure,
-    /// District-level units implementing (distinct within a row; district-level groups only).
+    /// District-level units implementing (distinct; district-level groups only).
     pub districts: Figure,
-    /// Province level: provinces whose pilot is ongoing; district level: provinces with at least
-    /// one district still piloting.
+    /// Pilots: province level, one per model reported; district level, one per district of a
+    /// model type.
+    pub pilots: Figure,
+    /// Pilots still running.
+    pub ongoing_pilots: Figure,
+    /// Pilots that ended.
+    pub ended_pilots: Figure,
+    /// Provinces with at least one pilot of the row still running (distinct).
     pub ongoing_provinces: Figure,
-    /// Province level: provinces whose pilot ended; district level: provinces where every
-    /// district that piloted has ended.
+    /// Provinces whose every pilot of the row has ended (distinct).
     pub ended_provinces: Figure,
-    /// District level: districts still piloting.
+    /// District level: districts with at least one pilot of the row still running (distinct).
     pub ongoing_districts: Figure,
-    /// District level: districts that ended.
+    /// District level: districts whose every pilot of the row has ended (distinct).
     pub ended_districts: Figure,
     /// Merger figures, in the template's row order (empty for groups without figures).
     pub figures: Vec<FigureSum>,
@@ -108,8 +120,8 @@ pub struct Group {
     /// One row per model type of the catalogue (in catalogue order) that any report has, then
     /// "khác" (models outside the catalogue) if any.
     pub rows: Vec<ModelRow>,
-    /// All model types together: provinces and districts counted once each (distinct); models,
-    /// pilots ongoing or ended, figures and proposals summed over the model types.
+    /// All model types together: provinces and districts counted once each (distinct, with the
+    /// same ongoing/ended rule as a row); models, pilots, figures and proposals summed.
     pub total: Measures,
 }
 
@@ -128,7 +140,27 @@ pub struct ProvinceRow {
     pub code: String,
     pub name: String,
     pub version: String,
+    /// Included although it does not pass validation (`Source::invalid`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub invalid: bool,
     pub groups: Vec<Measures>,
+    /// The local names of the province's merged bodies in each group (aligned with `groups`;
+    /// empty for groups without a local-name item).
+    pub local_names: Vec<Vec<String>>,
+}
+
+/// A merged body as the province names it ("Ban Tổ chức - Nội vụ tỉnh").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MergedBody {
+    pub province: String,
+    pub province_name: String,
+    pub block: String,
+    pub family_label: String,
+    pub level_label: String,
+    pub model: String,
+    pub model_name: String,
+    pub local_name: String,
+    pub source: Provenance,
 }
 
 /// A pilot that ended: a province-level model, or one district of a district-level model type.
@@ -145,6 +177,9 @@ pub struct EndedPilot {
     pub level_label: String,
     pub model: String,
     pub model_name: String,
+    /// The merged body's local name, when the block asks for one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub local_name: Option<String>,
     /// ISO date, when given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date: Option<String>,
@@ -161,6 +196,12 @@ pub struct OtherModel {
     pub family_label: String,
     pub level_label: String,
     pub name: String,
+    /// The merged body's local name, when the block asks for one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub local_name: Option<String>,
+    /// District-level blocks: the districts listed (names).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub districts: Vec<String>,
     pub source: Provenance,
 }
 
@@ -173,6 +214,10 @@ pub struct Included {
     /// When it was submitted or accepted, if known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub at: Option<String>,
+    /// Included although it does not pass validation (`Source::invalid`): its figures may be
+    /// incomplete, and every output marks it.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub invalid: bool,
 }
 
 /// A province with no report in the consolidation.
@@ -227,5 +272,7 @@ pub struct Consolidation {
     pub provinces: Vec<ProvinceRow>,
     pub ended: Vec<EndedPilot>,
     pub others: Vec<OtherModel>,
+    /// Every merged body with its local name, in province order.
+    pub merged: Vec<MergedBody>,
     pub narrative: Vec<NarrativeItem>,
 }

@@ -86,7 +86,11 @@ impl NarrativeIndex {
         let q = parser.parse_query(&words.join(" ")).map_err(err)?;
         let searcher = self.reader.searcher();
         let top = searcher
-            .search(&q, &TopDocs::with_limit(limit.max(1)))
+            // Never more than there are entries: a huge limit must not allocate for nothing.
+            .search(
+                &q,
+                &TopDocs::with_limit(limit.clamp(1, self.entries.len().max(1))),
+            )
             .map_err(err)?;
         let mut hits = Vec::new();
         for (score, addr) in top {

@@ -44,7 +44,24 @@ struct Sheet<'a> {
 }
 
 impl Sheet<'_> {
-    fn header(&mut self, cols: &[&str], widths: &[f64]) -> Result<(), Error> {
+    /// A note on the first row (what the rows are, how the columns add up), the header row
+    /// below it, both frozen.
+    fn header(&mut self, note: &str, cols: &[&str], widths: &[f64]) -> Result<(), Error> {
+        let last = cols.len().saturating_sub(1).min(25) as u16;
+        let wrap = Format::new().set_italic().set_text_wrap();
+        if last > 0 {
+            self.ws
+                .merge_range(self.row, 0, self.row, last, note, &wrap)
+                .map_err(e)?;
+        } else {
+            self.ws
+                .write_string_with_format(self.row, 0, note, &wrap)
+                .map_err(e)?;
+        }
+        self.ws
+            .set_row_height(self.row, 15.0 * (1.0 + (note.chars().count() / 180) as f64))
+            .map_err(e)?;
+        self.row += 1;
         for (i, c) in cols.iter().enumerate() {
             self.ws
                 .write_string_with_format(self.row, i as u16, *c, self.head)
@@ -75,6 +92,60 @@ impl Sheet<'_> {
 
     fn next(&mut self) {
         self.row += 1;
+    }
+
+    /// A group's measures from `col` on, in [`measure_header`]'s order; returns the next column.
+    fn measures(&mut self, mut col: u16, g: &Group, m: &Measures) -> Result<u16, Error> {
+        self.num(col, m.models.value)?;
+        col += 1;
+        for (_, f) in crate::document::count_columns(g) {
+            self.num(col, f(m).value)?;
+            col += 1;
+        }
+        self.num(col, m.ongoing_pilots.value)?;
+        col += 1;
+        for f in &m.figures {
+            for x in [&f.before, &f.authorised, &f.after, &f.change] {
+                self.num(col, x.value)?;
+                col += 1;
+            }
+        }
+        for p in &m.proposals {
+            self.num(col, p.value)?;
+            col += 1;
+        }
+        Ok(col)
+    }
+}
+
+/// The columns of [`Sheet::measures`] after `lead`, and their widths.
+fn measure_header(g: &Group, lead: &[&str], lead_widths: &[f64]) -> (Vec<String>, Vec<f64>) {
+    let mut cols: Vec<String> = lead.iter().map(|s| s.to_string()).collect();
+    cols.push("Số mô hình".into());
+    cols.extend(
+        crate::document::count_columns(g)
+            .iter()
+            .map(|(l, _)| l.to_string()),
+    );
+    cols.push("Thí điểm đang thực hiện".into());
+    for (_, label) in &g.figure_rows {
+        for part in ["trước", "theo quyết định", "sau", "tăng, giảm"] {
+            cols.push(format!("{label} ({part})"));
+        }
+    }
+    for p in &g.proposals {
+        cols.push(format!("Đề xuất {}", p.label));
+    }
+    let mut widths = lead_widths.to_vec();
+    widths.extend(std::iter::repeat_n(14.0, cols.len() - lead.len()));
+    (cols, widths)
+}
+
+fn upper_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
     }
 }
 
@@ -133,6 +204,7 @@ pub fn workbook(
             row: 0,
         };
         s.header(
+            "Mỗi tỉnh, thành phố một dòng: báo cáo được tổng hợp (phiên bản, thời điểm) hoặc chưa có báo cáo.",
             &[
                 "Mã",
                 "Tỉnh, thành phố",
@@ -140,7 +212,7 @@ pub fn workbook(
                 "Phiên bản",
                 "Thời điểm",
             ],
-            &[6.0, 22.0, 16.0, 24.0, 20.0],
+            &[6.0, 22.0, 30.0, 24.0, 20.0],
         )?;
         let mut rows: Vec<(&str, &str, &str, &str, &str)> = c
             .included
@@ -149,7 +221,11 @@ pub fn workbook(
                 (
                     i.province.as_str(),
                     i.name.as_str(),
-                    "Đã báo cáo",
+                    if i.invalid {
+                        "Đã báo cáo (chưa hợp lệ, còn lỗi)"
+                    } else {
+                        "Đã báo cáo"
+                    },
                     i.version.as_str(),
                     i.at.as_deref().unwrap_or(""),
                 )
@@ -170,7 +246,7 @@ pub fn workbook(
             s.next();
         }
     }
-    // By model type, one sheet per group.
+    // By model type, one sheet per group, and the national totals.
     for g in &c.groups {
         let ws = add_sheet(&mut wb, low_memory)?
             .set_name(sheet_name(g, ""))
@@ -180,67 +256,86 @@ pub fn workbook(
             head: &head,
             row: 0,
         };
-        let mut cols: Vec<String> = vec![
-            "Mã".into(),
-            "Mô hình".into(),
-            "Số mô hình".into(),
-            "Số tỉnh, thành phố".into(),
-            "Số đơn vị cấp huyện".into(),
-            "Tỉnh đang thực hiện".into(),
-            "Tỉnh đã kết thúc".into(),
-            "Huyện đang thực hiện".into(),
-            "Huyện đã kết thúc".into(),
-        ];
-        for (_, label) in &g.figure_rows {
-            for part in ["trước", "theo quyết định", "sau", "tăng, giảm"] {
-                cols.push(format!("{label} ({part})"));
-            }
-        }
-        for p in &g.proposals {
-            cols.push(p.label.clone());
-        }
-        let mut widths = vec![8.0, 50.0];
-        widths.extend(std::iter::repeat_n(14.0, cols.len() - 2));
+        let (cols, widths) = measure_header(g, &["Mã", "Mô hình"], &[8.0, 50.0]);
         s.header(
+            &format!(
+                "{}, {}: một dòng cho mỗi loại mô hình. Cộng các dòng của cột số mô hình, số thí \
+                 điểm, số liệu và đề xuất ra số toàn quốc; một tỉnh, một huyện thực hiện nhiều loại \
+                 mô hình có mặt ở nhiều dòng, nên số tỉnh, số huyện toàn quốc (tính không trùng) ở \
+                 trang “Toàn quốc”. {}",
+                upper_first(&g.family_label),
+                g.level_label,
+                crate::document::COUNTING_NOTE
+            ),
             &cols.iter().map(String::as_str).collect::<Vec<_>>(),
             &widths,
         )?;
-        let mut all: Vec<(&str, &str, &Measures)> = g
-            .rows
-            .iter()
-            .map(|r| (r.code.as_str(), r.name.as_str(), &r.measures))
-            .collect();
-        all.push(("", "Tổng cộng", &g.total));
-        for (code, name, m) in all {
-            s.text(0, code)?;
-            s.text(1, name)?;
+        for r in &g.rows {
+            s.text(0, &r.code)?;
+            s.text(1, &r.name)?;
+            s.measures(2, g, &r.measures)?;
+            s.next();
+        }
+    }
+    {
+        let ws = add_sheet(&mut wb, low_memory)?
+            .set_name("Toàn quốc")
+            .map_err(e)?;
+        let mut s = Sheet {
+            ws,
+            head: &head,
+            row: 0,
+        };
+        s.header(
+            &format!(
+                "Số toàn quốc của từng nhóm mô hình: số tỉnh, số huyện tính không trùng. {}",
+                crate::document::COUNTING_NOTE
+            ),
+            &[
+                "Nhóm",
+                "Cấp",
+                "Số mô hình",
+                "Số tỉnh, thành phố thực hiện",
+                "Tỉnh đang thực hiện",
+                "Tỉnh đã kết thúc",
+                "Số đơn vị cấp huyện thực hiện",
+                "Huyện đang thực hiện",
+                "Huyện đã kết thúc",
+                "Số thí điểm",
+                "Thí điểm đang thực hiện",
+                "Thí điểm đã kết thúc",
+            ],
+            &[22.0, 10.0],
+        )?;
+        for g in &c.groups {
+            let m = &g.total;
+            s.text(0, &upper_first(&g.family_label))?;
+            s.text(1, &g.level_label)?;
             let mut col = 2;
             for f in [
                 &m.models,
                 &m.provinces,
-                &m.districts,
                 &m.ongoing_provinces,
                 &m.ended_provinces,
-                &m.ongoing_districts,
-                &m.ended_districts,
             ] {
                 s.num(col, f.value)?;
                 col += 1;
             }
-            for f in &m.figures {
-                for x in [&f.before, &f.authorised, &f.after, &f.change] {
-                    s.num(col, x.value)?;
-                    col += 1;
+            for f in [&m.districts, &m.ongoing_districts, &m.ended_districts] {
+                if g.district_level {
+                    s.num(col, f.value)?;
                 }
+                col += 1;
             }
-            for p in &m.proposals {
-                s.num(col, p.value)?;
+            for f in [&m.pilots, &m.ongoing_pilots, &m.ended_pilots] {
+                s.num(col, f.value)?;
                 col += 1;
             }
             s.next();
         }
     }
-    // By province.
+    // By province: every measure of every group; each numeric column adds up to the national
+    // figure (a province and its districts belong to it alone).
     {
         let ws = add_sheet(&mut wb, low_memory)?
             .set_name("Theo tỉnh")
@@ -250,47 +345,44 @@ pub fn workbook(
             head: &head,
             row: 0,
         };
-        let mut cols: Vec<String> = vec!["Mã".into(), "Tỉnh, thành phố".into()];
+        let mut cols: Vec<String> = vec!["Mã".into(), "Tỉnh, thành phố".into(), "Ghi chú".into()];
+        let mut widths = vec![6.0, 22.0, 18.0];
         for g in &c.groups {
             let name = sheet_name(g, "");
-            for part in [
-                "số mô hình",
-                "số đơn vị cấp huyện",
-                "đã kết thúc (tỉnh)",
-                "đã kết thúc (huyện)",
-            ] {
-                cols.push(format!("{name}: {part}"));
+            let (gc, _) = measure_header(g, &[], &[]);
+            cols.extend(gc.into_iter().map(|c| format!("{name}: {c}")));
+            if g.figure_rows.is_empty() {
+                continue;
             }
-            for (_, label) in &g.figure_rows {
-                cols.push(format!("{name}: {label} (trước)"));
-                cols.push(format!("{name}: {label} (sau)"));
-            }
+            cols.push(format!("{name}: tên cơ quan sau hợp nhất"));
         }
-        let mut widths = vec![6.0, 22.0];
-        widths.extend(std::iter::repeat_n(14.0, cols.len() - 2));
+        widths.extend(std::iter::repeat_n(14.0, cols.len() - 3));
         s.header(
+            "Mỗi tỉnh, thành phố được tổng hợp một dòng, với mọi cột của bảng toàn quốc theo từng \
+             nhóm mô hình. Cộng một cột số theo các dòng ra đúng số toàn quốc của cột đó (ở tỉnh, \
+             đang thực hiện hoặc đã kết thúc là 1 hoặc 0).",
             &cols.iter().map(String::as_str).collect::<Vec<_>>(),
             &widths,
         )?;
         for p in &c.provinces {
             s.text(0, &p.code)?;
             s.text(1, &p.name)?;
-            let mut col = 2;
-            for m in &p.groups {
-                for f in [
-                    &m.models,
-                    &m.districts,
-                    &m.ended_provinces,
-                    &m.ended_districts,
-                ] {
-                    s.num(col, f.value)?;
-                    col += 1;
+            if p.invalid {
+                s.text(2, "Báo cáo chưa hợp lệ (còn lỗi)")?;
+            }
+            let mut col = 3;
+            for (gi, (g, m)) in c.groups.iter().zip(&p.groups).enumerate() {
+                col = s.measures(col, g, m)?;
+                if g.figure_rows.is_empty() {
+                    continue;
                 }
-                for f in &m.figures {
-                    s.num(col, f.before.value)?;
-                    s.num(col + 1, f.after.value)?;
-                    col += 2;
-                }
+                let names = p
+                    .local_names
+                    .get(gi)
+                    .map(|n| n.join("; "))
+                    .unwrap_or_default();
+                s.text(col, &names)?;
+                col += 1;
             }
             s.next();
         }
@@ -306,6 +398,7 @@ pub fn workbook(
             row: 0,
         };
         s.header(
+            "Mỗi thí điểm đã kết thúc một dòng: một mô hình cấp tỉnh, hoặc một đơn vị cấp huyện của một loại mô hình cấp huyện.",
             &[
                 "Tỉnh, thành phố",
                 "Đơn vị cấp huyện",
@@ -313,10 +406,11 @@ pub fn workbook(
                 "Cấp",
                 "Mã mô hình",
                 "Mô hình",
+                "Tên cơ quan sau hợp nhất",
                 "Thời điểm kết thúc",
                 "Nguyên nhân",
             ],
-            &[18.0, 22.0, 20.0, 10.0, 8.0, 50.0, 14.0, 60.0],
+            &[18.0, 22.0, 20.0, 10.0, 8.0, 50.0, 30.0, 14.0, 60.0],
         )?;
         let date_fmt = Format::new().set_num_format("dd/mm/yyyy");
         for x in &c.ended {
@@ -326,16 +420,17 @@ pub fn workbook(
             s.text(3, &x.level_label)?;
             s.text(4, &x.model)?;
             s.text(5, &x.model_name)?;
+            s.text(6, x.local_name.as_deref().unwrap_or(""))?;
             if let Some(d) = x
                 .end_date
                 .as_deref()
                 .and_then(|d| vi::Date::parse_iso(d).ok())
             {
                 let dt = ExcelDateTime::from_ymd(d.year() as u16, d.month(), d.day()).map_err(e)?;
-                s.ws.write_datetime_with_format(s.row, 6, &dt, &date_fmt)
+                s.ws.write_datetime_with_format(s.row, 7, &dt, &date_fmt)
                     .map_err(e)?;
             }
-            s.text(7, &x.reason)?;
+            s.text(8, &x.reason)?;
             s.next();
         }
     }
@@ -350,14 +445,56 @@ pub fn workbook(
             row: 0,
         };
         s.header(
-            &["Tỉnh, thành phố", "Nhóm", "Cấp", "Tên mô hình"],
-            &[18.0, 20.0, 10.0, 60.0],
+            "Mỗi mô hình ngoài danh mục (“khác”) một tỉnh báo cáo một dòng.",
+            &[
+                "Tỉnh, thành phố",
+                "Nhóm",
+                "Cấp",
+                "Tên mô hình",
+                "Tên cơ quan sau hợp nhất",
+                "Đơn vị cấp huyện",
+            ],
+            &[18.0, 20.0, 10.0, 60.0, 30.0, 40.0],
         )?;
         for o in &c.others {
             s.text(0, &o.province_name)?;
             s.text(1, &o.family_label)?;
             s.text(2, &o.level_label)?;
             s.text(3, &o.name)?;
+            s.text(4, o.local_name.as_deref().unwrap_or(""))?;
+            s.text(5, &o.districts.join(", "))?;
+            s.next();
+        }
+    }
+    // Merged bodies and their local names.
+    {
+        let ws = add_sheet(&mut wb, low_memory)?
+            .set_name("Cơ quan sau hợp nhất")
+            .map_err(e)?;
+        let mut s = Sheet {
+            ws,
+            head: &head,
+            row: 0,
+        };
+        s.header(
+            "Mỗi cơ quan sau hợp nhất một dòng, với tên gọi ở địa phương.",
+            &[
+                "Mã tỉnh",
+                "Tỉnh, thành phố",
+                "Cấp",
+                "Mã mô hình",
+                "Mô hình",
+                "Tên cơ quan sau hợp nhất",
+            ],
+            &[8.0, 18.0, 10.0, 8.0, 50.0, 40.0],
+        )?;
+        for m in &c.merged {
+            s.text(0, &m.province)?;
+            s.text(1, &m.province_name)?;
+            s.text(2, &m.level_label)?;
+            s.text(3, &m.model)?;
+            s.text(4, &m.model_name)?;
+            s.text(5, &m.local_name)?;
             s.next();
         }
     }
@@ -368,6 +505,16 @@ pub fn workbook(
     wb.save_to_buffer().map_err(e)
 }
 
+/// Whether a pilot's status option means ended: Some(true) ended, Some(false) ongoing.
+fn ended_of(options: &[outline::ChoiceOption], v: &str) -> Option<bool> {
+    options.iter().find(|o| o.value == v).map(|o| o.ended)
+}
+
+/// One repeated block's rows: one per (province, model) at province level, one per (province,
+/// model, district) at district level. Numeric columns add up to the national figures: a row is
+/// one pilot (1), ongoing or ended (1 or 0). A district-level model's figures concern the model
+/// as a whole, not one district, so they go to a sheet of their own, one row per (province,
+/// model), instead of repeating on every district row.
 #[allow(clippy::too_many_arguments)]
 fn block_sheet<'a>(
     wb: &mut Workbook,
@@ -387,39 +534,6 @@ fn block_sheet<'a>(
         .filter(|n| n.role.is_some() && t.enclosing_repeat(&n.id).map(|b| &b.id) == Some(&block.id))
         .collect();
     let find = |r: Role| in_block.iter().find(|n| n.role == Some(r)).copied();
-    let ws = add_sheet(wb, low_memory)?
-        .set_name(sheet_name(g, "Khối "))
-        .map_err(e)?;
-    let mut s = Sheet { ws, head, row: 0 };
-    let mut cols: Vec<String> = vec![
-        "Mã tỉnh".into(),
-        "Tỉnh, thành phố".into(),
-        "Phiên bản".into(),
-        "Mã mô hình".into(),
-        "Mô hình".into(),
-    ];
-    if g.district_level {
-        cols.extend(["Mã huyện".into(), "Đơn vị cấp huyện".into()]);
-    }
-    cols.extend([
-        "Tình trạng".into(),
-        "Bắt đầu".into(),
-        "Kết thúc".into(),
-        "Nguyên nhân kết thúc".into(),
-    ]);
-    if !g.district_level {
-        cols.push("Đề xuất".into());
-    }
-    for (_, label) in &g.figure_rows {
-        cols.push(format!("{label} (trước)"));
-        cols.push(format!("{label} (sau)"));
-    }
-    let mut widths = vec![8.0, 18.0, 16.0, 8.0, 45.0];
-    widths.extend(std::iter::repeat_n(16.0, cols.len() - 5));
-    s.header(
-        &cols.iter().map(String::as_str).collect::<Vec<_>>(),
-        &widths,
-    )?;
     let str_of = |v: Option<&'a Value>| v.and_then(Value::as_str).unwrap_or("");
     let choice_label = |node: Option<&'a outline::Node>, v: &'a str| {
         node.and_then(|n| n.answer.as_ref())
@@ -428,6 +542,9 @@ fn block_sheet<'a>(
     };
     // What every row reads, found once: the role items and the district table's columns.
     let (status_node, proposal_node) = (find(Role::Status), find(Role::Proposal));
+    let status_options = status_node
+        .and_then(|n| n.answer.as_ref())
+        .map_or(&[][..], |a| a.option.as_slice());
     let columns = find(Role::Units)
         .and_then(|n| n.answer.as_ref())
         .map_or(&[][..], |a| a.column.as_slice());
@@ -439,55 +556,142 @@ fn block_sheet<'a>(
     let status_col = column(ColumnRole::Status);
     let mut sorted: Vec<&(&Report, &str)> = reports.iter().collect();
     sorted.sort_by(|a, b| a.0.unit.province.cmp(&b.0.unit.province));
-    let mut figures: Vec<Option<i64>> = Vec::with_capacity(g.figure_rows.len() * 2);
-    for (r, version) in sorted {
+    let model_name = |inst: &'a report::Instance| {
+        if inst.model == "khac" {
+            inst.name.as_deref().unwrap_or_default()
+        } else {
+            t.catalogue_entry(&inst.model)
+                .map_or("", |c| c.name.as_str())
+        }
+    };
+    let has_names = find(Role::LocalName).is_some();
+    let lead_cols = |cols: &mut Vec<String>| {
+        cols.extend(
+            [
+                "Mã tỉnh",
+                "Tỉnh, thành phố",
+                "Phiên bản",
+                "Mã mô hình",
+                "Mô hình",
+            ]
+            .map(String::from),
+        );
+        if has_names {
+            cols.push("Tên cơ quan sau hợp nhất".into());
+        }
+    };
+    let lead = |s: &mut Sheet, r: &Report, version: &str, inst: &'a report::Instance| {
         let pname = units
             .province(&r.unit.province)
             .map(|p| p.short().to_string())
             .unwrap_or_default();
-        for inst in r.blocks.get(&g.block).into_iter().flatten() {
-            let model_name = if inst.model == "khac" {
-                inst.name.as_deref().unwrap_or_default()
-            } else {
-                t.catalogue_entry(&inst.model)
-                    .map_or("", |c| c.name.as_str())
-            };
-            let get = |role: Role| find(role).and_then(|n| inst.answers.get(&n.id));
-            // The instance's figures (before, after per row), written on each of its rows.
-            let figs = get(Role::Figures);
-            figures.clear();
-            for (key, _) in &g.figure_rows {
-                for part in ["before", "after"] {
-                    figures.push(
-                        figs.and_then(|f| f.get(key))
-                            .and_then(|c| c.get(part))
-                            .and_then(Value::as_i64),
-                    );
-                }
+        s.text(0, &r.unit.province)?;
+        s.text(1, &pname)?;
+        s.text(2, version)?;
+        s.text(3, &inst.model)?;
+        s.text(4, model_name(inst))?;
+        if has_names {
+            let name = find(Role::LocalName).and_then(|n| inst.answers.get(&n.id));
+            s.text(5, str_of(name))?;
+            return Ok::<u16, Error>(6);
+        }
+        Ok(5)
+    };
+    // A pilot's numeric columns: 1, ongoing (1/0), ended (1/0).
+    let pilot = |s: &mut Sheet, col: u16, ended: Option<bool>| -> Result<u16, Error> {
+        s.num(col, 1)?;
+        s.num(col + 1, i64::from(ended == Some(false)))?;
+        s.num(col + 2, i64::from(ended == Some(true)))?;
+        Ok(col + 3)
+    };
+    // An instance's figures: before, authorised, after, change per row; before, after and
+    // change only when both are given (as in the national sums).
+    let figures = |s: &mut Sheet, mut col: u16, inst: &'a report::Instance| {
+        let figs = find(Role::Figures).and_then(|n| inst.answers.get(&n.id));
+        for (key, _) in &g.figure_rows {
+            let cell = figs.and_then(|f| f.get(key));
+            let get = |k: &str| cell.and_then(|c| c.get(k)).and_then(Value::as_i64);
+            if let (Some(b), Some(a)) = (get("before"), get("after")) {
+                s.num(col, b)?;
+                s.num(col + 2, a)?;
+                s.num(col + 3, a - b)?;
             }
-            let lead = |s: &mut Sheet| -> Result<u16, Error> {
-                s.text(0, &r.unit.province)?;
-                s.text(1, &pname)?;
-                s.text(2, version)?;
-                s.text(3, &inst.model)?;
-                s.text(4, model_name)?;
-                Ok(5)
-            };
-            let tail = |s: &mut Sheet, col: u16| -> Result<(), Error> {
-                for (i, x) in (col..).zip(&figures) {
-                    if let Some(x) = x {
-                        s.num(i, *x)?;
-                    }
-                }
-                Ok(())
-            };
+            if let Some(au) = get("authorised") {
+                s.num(col + 1, au)?;
+            }
+            col += 4;
+        }
+        Ok::<u16, Error>(col)
+    };
+    let figure_cols = |cols: &mut Vec<String>| {
+        for (_, label) in &g.figure_rows {
+            for part in ["trước", "theo quyết định", "sau", "tăng, giảm"] {
+                cols.push(format!("{label} ({part})"));
+            }
+        }
+    };
+
+    let ws = add_sheet(wb, low_memory)?
+        .set_name(sheet_name(g, "Khối "))
+        .map_err(e)?;
+    let mut s = Sheet { ws, head, row: 0 };
+    let mut cols: Vec<String> = Vec::new();
+    lead_cols(&mut cols);
+    if g.district_level {
+        cols.extend(["Mã huyện".into(), "Đơn vị cấp huyện".into()]);
+    }
+    cols.extend(
+        [
+            "Tình trạng",
+            "Bắt đầu",
+            "Kết thúc",
+            "Nguyên nhân kết thúc",
+            "Số thí điểm",
+            "Đang thực hiện",
+            "Đã kết thúc",
+        ]
+        .map(String::from),
+    );
+    if !g.district_level {
+        cols.push("Đề xuất".into());
+        figure_cols(&mut cols);
+    }
+    let mut widths = vec![8.0, 18.0, 16.0, 8.0, 45.0];
+    widths.extend(std::iter::repeat_n(16.0, cols.len() - 5));
+    let note = if g.district_level {
+        format!(
+            "{}, {}: mỗi đơn vị cấp huyện của một loại mô hình một dòng (một thí điểm), chỉ với số \
+             liệu của đơn vị đó. Cộng cột “Số thí điểm”, “Đang thực hiện”, “Đã kết thúc” ra số thí \
+             điểm toàn quốc; một huyện thực hiện hai loại mô hình có hai dòng. Số liệu trước và \
+             sau thí điểm là của cả mô hình trong tỉnh, ở trang “{}”.",
+            upper_first(&g.family_label),
+            g.level_label,
+            sheet_name(g, "Số liệu ")
+        )
+    } else {
+        format!(
+            "{}, {}: mỗi mô hình của một tỉnh một dòng (một thí điểm). Cộng mỗi cột số theo các \
+             dòng ra số toàn quốc của cột đó (số trước, sau, tăng giảm chỉ ghi khi có đủ cả số \
+             trước và số sau).",
+            upper_first(&g.family_label),
+            g.level_label
+        )
+    };
+    s.header(
+        &note,
+        &cols.iter().map(String::as_str).collect::<Vec<_>>(),
+        &widths,
+    )?;
+    for (r, version) in &sorted {
+        for inst in r.blocks.get(&g.block).into_iter().flatten() {
+            let get = |role: Role| find(role).and_then(|n| inst.answers.get(&n.id));
             if g.district_level {
                 for row in get(Role::Units)
                     .and_then(Value::as_array)
                     .into_iter()
                     .flatten()
                 {
-                    let mut col = lead(&mut s)?;
+                    let mut col = lead(&mut s, r, version, inst)?;
                     let code = str_of(row.get(unit_key));
                     s.text(col, code)?;
                     s.text(
@@ -496,29 +700,67 @@ fn block_sheet<'a>(
                     )?;
                     col += 2;
                     let st = str_of(row.get(status_key));
-                    let st_label = status_col
-                        .and_then(|c| c.option.iter().find(|o| o.value == st))
+                    let options = status_col.map_or(&[][..], |c| c.option.as_slice());
+                    let st_label = options
+                        .iter()
+                        .find(|o| o.value == st)
                         .map_or(st, |o| o.label.as_str());
                     s.text(col, st_label)?;
                     s.text(col + 1, str_of(row.get(start_key)))?;
                     s.text(col + 2, str_of(row.get(end_key)))?;
                     s.text(col + 3, str_of(row.get(reason_key)))?;
-                    col += 4;
-                    tail(&mut s, col)?;
+                    pilot(&mut s, col + 4, ended_of(options, st))?;
                     s.next();
                 }
             } else {
-                let mut col = lead(&mut s)?;
-                s.text(col, choice_label(status_node, str_of(get(Role::Status))))?;
+                let col = lead(&mut s, r, version, inst)?;
+                let st = str_of(get(Role::Status));
+                s.text(col, choice_label(status_node, st))?;
                 s.text(col + 1, str_of(get(Role::StartDate)))?;
                 s.text(col + 2, str_of(get(Role::EndDate)))?;
                 s.text(col + 3, str_of(get(Role::EndReason)))?;
+                let col = pilot(&mut s, col + 4, ended_of(status_options, st))?;
                 s.text(
-                    col + 4,
+                    col,
                     choice_label(proposal_node, str_of(get(Role::Proposal))),
                 )?;
-                col += 5;
-                tail(&mut s, col)?;
+                figures(&mut s, col + 1, inst)?;
+                s.next();
+            }
+        }
+    }
+    // A district-level block's figures: one row per (province, model).
+    if g.district_level && !g.figure_rows.is_empty() {
+        let ws = add_sheet(wb, low_memory)?
+            .set_name(sheet_name(g, "Số liệu "))
+            .map_err(e)?;
+        let mut s = Sheet { ws, head, row: 0 };
+        let mut cols: Vec<String> = Vec::new();
+        lead_cols(&mut cols);
+        cols.push("Số thí điểm (lượt huyện)".into());
+        figure_cols(&mut cols);
+        let mut widths = vec![8.0, 18.0, 16.0, 8.0, 45.0];
+        widths.extend(std::iter::repeat_n(16.0, cols.len() - 5));
+        s.header(
+            &format!(
+                "{}, {}: số liệu trước và sau thí điểm, mỗi loại mô hình của một tỉnh một dòng (số \
+                 của cả mô hình trong tỉnh). Cộng mỗi cột số theo các dòng ra số toàn quốc (số \
+                 trước, sau, tăng giảm chỉ ghi khi có đủ cả số trước và số sau).",
+                upper_first(&g.family_label),
+                g.level_label
+            ),
+            &cols.iter().map(String::as_str).collect::<Vec<_>>(),
+            &widths,
+        )?;
+        for (r, version) in &sorted {
+            for inst in r.blocks.get(&g.block).into_iter().flatten() {
+                let col = lead(&mut s, r, version, inst)?;
+                let n = find(Role::Units)
+                    .and_then(|n| inst.answers.get(&n.id))
+                    .and_then(Value::as_array)
+                    .map_or(0, Vec::len);
+                s.num(col, n as i64)?;
+                figures(&mut s, col + 1, inst)?;
                 s.next();
             }
         }

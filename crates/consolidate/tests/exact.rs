@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use consolidate::{consolidate, Consolidation, Figure, Source};
 use report::sample::sample;
-use serde_json::Value;
+use serde_json::{json, Value};
 use units::Units;
 
 fn setup(skip: &[&str]) -> (Consolidation, BTreeMap<String, Value>) {
@@ -25,20 +25,40 @@ fn setup(skip: &[&str]) -> (Consolidation, BTreeMap<String, Value>) {
             report: r,
             version: format!("v1-{}", p.code),
             at: None,
+            invalid: false,
         });
     }
     (consolidate(&t, &u, &sources).unwrap(), raw)
 }
 
-/// Independent expectations for one block and model, from the raw JSON.
+/// A unit's pilots in one row: any ongoing, any ended, any without status.
+#[derive(Default, Debug, Clone, Copy)]
+struct Seen {
+    ongoing: bool,
+    ended: bool,
+    unknown: bool,
+}
+
+impl Seen {
+    fn add(&mut self, status: Option<&str>) {
+        match status {
+            Some("dang") => self.ongoing = true,
+            Some("ket-thuc") => self.ended = true,
+            _ => self.unknown = true,
+        }
+    }
+}
+
+/// Independent expectations for one block and model (or all models), from the raw JSON: units
+/// counted once each (ongoing if any of its pilots runs, ended if all ended), pilots counted
+/// one per province-level model or per district row.
 #[derive(Default, Debug)]
 struct Expect {
-    provinces: BTreeSet<String>,
-    districts: BTreeSet<String>,
-    ongoing_p: BTreeSet<String>,
-    ended_p: BTreeSet<String>,
-    ongoing_d: i64,
-    ended_d: i64,
+    provinces: BTreeMap<String, Seen>,
+    districts: BTreeMap<String, Seen>,
+    pilots: i64,
+    ongoing_pilots: i64,
+    ended_pilots: i64,
     before: BTreeMap<String, i64>,
     after: BTreeMap<String, i64>,
     authorised: BTreeMap<String, i64>,
@@ -46,40 +66,54 @@ struct Expect {
     models: i64,
 }
 
+impl Expect {
+    fn ongoing(m: &BTreeMap<String, Seen>) -> usize {
+        m.values().filter(|s| s.ongoing).count()
+    }
+    fn ended(m: &BTreeMap<String, Seen>) -> usize {
+        m.values()
+            .filter(|s| s.ended && !s.ongoing && !s.unknown)
+            .count()
+    }
+}
+
 fn expect(raw: &BTreeMap<String, Value>, block: &str, model: Option<&str>) -> Expect {
     let mut e = Expect::default();
-    let mut district_state: BTreeMap<String, (bool, bool)> = BTreeMap::new();
+    let district_level = block.contains(".2.");
     for (p, r) in raw {
         for inst in r["blocks"][block].as_array().into_iter().flatten() {
             if model.is_some_and(|m| inst["model"] != m) {
                 continue;
             }
             e.models += 1;
-            e.provinces.insert(p.clone());
             let a = &inst["answers"];
             let key = |suffix: &str| format!("{block}.{suffix}");
-            match a[key("x2.tt")].as_str() {
-                Some("ket-thuc") => {
-                    e.ended_p.insert(p.clone());
+            let pilot = |e: &mut Expect, st: Option<&str>| {
+                e.pilots += 1;
+                match st {
+                    Some("dang") => e.ongoing_pilots += 1,
+                    Some("ket-thuc") => e.ended_pilots += 1,
+                    _ => {}
                 }
-                Some("dang") => {
-                    e.ongoing_p.insert(p.clone());
+            };
+            if district_level {
+                let rows = a[key("x2.dv")].as_array().cloned().unwrap_or_default();
+                if rows.is_empty() {
+                    e.provinces.entry(p.clone()).or_default().add(None);
                 }
-                _ => {}
-            }
-            if let Some(rows) = a[key("x2.dv")].as_array() {
-                let st = district_state.entry(p.clone()).or_insert((false, true));
                 for row in rows {
+                    let st = row["tt"].as_str();
                     e.districts
-                        .insert(row["unit"].as_str().unwrap().to_string());
-                    if row["tt"] == "ket-thuc" {
-                        e.ended_d += 1;
-                    } else {
-                        e.ongoing_d += 1;
-                        st.0 = true;
-                        st.1 = false;
-                    }
+                        .entry(row["unit"].as_str().unwrap().to_string())
+                        .or_default()
+                        .add(st);
+                    e.provinces.entry(p.clone()).or_default().add(st);
+                    pilot(&mut e, st);
                 }
+            } else {
+                let st = a[key("x2.tt")].as_str();
+                e.provinces.entry(p.clone()).or_default().add(st);
+                pilot(&mut e, st);
             }
             if let Some(figs) = a[key("x2.so")].as_object() {
                 for (k, cell) in figs {
@@ -92,31 +126,64 @@ fn expect(raw: &BTreeMap<String, Value>, block: &str, model: Option<&str>) -> Ex
                     }
                 }
             }
-            let dx = a[key("x5.dx")].as_str().unwrap().to_string();
-            let scope = if dx == "1" {
-                a[key("x5.o1")]
-                    .as_str()
-                    .map(|s| format!(":{s}"))
-                    .unwrap_or_default()
-            } else {
-                String::new()
-            };
-            *e.proposals.entry(format!("{dx}{scope}")).or_default() += 1;
-        }
-    }
-    if block.contains(".2.") {
-        // District level: province status from its districts.
-        e.ongoing_p.clear();
-        e.ended_p.clear();
-        for (p, (ongoing, all_ended)) in district_state {
-            if ongoing {
-                e.ongoing_p.insert(p);
-            } else if all_ended {
-                e.ended_p.insert(p);
+            if let Some(dx) = a[key("x5.dx")].as_str() {
+                let scope = if dx == "1" {
+                    a[key("x5.o1")]
+                        .as_str()
+                        .map(|s| format!(":{s}"))
+                        .unwrap_or_default()
+                } else {
+                    String::new()
+                };
+                *e.proposals.entry(format!("{dx}{scope}")).or_default() += 1;
             }
         }
     }
     e
+}
+
+/// Every count of `m` equals the independent expectation `e`.
+fn check_counts(m: &consolidate::Measures, e: &Expect, what: &str) {
+    let got = [
+        ("models", m.models.value),
+        ("provinces", m.provinces.value),
+        ("districts", m.districts.value),
+        ("ongoing provinces", m.ongoing_provinces.value),
+        ("ended provinces", m.ended_provinces.value),
+        ("ongoing districts", m.ongoing_districts.value),
+        ("ended districts", m.ended_districts.value),
+        ("pilots", m.pilots.value),
+        ("ongoing pilots", m.ongoing_pilots.value),
+        ("ended pilots", m.ended_pilots.value),
+    ];
+    let want = [
+        e.models,
+        e.provinces.len() as i64,
+        e.districts.len() as i64,
+        Expect::ongoing(&e.provinces) as i64,
+        Expect::ended(&e.provinces) as i64,
+        Expect::ongoing(&e.districts) as i64,
+        Expect::ended(&e.districts) as i64,
+        e.pilots,
+        e.ongoing_pilots,
+        e.ended_pilots,
+    ];
+    for ((name, g), w) in got.iter().zip(want) {
+        assert_eq!(*g, w, "{what}: {name}");
+    }
+    // Distinct counts carry one source per unit counted.
+    for f in [
+        &m.provinces,
+        &m.districts,
+        &m.ongoing_provinces,
+        &m.ended_provinces,
+        &m.ongoing_districts,
+        &m.ended_districts,
+        &m.pilots,
+        &m.models,
+    ] {
+        assert_eq!(f.sources.len() as i64, f.value, "{what}: one source a unit");
+    }
 }
 
 fn check_sources(c: &Consolidation, f: &Figure, raw: &BTreeMap<String, Value>, what: &str) {
@@ -164,44 +231,17 @@ fn every_figure_equals_an_independent_sum_with_complete_provenance() {
             let e = expect(&raw, &g.block, Some(&row.code));
             let m = &row.measures;
             let what = format!("{} {}", g.block, row.code);
-            assert_eq!(m.models.value, e.models, "{what} models");
-            assert_eq!(
-                m.provinces.value as usize,
-                e.provinces.len(),
-                "{what} provinces"
-            );
-            assert_eq!(
-                m.districts.value as usize,
-                e.districts.len(),
-                "{what} districts"
-            );
-            assert_eq!(
-                m.ongoing_provinces.value as usize,
-                e.ongoing_p.len(),
-                "{what} ongoing provinces"
-            );
-            assert_eq!(
-                m.ended_provinces.value as usize,
-                e.ended_p.len(),
-                "{what} ended provinces"
-            );
-            assert_eq!(
-                m.ongoing_districts.value, e.ongoing_d,
-                "{what} ongoing districts"
-            );
-            assert_eq!(m.ended_districts.value, e.ended_d, "{what} ended districts");
+            check_counts(m, &e, &what);
             // Provenance: distinct counts list exactly the provinces or districts counted.
             let provs: BTreeSet<String> = c
                 .sources_of(&m.provinces)
                 .map(|s| s.province.to_string())
                 .collect();
-            assert_eq!(provs, e.provinces, "{what} province sources");
             assert_eq!(
-                m.ongoing_districts.sources.len() as i64,
-                e.ongoing_d,
-                "{what}"
+                provs,
+                e.provinces.keys().cloned().collect::<BTreeSet<_>>(),
+                "{what} province sources"
             );
-            assert_eq!(m.models.sources.len() as i64, e.models, "{what}");
             for f in &m.figures {
                 assert_eq!(
                     f.before.value,
@@ -247,35 +287,20 @@ fn every_figure_equals_an_independent_sum_with_complete_provenance() {
             for f in [
                 &m.provinces,
                 &m.districts,
+                &m.ongoing_provinces,
+                &m.ended_provinces,
                 &m.ongoing_districts,
                 &m.ended_districts,
+                &m.pilots,
+                &m.ended_pilots,
                 &m.models,
             ] {
                 check_sources(&c, f, &raw, &what);
             }
         }
-        // Totals: provinces and districts distinct over the whole block; the rest sums.
+        // Totals: every unit once over the whole block; models, pilots and figures summed.
         let e = expect(&raw, &g.block, None);
-        assert_eq!(
-            g.total.provinces.value as usize,
-            e.provinces.len(),
-            "{} total provinces",
-            g.block
-        );
-        assert_eq!(
-            g.total.districts.value as usize,
-            e.districts.len(),
-            "{} total districts",
-            g.block
-        );
-        assert_eq!(g.total.ended_districts.value, e.ended_d);
-        let sum_rows = |f: fn(&consolidate::Measures) -> i64| {
-            g.rows.iter().map(|r| f(&r.measures)).sum::<i64>()
-        };
-        assert_eq!(
-            g.total.ended_provinces.value,
-            sum_rows(|m| m.ended_provinces.value)
-        );
+        check_counts(&g.total, &e, &format!("{} total", g.block));
         for f in &g.total.figures {
             assert_eq!(f.before.value, e.before.get(&f.key).copied().unwrap_or(0));
             assert_eq!(f.after.value, e.after.get(&f.key).copied().unwrap_or(0));
@@ -290,8 +315,7 @@ fn every_figure_equals_an_independent_sum_with_complete_provenance() {
             .collect();
         for (g, m) in c.groups.iter().zip(&prow.groups) {
             let e = expect(&one, &g.block, None);
-            assert_eq!(m.models.value, e.models, "{} {}", prow.code, g.block);
-            assert_eq!(m.districts.value as usize, e.districts.len());
+            check_counts(m, &e, &format!("{} {}", prow.code, g.block));
             for f in &m.figures {
                 assert_eq!(f.after.value, e.after.get(&f.key).copied().unwrap_or(0));
             }
@@ -325,7 +349,8 @@ fn every_figure_equals_an_independent_sum_with_complete_provenance() {
 fn missing_provinces_and_other_models_are_listed() {
     let t = outline::builtin("kl74-2021").unwrap();
     let u = Units::load().unwrap();
-    let mut r = sample(&t, &u, "02", 3).unwrap();
+    let full = report::sample::SampleOptions { full: true };
+    let mut r = report::sample::sample_with(&t, &u, "02", 3, full).unwrap();
     let inst = &mut r.blocks.get_mut("B.II.2.m").unwrap()[0];
     inst.model = "khac".into();
     inst.name = Some("Hợp nhất Văn phòng cấp ủy với Văn phòng Ủy ban nhân dân cấp huyện".into());
@@ -336,6 +361,7 @@ fn missing_provinces_and_other_models_are_listed() {
             report: r,
             version: "3".into(),
             at: None,
+            invalid: false,
         }],
     )
     .unwrap();
@@ -355,6 +381,7 @@ fn two_reports_of_one_province_are_refused() {
         report: r,
         version: "1".into(),
         at: None,
+        invalid: false,
     };
     let e = consolidate(&t, &u, &[s.clone(), s])
         .unwrap_err()
@@ -394,4 +421,202 @@ fn narrative_is_collated_in_vietnamese_order_and_filterable() {
         ..Default::default()
     };
     assert!(block_item.filtered(&f).is_empty());
+}
+
+/// Sets a pilot's status (and its end date and reason when ended) in a province-level instance.
+fn set_status(inst: &mut report::Instance, block: &str, ended: bool) {
+    let a = &mut inst.answers;
+    a.insert(
+        format!("{block}.x2.tt"),
+        json!(if ended { "ket-thuc" } else { "dang" }),
+    );
+    if ended {
+        a.insert(format!("{block}.x2.kt"), json!("2021-03-01"));
+        a.insert(
+            format!("{block}.x2.ly"),
+            json!("Kết thúc theo Kết luận 74-KL/TW."),
+        );
+    } else {
+        a.remove(&format!("{block}.x2.kt"));
+        a.remove(&format!("{block}.x2.ly"));
+    }
+}
+
+/// District rows: (district code, ended).
+fn set_districts(inst: &mut report::Instance, block: &str, rows: &[(&str, bool)]) {
+    let rows: Vec<Value> = rows
+        .iter()
+        .map(|(d, ended)| {
+            let mut r = json!({"unit": d, "qd": "Quyết định số 12-QĐ/HU, ngày 2/1/2019", "bd": "2019-01-10",
+                "tt": if *ended { "ket-thuc" } else { "dang" }});
+            if *ended {
+                r["kt"] = json!("2020-12-31");
+                r["ly"] = json!("Kết thúc thí điểm.");
+            }
+            r
+        })
+        .collect();
+    inst.answers
+        .insert(format!("{block}.x2.dv"), Value::Array(rows));
+}
+
+/// Reports built to break per-pilot counting: a province with two ongoing pilots in one group,
+/// a province with one ongoing and one ended pilot of the same row (districts) and of the same
+/// group (province level), a district in a catalogue model and in a model outside it, a district
+/// in two models outside the catalogue, and a province with no pilot at all.
+fn adversarial() -> (outline::Template, Units, Vec<Source>) {
+    let t = outline::builtin("kl74-2021").unwrap();
+    let u = Units::load().unwrap();
+    let full = report::sample::SampleOptions { full: true };
+    let base = |p: &str| {
+        let mut r = report::sample::sample_with(&t, &u, p, 5, full).unwrap();
+        let keep = |r: &mut report::Report, block: &str, models: &[&str]| {
+            let list = r.blocks.get_mut(block).unwrap();
+            list.retain(|i| models.contains(&i.model.as_str()));
+        };
+        keep(&mut r, "B.I.1.m", &["T4", "T5"]);
+        keep(&mut r, "B.I.2.m", &["K1", "K2"]);
+        keep(&mut r, "B.II.1.m", &[]);
+        keep(&mut r, "B.II.2.m", &[]);
+        r
+    };
+    // Hà Giang: T4 and T5 both ongoing; no district-level pilot.
+    let mut hg = base("02");
+    for i in hg.blocks.get_mut("B.I.1.m").unwrap() {
+        set_status(i, "B.I.1.m", false);
+    }
+    hg.blocks.get_mut("B.I.2.m").unwrap().clear();
+    // Cao Bằng: T4 ended, T5 ongoing. K1 in 042 (ongoing) and 043 (ended); a model outside
+    // the catalogue in 042 (ended) and 045 (ongoing); another outside it in 045 (ended).
+    let mut cb = base("04");
+    for i in cb.blocks.get_mut("B.I.1.m").unwrap() {
+        let ended = i.model == "T4";
+        set_status(i, "B.I.1.m", ended);
+    }
+    let list = cb.blocks.get_mut("B.I.2.m").unwrap();
+    let mut k2 = list.iter().find(|i| i.model == "K2").unwrap().clone();
+    list.retain(|i| i.model == "K1");
+    set_districts(&mut list[0], "B.I.2.m", &[("042", false), ("043", true)]);
+    k2.model = "khac".into();
+    k2.id = "khac-1".into();
+    k2.name = Some("Phó Bí thư đồng thời là Chủ tịch Hội đồng nhân dân cấp huyện".into());
+    set_districts(&mut k2, "B.I.2.m", &[("042", true), ("045", false)]);
+    let mut k3 = k2.clone();
+    k3.id = "khac-2".into();
+    k3.name = Some("Trưởng Ban Dân vận đồng thời là Trưởng Phòng Văn hóa cấp huyện".into());
+    set_districts(&mut k3, "B.I.2.m", &[("045", true)]);
+    list.push(k2);
+    list.push(k3);
+    // Bắc Kạn: no pilot at all.
+    let mut bk = base("06");
+    for l in bk.blocks.values_mut() {
+        l.clear();
+    }
+    let sources = [hg, cb, bk]
+        .into_iter()
+        .map(|r| Source {
+            version: format!("v1-{}", r.unit.province),
+            report: r,
+            at: None,
+            invalid: false,
+        })
+        .collect();
+    (t, u, sources)
+}
+
+#[test]
+fn units_are_counted_once_where_per_pilot_counting_would_double_them() {
+    let (t, u, sources) = adversarial();
+    // The reports are valid: the same counts would come out of `baocao consolidate`.
+    for s in &sources {
+        let errors: Vec<_> = report::validate(&t, &s.report, &u, report::Options::default())
+            .into_iter()
+            .filter(|p| p.severity == outline::Severity::Error)
+            .collect();
+        assert!(errors.is_empty(), "{}: {errors:?}", s.version);
+    }
+    let c = consolidate(&t, &u, &sources).unwrap();
+    let raw: BTreeMap<String, Value> = sources
+        .iter()
+        .map(|s| {
+            (
+                s.report.unit.province.clone(),
+                serde_json::to_value(&s.report).unwrap(),
+            )
+        })
+        .collect();
+    // The independent rule, row by row, the totals and every province.
+    for g in &c.groups {
+        for row in &g.rows {
+            let e = expect(&raw, &g.block, Some(&row.code));
+            check_counts(&row.measures, &e, &format!("{} {}", g.block, row.code));
+        }
+        check_counts(&g.total, &expect(&raw, &g.block, None), &g.block);
+        for prow in &c.provinces {
+            let one: BTreeMap<String, Value> = raw
+                .iter()
+                .filter(|(p, _)| **p == prow.code)
+                .map(|(p, v)| (p.clone(), v.clone()))
+                .collect();
+            let gi = c.groups.iter().position(|x| x.block == g.block).unwrap();
+            check_counts(
+                &prow.groups[gi],
+                &expect(&one, &g.block, None),
+                &format!("{} {}", prow.code, g.block),
+            );
+        }
+    }
+    // And the numbers worked out by hand.
+    let group = |b: &str| c.groups.iter().find(|g| g.block == b).unwrap();
+    let row = |b: &str, m: &str| {
+        group(b)
+            .rows
+            .iter()
+            .find(|r| r.code == m)
+            .unwrap()
+            .measures
+            .clone()
+    };
+    let v = |m: &consolidate::Measures| {
+        [
+            m.provinces.value,
+            m.ongoing_provinces.value,
+            m.ended_provinces.value,
+            m.districts.value,
+            m.ongoing_districts.value,
+            m.ended_districts.value,
+            m.pilots.value,
+            m.ongoing_pilots.value,
+            m.ended_pilots.value,
+        ]
+    };
+    // Province level: T4 ongoing in Hà Giang, ended in Cao Bằng; T5 ongoing in both.
+    assert_eq!(v(&row("B.I.1.m", "T4")), [2, 1, 1, 0, 0, 0, 2, 1, 1]);
+    assert_eq!(v(&row("B.I.1.m", "T5")), [2, 2, 0, 0, 0, 0, 2, 2, 0]);
+    // Two provinces, both ongoing (Cao Bằng's ended T4 does not make it "ended"); 4 pilots.
+    assert_eq!(v(&group("B.I.1.m").total), [2, 2, 0, 0, 0, 0, 4, 3, 1]);
+    // District level, Cao Bằng only.
+    assert_eq!(v(&row("B.I.2.m", "K1")), [1, 1, 0, 2, 1, 1, 2, 1, 1]);
+    // Outside the catalogue: 042 ended, 045 ongoing in one and ended in the other: ongoing.
+    assert_eq!(v(&row("B.I.2.m", "khac")), [1, 1, 0, 2, 1, 1, 3, 1, 2]);
+    // 042 ongoing (K1) and ended (khác): ongoing; 043 ended; 045 ongoing. 5 pilots.
+    assert_eq!(v(&group("B.I.2.m").total), [1, 1, 0, 3, 2, 1, 5, 2, 3]);
+    // Bắc Kạn is included and counts nowhere.
+    assert_eq!(c.included.len(), 3);
+    let bk = c.provinces.iter().find(|p| p.code == "06").unwrap();
+    assert!(bk
+        .groups
+        .iter()
+        .all(|m| m.models.value == 0 && m.provinces.value == 0));
+    // The per-province rows add up to the national totals, column by column.
+    for (gi, g) in c.groups.iter().enumerate() {
+        let sum: Vec<i64> = (0..9)
+            .map(|k| c.provinces.iter().map(|p| v(&p.groups[gi])[k]).sum())
+            .collect();
+        assert_eq!(sum, v(&g.total).to_vec(), "{}", g.block);
+    }
+    // The districts named in the list of models outside the catalogue.
+    let names: Vec<&Vec<String>> = c.others.iter().map(|o| &o.districts).collect();
+    assert_eq!(names.len(), 2);
+    assert_eq!(names[0].len(), 2, "{names:?}");
 }

@@ -239,6 +239,16 @@ impl<'a> Builder<'a> {
                 } else if let Some(a) = &node.answer {
                     self.answer_blocks(e, a, Vec::new());
                 }
+                // A repeated block the report answers with no instance ("none", not "not yet"):
+                // say so instead of leaving the heading empty or printing the working outline.
+                let none = self.t.node.iter().any(|c| {
+                    c.kind == NodeKind::Repeat
+                        && c.parent.as_deref() == Some(node.id.as_str())
+                        && self.r.blocks.get(&c.id).is_some_and(Vec::is_empty)
+                });
+                if none && node.kind == NodeKind::Heading {
+                    self.para(vec![Inline::Text("Không có.".into())]);
+                }
             }
             NodeKind::Computed => {
                 let mut lead = self.lead(e);

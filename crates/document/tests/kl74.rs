@@ -207,8 +207,10 @@ fn empty_report_prints_every_seed_line_in_order() {
 #[test]
 fn sample_report_prints_every_seed_heading_in_order() {
     let f = fx();
+    // Full samples: every block has instances, so every heading of the seed has its place.
+    let full = report::sample::SampleOptions { full: true };
     for (p, seed) in [("02", 7), ("01", 3), ("96", 11)] {
-        let r = sample(&f.t, &f.u, p, seed).unwrap();
+        let r = report::sample::sample_with(&f.t, &f.u, p, seed, full).unwrap();
         let doc = document::build(&f.t, &r, &f.p, &f.u).unwrap();
         let printed = lines(&doc);
         let lines_ = seed_lines();
@@ -247,7 +249,8 @@ fn sample_report_prints_every_seed_heading_in_order() {
 #[test]
 fn numbering_is_generated_from_position() {
     let f = fx();
-    let r = sample(&f.t, &f.u, "02", 7).unwrap();
+    let full = report::sample::SampleOptions { full: true };
+    let r = report::sample::sample_with(&f.t, &f.u, "02", 7, full).unwrap();
     let doc = document::build(&f.t, &r, &f.p, &f.u).unwrap();
     let labels: Vec<String> = doc
         .body
@@ -333,4 +336,35 @@ fn golden_docx_xml_of_a_fixed_sample() {
             g.len()
         );
     }
+}
+
+/// A block the report answers with no model ("none") prints "Không có." under its heading and
+/// no working-outline gap; a block not answered at all (a blank draft) prints the skeleton.
+#[test]
+fn an_empty_block_says_none_and_an_unanswered_one_prints_the_outline() {
+    let f = fx();
+    let mut r = sample(&f.t, &f.u, "02", 7).unwrap();
+    for list in r.blocks.values_mut() {
+        list.clear();
+    }
+    let doc = document::build(&f.t, &r, &f.p, &f.u).unwrap();
+    let printed = lines(&doc);
+    let none = printed.iter().filter(|l| l.as_str() == "Không có.").count();
+    // One per heading holding a repeated block: B.I.1, B.I.2, B.II.1, B.II.2.
+    assert_eq!(none, 4, "{printed:#?}");
+    // The skeleton would print the block's instance headings "1.1-", "1.2-".
+    assert!(
+        !printed.iter().any(|l| l.starts_with("1.1- ")),
+        "no skeleton of a block answered “none”"
+    );
+    let gaps = doc.body.iter().filter(|b| matches!(b, Block::Paragraph { inlines, .. } if inlines.iter().any(|i| matches!(i, Inline::Gap(_))))).count();
+    r.blocks.clear();
+    let blank = document::build(&f.t, &r, &f.p, &f.u).unwrap();
+    let printed = lines(&blank);
+    assert!(printed
+        .iter()
+        .any(|l| l.starts_with("1.1- Về thí điểm kiêm nhiệm chức danh")));
+    assert!(!printed.iter().any(|l| l.as_str() == "Không có."));
+    let blank_gaps = blank.body.iter().filter(|b| matches!(b, Block::Paragraph { inlines, .. } if inlines.iter().any(|i| matches!(i, Inline::Gap(_))))).count();
+    assert!(blank_gaps > gaps, "{blank_gaps} > {gaps}");
 }

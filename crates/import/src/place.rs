@@ -56,6 +56,8 @@ enum Zone {
 
 struct Placer<'a> {
     t: &'a Template,
+    /// Repeated blocks the document answers with "Không có." (kept as empty lists).
+    none: HashSet<String>,
     units: &'a Units,
     p: &'a Province,
     infos: Vec<Info<'a>>,
@@ -159,6 +161,7 @@ impl<'a> Placer<'a> {
             units,
             p,
             infos,
+            none: HashSet::new(),
             report: Report {
                 template: TemplateRef {
                     id: t.template.id.clone(),
@@ -317,6 +320,9 @@ impl<'a> Placer<'a> {
             }
             return;
         }
+        if self.zone == Zone::Body && self.none_for_block(&text) {
+            return;
+        }
         if self.body_para(p, &text, src) {
             if self.zone == Zone::Header {
                 self.zone = Zone::Body;
@@ -344,6 +350,33 @@ impl<'a> Placer<'a> {
                 }
             }
         }
+    }
+
+    /// "Không có." right under a heading that holds a repeated block: the report answers the
+    /// block with no model (our own documents print it so); the block becomes an empty list.
+    fn none_for_block(&mut self, text: &str) -> bool {
+        if vi::fold(text.trim().trim_end_matches('.').trim()) != "khong co" {
+            return false;
+        }
+        let Some(h) = self.heading else {
+            return false;
+        };
+        let parent = self.infos[h].node.id.as_str();
+        let blocks: Vec<String> = self
+            .t
+            .node
+            .iter()
+            .filter(|n| n.kind == NodeKind::Repeat && n.parent.as_deref() == Some(parent))
+            .map(|n| n.id.clone())
+            .collect();
+        if blocks.is_empty() {
+            return false;
+        }
+        for b in blocks {
+            self.report.blocks.entry(b.clone()).or_default();
+            self.none.insert(b);
+        }
+        true
     }
 
     fn closing_start(&self, text: &str) -> bool {
@@ -1400,7 +1433,10 @@ impl<'a> Placer<'a> {
                 clean(&mut inst.answers);
             }
         }
-        self.report.blocks.retain(|_, l| !l.is_empty());
+        let none = std::mem::take(&mut self.none);
+        self.report
+            .blocks
+            .retain(|k, l| !l.is_empty() || none.contains(k));
 
         // Where everything went, in outline order.
         let entries = report::tree::resolve(self.t, &self.report, Default::default());

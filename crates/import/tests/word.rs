@@ -18,7 +18,6 @@ use std::collections::HashMap;
 use common::*;
 use document::{Block, Document, Inline};
 use outline::{Profile, Template};
-use report::sample::sample;
 use report::{Instance, Report};
 use serde_json::Value;
 use units::Units;
@@ -47,9 +46,14 @@ fn fx() -> Fx {
     }
 }
 
-/// The sample, with one model outside the catalogue ("khác").
+/// The sample, with one model outside the catalogue ("khác"). Every block has two models (a
+/// realistic sample may have none in a block): a full sample cut to its first two.
 fn source_report(f: &Fx, seed: u64) -> Report {
-    let mut r = sample(&f.t, &f.u, "02", seed).unwrap();
+    let full = report::sample::SampleOptions { full: true };
+    let mut r = report::sample::sample_with(&f.t, &f.u, "02", seed, full).unwrap();
+    for list in r.blocks.values_mut() {
+        list.truncate(2);
+    }
     let first = r.blocks.keys().next().cloned().unwrap();
     let list = r.blocks.get_mut(&first).unwrap();
     let inst: &mut Instance = &mut list[0];

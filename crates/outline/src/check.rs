@@ -7,6 +7,11 @@ use serde::Serialize;
 use crate::model::*;
 use crate::Error;
 
+/// The deepest nesting of an outline (headings, blocks and items): real outlines have four or
+/// five levels; the bound keeps every later stage (tree, validation, rendering) far from any
+/// stack limit.
+pub const MAX_DEPTH: usize = 12;
+
 /// How bad a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -31,6 +36,15 @@ impl std::fmt::Display for Problem {
             Severity::Warning => "cảnh báo",
         };
         write!(f, "{sev}: {}: {}", self.place, self.message)
+    }
+}
+
+/// A value as the template file spells it ("proposal-scope", "integer"), for messages: never
+/// Rust's debug text.
+fn toml_name(v: &impl Serialize) -> String {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
     }
 }
 
@@ -73,7 +87,10 @@ impl Template {
                     vec![Problem {
                         severity: Severity::Error,
                         place,
-                        message: format!("không đọc được: {}", e.message()),
+                        message: format!(
+                            "không đọc được: {}",
+                            vi::serde_message(e.message(), "lỗi cú pháp TOML")
+                        ),
                     }],
                 );
             }
@@ -170,6 +187,22 @@ impl Template {
             if !self.levels.contains_key(&c.level) {
                 s.err(&place, format!("không có cấp “{}”", c.level));
             }
+            if let Some(f) = &c.sample {
+                if !(0.0..=1.0).contains(&f.share) {
+                    s.err(
+                        &place,
+                        "tỉ lệ tỉnh thực hiện (sample.share) phải từ 0 đến 1",
+                    );
+                }
+                if let Some([lo, hi]) = f.districts {
+                    if lo == 0 || lo > hi {
+                        s.err(
+                            &place,
+                            "số huyện thực hiện (sample.districts) phải là [ít nhất, nhiều nhất], ít nhất từ 1",
+                        );
+                    }
+                }
+            }
         }
         for (key, level) in &self.levels {
             if level.units != "province" && level.units != "district" {
@@ -187,6 +220,9 @@ impl Template {
     fn check_nodes(&self, s: &mut Sink) {
         let mut seen: HashSet<&str> = HashSet::new();
         let mut used_notes: HashSet<&str> = HashSet::new();
+        // Depth of each node seen (parents stand before their children).
+        let mut depths: std::collections::HashMap<&str, usize> = Default::default();
+        let mut too_deep = 0usize;
         for n in &self.node {
             let place = n.id.as_str();
             if n.id.trim().is_empty() {
@@ -195,8 +231,31 @@ impl Template {
             if !seen.insert(n.id.as_str()) {
                 s.err(place, format!("mã mục “{}” bị trùng", n.id));
             }
+            let depth = n
+                .parent
+                .as_deref()
+                .and_then(|p| depths.get(p))
+                .map_or(1, |d| d + 1);
+            depths.entry(n.id.as_str()).or_insert(depth);
+            if depth > MAX_DEPTH {
+                if too_deep == 0 {
+                    s.err(
+                        place,
+                        format!(
+                            "đề cương lồng nhau quá {MAX_DEPTH} cấp (mục này ở cấp {depth}); \
+                             hãy giảm số cấp đề mục"
+                        ),
+                    );
+                }
+                too_deep += 1;
+            }
             if let Some(p) = &n.parent {
-                if !seen.contains(p.as_str()) || p == &n.id {
+                if p == &n.id {
+                    s.err(
+                        place,
+                        format!("mục “{p}” không thể là mục cha của chính nó"),
+                    );
+                } else if !seen.contains(p.as_str()) {
                     s.err(
                         place,
                         format!("mục cha “{p}” không có hoặc không đứng trước mục này"),
@@ -277,7 +336,11 @@ impl Template {
             if !seen.insert((block.id.as_str(), role)) {
                 s.err(
                     place,
-                    format!("khối “{}” có hai mục cùng vai trò {role:?}", block.id),
+                    format!(
+                        "khối “{}” có hai mục cùng vai trò “{}”",
+                        block.id,
+                        toml_name(&role)
+                    ),
                 );
             }
             let kind = n.answer.as_ref().map(|a| a.kind);
@@ -294,7 +357,14 @@ impl Template {
             if !fits {
                 s.err(
                     place,
-                    format!("vai trò {role:?} không hợp với loại câu trả lời {kind:?}"),
+                    format!(
+                        "vai trò “{}” không hợp với loại câu trả lời {}",
+                        toml_name(&role),
+                        match &kind {
+                            Some(k) => format!("“{}”", toml_name(k)),
+                            None => "(mục không có câu trả lời)".to_string(),
+                        }
+                    ),
                 );
             }
             let Some(a) = &n.answer else { continue };

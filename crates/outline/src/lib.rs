@@ -12,7 +12,7 @@ mod check;
 mod model;
 pub mod profile;
 
-pub use check::{Problem, Severity};
+pub use check::{Problem, Severity, MAX_DEPTH};
 pub use model::*;
 pub use profile::Profile;
 

@@ -89,6 +89,22 @@ pub struct CatalogueEntry {
     pub name: String,
     /// What fills `{model}` in a block heading: "Ban Tổ chức Tỉnh ủy với Sở Nội vụ".
     pub short: String,
+    /// How often the model occurred, for realistic sample reports and demos only (validation
+    /// and consolidation never read it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sample: Option<SampleFrequency>,
+}
+
+/// How often a model type occurred across the provinces (DOMAIN.md), so that sample reports
+/// look like the real exercise.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SampleFrequency {
+    /// The share of provinces that ran it, from 0 to 1.
+    pub share: f64,
+    /// District-level models: how many of a province's districts ran it, `[fewest, most]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub districts: Option<[u32; 2]>,
 }
 
 /// A footnote, anchored where a node's text says `[^id]`.
@@ -425,16 +441,26 @@ impl Template {
             .filter(move |n| n.parent.as_deref() == parent)
     }
 
-    /// The repeat block enclosing this node, if any (the node itself if it is one).
+    /// The repeat block enclosing this node, if any (the node itself if it is one). A parent
+    /// cycle (which the checker reports) ends the walk instead of looping.
     pub fn enclosing_repeat(&self, id: &str) -> Option<&Node> {
+        self.ancestry(id).find(|n| n.kind == NodeKind::Repeat)
+    }
+
+    /// The node and its parents, nearest first; at most as many steps as there are nodes, so a
+    /// parent cycle cannot make it endless.
+    pub fn ancestry<'a>(&'a self, id: &str) -> impl Iterator<Item = &'a Node> + 'a {
         let mut cur = self.node(id);
-        while let Some(n) = cur {
-            if n.kind == NodeKind::Repeat {
-                return Some(n);
+        let mut left = self.node.len();
+        std::iter::from_fn(move || {
+            if left == 0 {
+                return None;
             }
+            left -= 1;
+            let n = cur?;
             cur = n.parent.as_deref().and_then(|p| self.node(p));
-        }
-        None
+            Some(n)
+        })
     }
 
     /// The catalogue entry with this code.

@@ -147,8 +147,14 @@ impl Profile {
     /// Parses a profile from TOML text; `origin` names the file in errors.
     pub fn from_toml(text: &str, origin: &str) -> Result<Profile, Error> {
         toml::from_str(text).map_err(|e| Error::Toml {
-            origin: origin.to_string(),
-            message: e.to_string(),
+            origin: match e.span() {
+                Some(span) => format!(
+                    "{origin}, dòng {}",
+                    text.get(..span.start).unwrap_or(text).matches('\n').count() + 1
+                ),
+                None => origin.to_string(),
+            },
+            message: vi::serde_message(e.message(), "lỗi cú pháp TOML"),
         })
     }
 

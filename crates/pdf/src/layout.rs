@@ -1056,6 +1056,15 @@ impl<'p, 's, 'f> Composer<'p, 's, 'f> {
     }
 
     fn place_table(&mut self, t: &mut TableBox) {
+        // Header rows repeat on every page only when they leave room for two lines under them;
+        // taller ones (many narrow columns) are laid out once as ordinary rows, so that the
+        // layout always moves on (repeating them would never leave room for a row).
+        let head_h: f32 = t.head.iter().map(|r| r.h).sum();
+        if self.bottom - self.top - head_h < 2.0 * t.m.h {
+            let mut rows = std::mem::take(&mut t.head);
+            rows.append(&mut t.rows);
+            t.rows = rows;
+        }
         let head_h: f32 = t.head.iter().map(|r| r.h).sum();
         // Room for rows on a page of their own, under the repeated header rows.
         let room = self.bottom - self.top - head_h;

@@ -708,6 +708,57 @@ fn a_row_taller_than_a_page_continues_on_the_next() {
     assert!(page2.contains("Dòng số 80"), "{page2}");
 }
 
+/// Regression: a header row taller than a page (many narrow columns with long labels) made the
+/// layout repeat it on every new page forever. It is now laid out once, as ordinary rows, and
+/// every row follows in order.
+#[test]
+fn a_header_taller_than_a_page_is_not_repeated_forever() {
+    // Ten columns of 10%: each header cell ~75 lines of four or five letters, taller than a page.
+    let label = "Đề xuất (1) Nhân ra diện rộng – Thực hiện thống nhất trong cả nước theo quy \
+                 định của Trung ương "
+        .repeat(3);
+    let columns: Vec<Column> = (0..10)
+        .map(|_| Column {
+            width_pct: 10,
+            align: CellAlign::Left,
+        })
+        .collect();
+    let mut rows = vec![(0..10)
+        .map(|_| Cell::text(label.trim()))
+        .collect::<Vec<_>>()];
+    rows.extend((1..=3).map(|i| (0..10).map(|_| Cell::text(format!("Hàng{i}"))).collect()));
+    let d = doc(vec![Block::Table(Table {
+        caption: None,
+        columns,
+        header_rows: 1,
+        rows,
+    })]);
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(render_clean(&d, &PdfOptions::default()));
+    });
+    let bytes = rx
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("the layout finishes");
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_tmp(dir.path(), "tall-head.pdf", &bytes);
+    // Every row once (ten cells each), in order, and the header not repeated on every page.
+    let text = text_of(&path);
+    let mut at = 0;
+    for i in 1..=3 {
+        let cell = format!("Hàng{i}");
+        assert_eq!(text.matches(&cell).count(), 10, "row {i}");
+        at += text[at..].find(&cell).expect("rows in order");
+    }
+    let pages = tool("pdfinfo", &[path.to_str().unwrap()]);
+    let pages: usize = pages
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap();
+    assert!(pages <= 4, "{pages} pages");
+}
+
 /// A chart is drawn as bars with its values; one too long for a page prints as its table.
 #[test]
 fn charts_are_drawn_as_bars_or_as_their_table_when_longer_than_a_page() {

@@ -135,23 +135,9 @@ fn json_error(e: serde_json::Error) -> ParseError {
     }
 }
 
-/// serde_json's messages are English; say the common ones in Vietnamese, keep the rest's detail.
+/// serde_json's messages are English; say them in Vietnamese (`vi::serde_message`).
 fn translate_serde(msg: &str) -> String {
-    let msg = msg.split(" at line ").next().unwrap_or(msg);
-    if let Some(rest) = msg.strip_prefix("unknown field ") {
-        let field = rest.split(',').next().unwrap_or(rest);
-        return format!("trường không có trong định dạng báo cáo: {field}");
-    }
-    if let Some(rest) = msg.strip_prefix("missing field ") {
-        return format!("thiếu trường bắt buộc {rest}");
-    }
-    if msg.starts_with("invalid type") {
-        return format!("sai kiểu dữ liệu ({msg})");
-    }
-    if msg.starts_with("EOF while parsing") {
-        return "tệp kết thúc giữa chừng".to_string();
-    }
-    format!("lỗi cú pháp ({msg})")
+    vi::serde_message(msg, "lỗi cú pháp JSON")
 }
 
 /// Normalises every string (and key) of a JSON value to NFC.

@@ -1,6 +1,9 @@
 //! Realistic, complete, valid sample reports for any of the 63 provinces, deterministic for a
-//! given seed: real district names, models of both families at both levels, some pilots ended
-//! with date and reason, merger figures that change both ways, all three proposals across models.
+//! given seed: real district names, the models each province ran drawn so that the 63 samples of
+//! one seed follow the catalogue's frequencies (`sample` in the template: most provinces one to
+//! three models, some models in one or two provinces), some pilots ended with date and reason,
+//! merger figures that change both ways, all three proposals across models. `full` gives every
+//! model and every district, for stress tests and benchmarks.
 //! Tests, demos and benchmarks use them.
 
 use std::collections::BTreeMap;
@@ -198,20 +201,15 @@ pub fn sample_with(
     }
     let mut blocks = BTreeMap::new();
     for block in t.node.iter().filter(|n| n.kind == NodeKind::Repeat) {
-        let mut models: Vec<&str> = t.catalogue_for(block).map(|c| c.code.as_str()).collect();
-        models.shuffle(g.rng);
         let district_level = t.level_of(block).is_some_and(|l| l.units == "district");
-        // Two models per province-level family (the outline shows 1.1 and 1.2), two or three
-        // model types per district-level family.
-        let k = if g.full {
-            models.len()
-        } else if district_level {
-            g.rng.gen_range(2..=3)
-        } else {
-            2
-        };
+        // The models this province ran: every model for `full`, else those the catalogue's
+        // frequencies give this province for this seed.
+        let models: Vec<&outline::CatalogueEntry> = t
+            .catalogue_for(block)
+            .filter(|c| g.full || runs(units, c, &p.code, seed))
+            .collect();
         let mut instances = Vec::new();
-        for (i, model) in models.into_iter().take(k).enumerate() {
+        for (i, model) in models.into_iter().enumerate() {
             instances.push(g.instance(block, model, i, district_level));
         }
         blocks.insert(block.id.clone(), instances);
@@ -241,8 +239,15 @@ struct Gen<'a, 'r> {
 }
 
 impl Gen<'_, '_> {
-    fn instance(&mut self, block: &Node, model: &str, i: usize, district_level: bool) -> Instance {
+    fn instance(
+        &mut self,
+        block: &Node,
+        entry: &outline::CatalogueEntry,
+        i: usize,
+        district_level: bool,
+    ) -> Instance {
         let t = self.t;
+        let model = entry.code.as_str();
         let mut answers = BTreeMap::new();
         // Status first: other answers depend on it.
         let start = date_between(self.rng, self.cal.start_from, self.cal.start_to);
@@ -285,7 +290,7 @@ impl Gen<'_, '_> {
                     "Quyết định về việc thực hiện thí điểm"
                 )]))
             } else if id.ends_with(".x2.dv") {
-                Some(self.districts(start))
+                Some(self.districts(start, entry.sample.and_then(|f| f.districts)))
             } else if id.ends_with(".x5.dx") {
                 Some(json!(proposal))
             } else if id.ends_with(".x2.ten") {
@@ -352,13 +357,18 @@ impl Gen<'_, '_> {
         })
     }
 
-    fn districts(&mut self, start: vi::Date) -> Value {
+    /// District rows: every district for `full`, else between `range`'s bounds (default 2 to
+    /// 10), never more than the province has.
+    fn districts(&mut self, start: vi::Date, range: Option<[u32; 2]>) -> Value {
         let mut all: Vec<&units::District> = self.units.districts_of(&self.p.code).collect();
         all.shuffle(self.rng);
         let n = if self.full {
             all.len()
         } else {
-            self.rng.gen_range(2..=all.len().clamp(2, 10))
+            let [lo, hi] = range.unwrap_or([2, 10]);
+            let hi = (hi as usize).clamp(1, all.len().max(1));
+            let lo = (lo as usize).clamp(1, hi);
+            self.rng.gen_range(lo..=hi)
         };
         let mut rows = Vec::new();
         all.truncate(n);
@@ -429,7 +439,7 @@ impl Gen<'_, '_> {
             }
             AnswerType::Records => {
                 if a.column.iter().any(|c| c.kind == ColumnType::Unit) {
-                    self.districts(self.cal.districts_from)
+                    self.districts(self.cal.districts_from, None)
                 } else {
                     json!([])
                 }
@@ -492,6 +502,24 @@ impl Gen<'_, '_> {
         }
         Value::Object(out)
     }
+}
+
+/// Whether the province `code` ran the model `entry` in the samples of `seed`: the catalogue's
+/// share of the provinces (30% when it gives none), rounded, exactly; which provinces depends on
+/// the seed and the model, not on the province asked about, so the 63 samples of one seed
+/// together have exactly that many.
+fn runs(units: &Units, entry: &outline::CatalogueEntry, code: &str, seed: u64) -> bool {
+    let share = entry.sample.map_or(0.3, |f| f.share).clamp(0.0, 1.0);
+    let mut all: Vec<&str> = units.provinces.iter().map(|p| p.code.as_str()).collect();
+    let k = (share * all.len() as f64).round() as usize;
+    // A stable seed from the model's code (not std's hasher: its output may change).
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in entry.code.bytes() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ h);
+    all.shuffle(&mut rng);
+    all.iter().take(k).any(|c| *c == code)
 }
 
 fn merged_name(short: &str, district_level: bool) -> String {

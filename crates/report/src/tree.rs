@@ -119,10 +119,11 @@ fn walk<'a>(
     for node in kids {
         if node.kind == NodeKind::Repeat {
             let instances: Vec<Option<&Instance>> = match r.blocks.get(&node.id) {
-                Some(list) if !list.is_empty() => list.iter().map(Some).collect(),
-                // A skeleton, then the heading of a second instance, as the outline shows it.
-                _ if opts.skeletons && node.skeleton => vec![None, None],
-                _ => Vec::new(),
+                Some(list) => list.iter().map(Some).collect(),
+                // Not answered yet (an empty list means "none"): a skeleton, then the heading of
+                // a second instance, as the outline shows it.
+                None if opts.skeletons && node.skeleton => vec![None, None],
+                None => Vec::new(),
             };
             for (i, inst) in instances.into_iter().enumerate() {
                 let mut c = ctx.clone();

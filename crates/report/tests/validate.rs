@@ -19,9 +19,11 @@ fn fx() -> Fixture {
 }
 
 impl Fixture {
-    /// A valid sample report of Hà Giang as JSON.
+    /// A valid sample report of Hà Giang as JSON, with every model of every block (the rules
+    /// below break answers inside each block).
     fn base(&self) -> Value {
-        let r = sample(&self.t, &self.u, "02", 7).unwrap();
+        let full = report::sample::SampleOptions { full: true };
+        let r = report::sample::sample_with(&self.t, &self.u, "02", 7, full).unwrap();
         serde_json::to_value(&r).unwrap()
     }
 
@@ -342,10 +344,22 @@ fn malformed_json_gets_a_vietnamese_error_with_its_line() {
     )
     .unwrap_err()
     .to_string();
-    assert!(
-        e.contains("trường không có trong định dạng báo cáo: `x`"),
-        "{e}"
-    );
+    assert!(e.contains("trường `x` không có trong định dạng"), "{e}");
+    // serde's details never reach the user in English.
+    for (json, want) in [
+        (
+            r#"{"template":{"id":"a","version":"1"},"unit":{"province":"02"},"answers":[1]}"#,
+            "sai kiểu dữ liệu: có một danh sách […], cần một đối tượng {…}",
+        ),
+        ("[1, 2]", "sai kiểu dữ liệu"),
+        (r#"{"template": "\ud800"}"#, "mã thoát"),
+    ] {
+        let e = Report::from_json(json).unwrap_err().to_string();
+        assert!(e.contains(want), "{e}");
+        for english in ["invalid", "expected", "surrogate", "struct", "map"] {
+            assert!(!e.contains(english), "{e}");
+        }
+    }
 }
 
 #[test]
@@ -354,7 +368,8 @@ fn samples_are_deterministic_and_varied() {
     let a = sample(&f.t, &f.u, "02", 7).unwrap().to_json();
     assert_eq!(a, sample(&f.t, &f.u, "02", 7).unwrap().to_json());
     assert_ne!(a, sample(&f.t, &f.u, "02", 8).unwrap().to_json());
-    // Across the 63 provinces: ended pilots, growth and fall, all three proposals.
+    // Across the 63 provinces: ended pilots (province-level models and district rows), growth
+    // and fall, all three proposals.
     let (mut ended, mut up, mut down) = (0, 0, 0);
     let mut proposals = std::collections::BTreeSet::new();
     for p in &f.u.provinces {
@@ -386,6 +401,7 @@ fn samples_are_deterministic_and_varied() {
                         for row in a.as_array().unwrap() {
                             let d = f.u.district(row["unit"].as_str().unwrap()).unwrap();
                             assert_eq!(d.province_code, p.code);
+                            ended += i32::from(row["tt"] == "ket-thuc");
                         }
                     }
                 }

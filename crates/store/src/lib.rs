@@ -30,7 +30,7 @@ use sqlx::{AnyPool, Row};
 pub enum Error {
     #[error("lỗi cơ sở dữ liệu: {0}")]
     Db(#[from] sqlx::Error),
-    #[error("không mở được cơ sở dữ liệu {url}: {source}")]
+    #[error("không mở được cơ sở dữ liệu {url}: {}", open_reason(.source))]
     Open { url: String, source: sqlx::Error },
     #[error(
         "báo cáo đã được lưu ở nơi khác (phiên bản {current}) sau khi anh/chị mở nó (phiên bản \
@@ -43,11 +43,29 @@ pub enum Error {
     NotFound(&'static str),
     #[error("tên đăng nhập “{0}” đã có")]
     DuplicateUser(String),
+    #[error("không tạo được {path}: {reason}")]
+    Files { path: String, reason: &'static str },
     #[error("dữ liệu trong cơ sở dữ liệu không hợp lệ: {0}")]
     Corrupt(String),
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
+
+/// Why a database could not be opened, in Vietnamese (sqlx's and the drivers' texts are
+/// English; the code of a database error is kept for the administrator).
+fn open_reason(e: &sqlx::Error) -> String {
+    match e {
+        sqlx::Error::Io(io) => vi::io_reason(io).to_string(),
+        sqlx::Error::Configuration(_) => "địa chỉ cơ sở dữ liệu không hợp lệ".to_string(),
+        sqlx::Error::Tls(_) => "không thiết lập được kết nối mã hóa (TLS)".to_string(),
+        sqlx::Error::PoolTimedOut => "quá thời gian chờ kết nối".to_string(),
+        sqlx::Error::Database(d) => match d.code() {
+            Some(code) => format!("cơ sở dữ liệu từ chối (mã lỗi {code})"),
+            None => "cơ sở dữ liệu từ chối".to_string(),
+        },
+        _ => "không kết nối được".to_string(),
+    }
+}
 
 /// Milliseconds since the Unix epoch, now.
 pub fn now_ms() -> i64 {
@@ -55,6 +73,15 @@ pub fn now_ms() -> i64 {
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
         .unwrap_or(0)
+}
+
+/// What the database keeps of a session's cookie token: its SHA-256, as lowercase hex.
+pub fn token_hash(token: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// The roles of PRODUCT.md §2.
@@ -325,6 +352,7 @@ impl Store {
                 .map_err(open_err)?;
             (pool.clone(), pool)
         } else {
+            private_files(url)?;
             let url = if url.contains('?') {
                 url.to_string()
             } else {
@@ -468,7 +496,8 @@ impl Store {
         .await?
         .ok_or(Error::NotFound("tài khoản"))?;
         let name: String = row.try_get("username")?;
-        if !active {
+        // A locked account or a new password ends every session of the user, on every server.
+        if !active || password_hash.is_some() {
             sqlx::query("DELETE FROM sessions WHERE user_id = $1")
                 .bind(id)
                 .execute(&mut *tx)
@@ -495,6 +524,8 @@ impl Store {
 
     // ---- sessions ----
 
+    /// Opens a session. The database keeps only [`token_hash`] of the cookie's token: a copy of
+    /// the database (a backup, a leaked dump) opens no session.
     pub async fn create_session(
         &self,
         token: &str,
@@ -505,10 +536,10 @@ impl Store {
         let now = now_ms();
         let mut tx = self.write.begin().await?;
         sqlx::query(
-            "INSERT INTO sessions (token, user_id, csrf, created_at, expires_at) \
+            "INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at) \
              VALUES ($1, $2, $3, $4, $5)",
         )
-        .bind(token)
+        .bind(token_hash(token))
         .bind(user.id)
         .bind(csrf)
         .bind(now)
@@ -520,13 +551,14 @@ impl Store {
         Ok(())
     }
 
-    /// The user and CSRF token of a live session.
+    /// The user and CSRF token of a live session (the cookie's token), read from the database
+    /// on every call: a logout, a lock or a new password on any server process ends it at once.
     pub async fn session(&self, token: &str) -> Result<Option<(User, String)>> {
         let row = sqlx::query(
             "SELECT u.*, s.csrf AS csrf FROM sessions s JOIN users u ON u.id = s.user_id \
-             WHERE s.token = $1 AND s.expires_at > $2 AND u.active = 1",
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active = 1",
         )
-        .bind(token)
+        .bind(token_hash(token))
         .bind(now_ms())
         .fetch_optional(&self.read)
         .await?;
@@ -536,12 +568,31 @@ impl Store {
         }
     }
 
+    /// Ends a session (the cookie's token), and forgets expired ones.
     pub async fn delete_session(&self, token: &str) -> Result<()> {
-        sqlx::query("DELETE FROM sessions WHERE token = $1 OR expires_at < $2")
-            .bind(token)
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1 OR expires_at < $2")
+            .bind(token_hash(token))
             .bind(now_ms())
             .execute(&self.write)
             .await?;
+        Ok(())
+    }
+
+    /// Writes one audit entry of something that is not a change of data (a failed or refused
+    /// login): `username` is the name as typed, `detail` what happened (the client's address).
+    pub async fn audit_event(&self, username: &str, action: &str, detail: &str) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        audit(
+            &mut tx,
+            Actor { id: None, username },
+            action,
+            None,
+            None,
+            None,
+            Some(detail),
+        )
+        .await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -987,6 +1038,46 @@ impl Store {
     }
 }
 
+/// Creates the SQLite database file (and its directory) readable by the server's user only:
+/// the directory 0700, the file 0600. SQLite gives its `-wal` and `-shm` files the database
+/// file's mode. Files that exist already are left as they are.
+fn private_files(url: &str) -> Result<()> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .unwrap_or(url);
+    let path = rest.split('?').next().unwrap_or("");
+    if path.is_empty() || path.starts_with(":memory:") {
+        return Ok(());
+    }
+    let path = std::path::Path::new(path);
+    let err = |p: &std::path::Path, e: std::io::Error| Error::Files {
+        path: p.display().to_string(),
+        reason: vi::io_reason(&e),
+    };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if !dir.exists() {
+            let mut b = std::fs::DirBuilder::new();
+            b.recursive(true);
+            #[cfg(unix)]
+            std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
+            b.create(dir).map_err(|e| err(dir, e))?;
+        }
+    }
+    if !path.exists() {
+        let mut o = std::fs::OpenOptions::new();
+        o.create_new(true).write(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+        match o.open(path) {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(err(path, e)),
+        }
+    }
+    Ok(())
+}
+
 async fn sqlite_pool(url: &str, n: u32) -> std::result::Result<AnyPool, sqlx::Error> {
     AnyPoolOptions::new()
         .max_connections(n)
@@ -1131,6 +1222,97 @@ mod tests {
     fn redacts_passwords() {
         assert_eq!(redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
         assert_eq!(redact("sqlite:///tmp/x.db"), "sqlite:///tmp/x.db");
+    }
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn database_files_are_the_owners_alone() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("du-lieu/con");
+        let file = data.join("t.sqlite");
+        let s = Store::open(&format!("sqlite://{}", file.display()))
+            .await
+            .unwrap();
+        s.audit_event("x", "thử", "ghi một dòng").await.unwrap();
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&data), 0o700);
+        for suffix in ["", "-wal", "-shm"] {
+            let p = std::path::PathBuf::from(format!("{}{suffix}", file.display()));
+            assert_eq!(mode(&p), 0o600, "{}", p.display());
+        }
+        s.close().await;
+    }
+
+    #[tokio::test]
+    async fn the_hashing_migration_ends_plain_sessions() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display());
+        // A database of the first schema, with a session kept by its plain token.
+        sqlx::any::install_default_drivers();
+        let pool = sqlite_pool(&url, 1).await.unwrap();
+        sqlx::raw_sql(&schema::migrations(false)[0])
+            .execute(&pool)
+            .await
+            .unwrap();
+        sqlx::raw_sql(
+            "CREATE TABLE schema_version (version BIGINT NOT NULL);
+             INSERT INTO schema_version (version) VALUES (1);
+             INSERT INTO users (username, full_name, role, password_hash, active, created_at)
+                 VALUES ('a', 'A', 'admin', 'h', 1, 0);
+             INSERT INTO sessions (token, user_id, csrf, created_at, expires_at)
+                 VALUES ('bi-mat', 1, 'c', 0, 99999999999999)",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        pool.close().await;
+        let s = Store::open(&url).await.unwrap();
+        assert!(s.session("bi-mat").await.unwrap().is_none());
+        let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM sessions")
+            .fetch_one(&s.read)
+            .await
+            .unwrap()
+            .try_get("n")
+            .unwrap();
+        assert_eq!(n, 0, "the plain session is gone");
+        s.close().await;
+    }
+
+    #[tokio::test]
+    async fn session_tokens_are_kept_hashed() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("t.db").display());
+        let s = Store::open(&url).await.unwrap();
+        let sys = Actor {
+            id: None,
+            username: "hệ thống",
+        };
+        let new = NewUser {
+            username: "a",
+            full_name: "A",
+            role: Role::Admin,
+            province: None,
+            password_hash: "h",
+        };
+        let id = s.create_user(&new, sys).await.unwrap();
+        let u = s.user_by_name("a").await.unwrap().unwrap();
+        s.create_session("bi-mat", &u, "c", Duration::from_secs(60))
+            .await
+            .unwrap();
+        let stored: Vec<String> = sqlx::query("SELECT token_hash FROM sessions")
+            .fetch_all(&s.read)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.try_get("token_hash").unwrap())
+            .collect();
+        assert_eq!(stored, vec![token_hash("bi-mat")]);
+        assert!(s.session("bi-mat").await.unwrap().is_some());
+        assert!(s.session(&token_hash("bi-mat")).await.unwrap().is_none());
+        // A new password ends the sessions.
+        s.update_user(id, true, Some("h2"), sys).await.unwrap();
+        assert!(s.session("bi-mat").await.unwrap().is_none());
     }
 
     #[tokio::test]

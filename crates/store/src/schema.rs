@@ -9,8 +9,9 @@ pub(crate) fn migrations(postgres: bool) -> Vec<String> {
     } else {
         "INTEGER PRIMARY KEY"
     };
-    vec![format!(
-        "CREATE TABLE users (
+    vec![
+        format!(
+            "CREATE TABLE users (
             id {id},
             username TEXT NOT NULL UNIQUE,
             full_name TEXT NOT NULL,
@@ -86,5 +87,11 @@ pub(crate) fn migrations(postgres: bool) -> Vec<String> {
         CREATE INDEX audit_report ON audit(report_id);
         CREATE INDEX comments_report ON comments(report_id);
         CREATE INDEX sessions_user ON sessions(user_id)"
-    )]
+        ),
+        // Sessions are kept by the SHA-256 of their cookie token, never the token itself: the
+        // sessions opened before (plain tokens) end here.
+        "DELETE FROM sessions;
+        ALTER TABLE sessions RENAME COLUMN token TO token_hash"
+            .to_string(),
+    ]
 }

@@ -16,14 +16,18 @@
 
 mod collate;
 mod date;
+mod io;
 mod legacy;
 mod number;
+mod serde_msg;
 mod text;
 
 pub use collate::{sort_vi, Collator, CollatorError};
 pub use date::{Date, DateError, MAX_YEAR, MIN_YEAR};
+pub use io::io_reason;
 pub use legacy::{decode_legacy, detect_legacy, legacy_font, Detection, Legacy};
 pub use number::{format_change, format_decimal, format_int, format_percent, parse_int};
+pub use serde_msg::serde_message;
 pub use text::{fold, is_nfc, name_key, nfc, shorten, upper};
 
 #[cfg(test)]

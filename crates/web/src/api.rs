@@ -30,6 +30,7 @@ pub fn routes() -> Router<Arc<App>> {
     Router::new()
         .route("/openapi.json", get(openapi))
         .route("/session", post(login).delete(logout))
+        .route("/session/password", post(change_password))
         .route("/me", get(me))
         .route("/rounds", get(rounds).post(create_round))
         .route("/reports", get(reports))
@@ -65,8 +66,13 @@ struct Login {
     password: String,
 }
 
-async fn login(State(app): State<Arc<App>>, headers: HeaderMap, Json(l): Json<Login>) -> ApiResult {
-    let user = j(auth::authenticate(&app, &l.username, &l.password).await)?;
+async fn login(
+    State(app): State<Arc<App>>,
+    auth::ClientAddr(ip): auth::ClientAddr,
+    headers: HeaderMap,
+    Json(l): Json<Login>,
+) -> ApiResult {
+    let user = j(auth::authenticate(&app, &l.username, &l.password, ip).await)?;
     let (cookie, csrf) = j(auth::open_session(&app, &user, &headers).await)?;
     let mut r = Json(json!({ "csrf_token": csrf, "user": user })).into_response();
     r.headers_mut().append(SET_COOKIE, cookie);
@@ -84,6 +90,28 @@ async fn logout(State(app): State<Arc<App>>, headers: HeaderMap, v: Viewer) -> A
         SET_COOKIE,
         auth::set_cookie(auth::SESSION_COOKIE, "", 0, auth::secure(&app, &headers)),
     );
+    Ok(r)
+}
+
+#[derive(Deserialize)]
+struct PasswordChange {
+    current: String,
+    new: String,
+}
+
+/// Changes the user's own password: every session of the user ends; this client gets a new
+/// session (cookie) and CSRF token.
+async fn change_password(
+    State(app): State<Arc<App>>,
+    auth::ClientAddr(ip): auth::ClientAddr,
+    headers: HeaderMap,
+    v: Viewer,
+    Json(p): Json<PasswordChange>,
+) -> ApiResult {
+    let (cookie, csrf) =
+        j(auth::change_own_password(&app, &v, &p.current, &p.new, ip, &headers).await)?;
+    let mut r = Json(json!({ "csrf_token": csrf })).into_response();
+    r.headers_mut().append(SET_COOKIE, cookie);
     Ok(r)
 }
 
@@ -366,16 +394,14 @@ async fn export(
     Path((id, format)): Path<(i64, String)>,
 ) -> ApiResult {
     let l = j(ops::load(&app, &v, id).await)?;
-    let (bytes, kind) = j(pages::export(&app, &l.template, &l.report, &format))?;
+    let province = l.info.province.clone();
+    let (bytes, kind) = j(pages::export(&app, l.template, l.report, &format).await)?;
     Ok((
         [
             (CONTENT_TYPE, kind.to_string()),
             (
                 CONTENT_DISPOSITION,
-                format!(
-                    "attachment; filename=\"bao-cao-{}.{format}\"",
-                    l.info.province
-                ),
+                format!("attachment; filename=\"bao-cao-{province}.{format}\""),
             ),
         ],
         bytes,

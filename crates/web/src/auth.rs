@@ -1,15 +1,19 @@
 //! Sign-in and the request guard: argon2id password hashes, sessions kept in the database behind
-//! an HttpOnly cookie, a CSRF token per session required on every state change, and login
-//! throttling per account.
+//! an HttpOnly cookie (the database keeps only the token's SHA-256, and every request reads the
+//! session there: no cache outlives a logout, a lock or a new password), a CSRF token per
+//! session required on every state change (header or form field, never the URL), and login
+//! throttling per account and client address that slows a stranger down without locking the
+//! real user out.
 
 use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use axum::body::Body;
-use axum::extract::{FromRequestParts, Request, State};
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::http::header::{CONTENT_TYPE, COOKIE, HOST, ORIGIN, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
@@ -31,9 +35,16 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 /// The form field pages send it in.
 pub const CSRF_FIELD: &str = "_csrf";
 
-/// Failed logins allowed per account within [`THROTTLE_WINDOW`] before it is paused.
-pub const MAX_FAILURES: u32 = 5;
-pub const THROTTLE_WINDOW: Duration = Duration::from_secs(15 * 60);
+/// Failed logins allowed for one account from one client address before each further try
+/// from there must wait (1 s, then 2, 4, 8… up to [`MAX_DELAY`]).
+pub const FREE_FAILURES: u32 = 5;
+/// Failed logins allowed from one client address, whatever the accounts, before each further
+/// try from there must wait.
+pub const FREE_ADDRESS_FAILURES: u32 = 20;
+/// The longest wait.
+pub const MAX_DELAY: Duration = Duration::from_secs(15 * 60);
+/// Failures are forgotten this long after the last wait ended.
+pub const FORGET_AFTER: Duration = Duration::from_secs(15 * 60);
 
 /// `n` random bytes from the operating system, as lowercase hex.
 pub fn random_token(n: usize) -> String {
@@ -122,36 +133,171 @@ fn verify_password(password: &str, hash: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// Failed logins per account.
+/// Failed logins per (account, client address) and per client address. A stranger who tries
+/// passwords is slowed down, with growing waits, only for the account *from his address*
+/// (and, past [`FREE_ADDRESS_FAILURES`], for every account from his address): the real user,
+/// from another address, still signs in at once. Nothing is locked.
 #[derive(Default)]
 pub struct Throttle {
-    failures: Mutex<HashMap<String, (u32, Instant)>>,
+    entries: Mutex<HashMap<ThrottleKey, Failures>>,
+}
+
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum ThrottleKey {
+    Account(String, IpAddr),
+    Address(IpAddr),
+}
+
+struct Failures {
+    count: u32,
+    /// No try before this.
+    until: Instant,
+    /// Whether a refusal during the current wait was written to the audit log.
+    reported: bool,
+}
+
+/// A refused try: how long to wait, and whether the address as a whole is slowed down.
+pub struct Wait {
+    pub left: Duration,
+    pub whole_address: bool,
+    /// The first refusal of this wait (to be written to the audit log once).
+    pub first: bool,
+}
+
+/// The client's address as the throttle keys it: an IPv6 address by its /64 network (one
+/// household or server has the whole network).
+pub fn client_key(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => {
+                let s = v6.segments();
+                IpAddr::V6(std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
+            }
+        },
+        v4 => v4,
+    }
+}
+
+fn delay(count: u32, free: u32) -> Duration {
+    if count < free {
+        return Duration::ZERO;
+    }
+    let secs = 1u64 << (count - free).min(20);
+    Duration::from_secs(secs).min(MAX_DELAY)
 }
 
 impl Throttle {
-    /// Minutes left while the account is paused.
-    fn paused(&self, key: &str) -> Option<u64> {
-        let map = self.failures.lock().ok()?;
-        let (n, last) = map.get(key)?;
-        let elapsed = last.elapsed();
-        (*n >= MAX_FAILURES && elapsed < THROTTLE_WINDOW)
-            .then(|| (THROTTLE_WINDOW - elapsed).as_secs().div_ceil(60))
-    }
-    fn fail(&self, key: &str) {
-        if let Ok(mut map) = self.failures.lock() {
-            let e = map.entry(key.to_string()).or_insert((0, Instant::now()));
-            if e.1.elapsed() >= THROTTLE_WINDOW {
-                e.0 = 0;
+    /// Whether a try for `account` from `ip` must wait now.
+    pub fn check(&self, account: &str, ip: IpAddr) -> Option<Wait> {
+        let mut map = self.entries.lock().ok()?;
+        let now = Instant::now();
+        for (key, whole_address) in [
+            (ThrottleKey::Address(ip), true),
+            (ThrottleKey::Account(account.to_string(), ip), false),
+        ] {
+            if let Some(f) = map.get_mut(&key) {
+                if f.until > now {
+                    let first = !f.reported;
+                    f.reported = true;
+                    return Some(Wait {
+                        left: f.until - now,
+                        whole_address,
+                        first,
+                    });
+                }
             }
-            e.0 += 1;
-            e.1 = Instant::now();
+        }
+        None
+    }
+
+    /// Counts a failed try.
+    pub fn fail(&self, account: &str, ip: IpAddr) {
+        let Ok(mut map) = self.entries.lock() else {
+            return;
+        };
+        let now = Instant::now();
+        if map.len() > 100_000 {
+            map.retain(|_, f| f.until + FORGET_AFTER > now);
+        }
+        for (key, free) in [
+            (ThrottleKey::Address(ip), FREE_ADDRESS_FAILURES),
+            (ThrottleKey::Account(account.to_string(), ip), FREE_FAILURES),
+        ] {
+            let f = map.entry(key).or_insert(Failures {
+                count: 0,
+                until: now,
+                reported: false,
+            });
+            if f.until + FORGET_AFTER <= now {
+                f.count = 0;
+            }
+            f.count += 1;
+            f.until = now + delay(f.count, free);
+            f.reported = false;
         }
     }
-    fn clear(&self, key: &str) {
-        if let Ok(mut map) = self.failures.lock() {
-            map.remove(key);
+
+    /// Forgets the failures of `account` from `ip` (it signed in). The address's own count
+    /// stays: one known password must not reset a stranger's tries on other accounts.
+    pub fn succeed(&self, account: &str, ip: IpAddr) {
+        if let Ok(mut map) = self.entries.lock() {
+            map.remove(&ThrottleKey::Account(account.to_string(), ip));
         }
     }
+}
+
+/// "45 giây", "3 phút".
+fn wait_text(d: Duration) -> String {
+    let secs = d.as_secs_f64().ceil() as u64;
+    if secs < 120 {
+        format!("{} giây", secs.max(1))
+    } else {
+        format!("{} phút", secs.div_ceil(60))
+    }
+}
+
+/// The client's address: the socket's peer. `X-Forwarded-For` is read only with
+/// [`crate::Config::trust_forwarded_for`] (`--trust-forwarded-for`), and then only its last
+/// entry, the one the reverse proxy added (what the client sent stands before it). Without it,
+/// behind a proxy, every client has the proxy's address.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddr(pub IpAddr);
+
+impl FromRequestParts<Arc<App>> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        app: &Arc<App>,
+    ) -> Result<ClientAddr, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip())
+            .unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
+        let forwarded = app
+            .config
+            .trust_forwarded_for
+            .then(|| last_forwarded(&parts.headers))
+            .flatten();
+        Ok(ClientAddr(forwarded.unwrap_or(peer)))
+    }
+}
+
+/// The last address of the `X-Forwarded-For` headers ("1.2.3.4", "[2001:db8::1]:443").
+fn last_forwarded(headers: &HeaderMap) -> Option<IpAddr> {
+    let last = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .next_back()?
+        .to_str()
+        .ok()?
+        .rsplit(',')
+        .next()?
+        .trim();
+    last.parse::<IpAddr>()
+        .ok()
+        .or_else(|| last.parse::<SocketAddr>().ok().map(|s| s.ip()))
 }
 
 /// The signed-in user of a request.
@@ -160,45 +306,6 @@ pub struct Viewer {
     pub user: User,
     pub csrf: String,
     pub token: String,
-}
-
-/// Sessions read recently, so that most requests need no database query. An entry lives
-/// [`SESSION_CACHE_TTL`]; logout drops it at once, and any change to an account empties the
-/// cache. With several server processes on one PostgreSQL, a locked account's sessions end on
-/// the other processes within the TTL.
-#[derive(Default)]
-pub struct SessionCache {
-    map: Mutex<HashMap<String, (Arc<Viewer>, Instant)>>,
-}
-
-pub const SESSION_CACHE_TTL: Duration = Duration::from_secs(30);
-
-impl SessionCache {
-    fn get(&self, token: &str) -> Option<Arc<Viewer>> {
-        let map = self.map.lock().ok()?;
-        let (v, at) = map.get(token)?;
-        (at.elapsed() < SESSION_CACHE_TTL).then(|| v.clone())
-    }
-    fn put(&self, v: Arc<Viewer>) {
-        if let Ok(mut map) = self.map.lock() {
-            if map.len() > 10_000 {
-                map.retain(|_, (_, at)| at.elapsed() < SESSION_CACHE_TTL);
-            }
-            map.insert(v.token.clone(), (v, Instant::now()));
-        }
-    }
-    /// Forgets one session (logout).
-    pub fn forget(&self, token: &str) {
-        if let Ok(mut map) = self.map.lock() {
-            map.remove(token);
-        }
-    }
-    /// Forgets every session (an account changed).
-    pub fn clear(&self) {
-        if let Ok(mut map) = self.map.lock() {
-            map.clear();
-        }
-    }
 }
 
 /// Put on every request by [`middleware`].
@@ -262,25 +369,20 @@ pub fn set_cookie(name: &str, value: &str, max_age: u64, secure: bool) -> Header
 /// from another origin.
 pub async fn middleware(State(app): State<Arc<App>>, req: Request, next: Next) -> Response {
     let api = req.uri().path().starts_with("/api/");
+    // Read from the database every time: a logout, a lock or a new password (on whichever
+    // server process) ends the session for the very next request.
     let viewer = match cookie(req.headers(), SESSION_COOKIE) {
-        Some(token) => match app.sessions.get(&token) {
-            Some(v) => Some(v),
-            None => match app.store.session(&token).await {
-                Ok(Some((user, csrf))) => {
-                    let v = Arc::new(Viewer { user, csrf, token });
-                    app.sessions.put(v.clone());
-                    Some(v)
-                }
-                Ok(None) => None,
-                Err(e) => return AppError::from(e).json(api).into_response(),
-            },
+        Some(token) => match app.store.session(&token).await {
+            Ok(Some((user, csrf))) => Some(Arc::new(Viewer { user, csrf, token })),
+            Ok(None) => None,
+            Err(e) => return AppError::from(e).json(api).into_response(),
         },
         None => None,
     };
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let mut req = req;
     if !safe {
-        if let Err(e) = same_origin(req.headers()) {
+        if let Err(e) = same_origin(&app, req.headers()) {
             return e.json(api).into_response();
         }
         let path = req.uri().path();
@@ -302,20 +404,66 @@ pub async fn middleware(State(app): State<Arc<App>>, req: Request, next: Next) -
     next.run(req).await
 }
 
-fn same_origin(headers: &HeaderMap) -> AppResult<()> {
-    let Some(origin) = headers.get(ORIGIN).and_then(|o| o.to_str().ok()) else {
+/// Scheme, host and port of an origin ("https://a.example:8443") or of a `Host` header with the
+/// given scheme; default ports filled in. `None` when it cannot be read.
+fn origin_parts(scheme: &str, authority: &str) -> Option<(String, String, u16)> {
+    let default = match scheme {
+        "http" => 80,
+        "https" => 443,
+        _ => return None,
+    };
+    if authority.is_empty() || authority.contains(['/', '?', '#', '@', ' ']) {
+        return None;
+    }
+    let (host, port) = if let Some(rest) = authority.strip_prefix('[') {
+        // [IPv6]:port
+        let (h, after) = rest.split_once(']')?;
+        let port = match after.strip_prefix(':') {
+            Some(p) => p.parse().ok()?,
+            None if after.is_empty() => default,
+            None => return None,
+        };
+        (format!("[{}]", h.to_ascii_lowercase()), port)
+    } else {
+        match authority.rsplit_once(':') {
+            Some((h, p)) => (h.to_ascii_lowercase(), p.parse().ok()?),
+            None => (authority.to_ascii_lowercase(), default),
+        }
+    };
+    Some((scheme.to_string(), host, port))
+}
+
+/// A state change sent with an `Origin` must come from this site: same scheme, host and port.
+/// The scheme is https when cookies are `Secure` (`--secure-cookies`, or the proxy's
+/// `X-Forwarded-Proto: https`), else http.
+fn same_origin(app: &App, headers: &HeaderMap) -> AppResult<()> {
+    let Some(origin) = headers.get(ORIGIN) else {
         return Ok(());
     };
+    let refused = || {
+        AppError::new(
+            StatusCode::FORBIDDEN,
+            "Yêu cầu đến từ một trang khác nên bị từ chối.",
+        )
+    };
+    let origin = origin.to_str().map_err(|_| refused())?;
+    let (scheme, authority) = origin.split_once("://").ok_or_else(refused)?;
+    let theirs = origin_parts(&scheme.to_ascii_lowercase(), authority).ok_or_else(refused)?;
     let host = headers
         .get(HOST)
         .and_then(|h| h.to_str().ok())
         .unwrap_or("");
-    let origin_host = origin.split("://").nth(1).unwrap_or("");
-    if origin == "null" || origin_host != host {
-        return Err(AppError::new(
-            StatusCode::FORBIDDEN,
-            "Yêu cầu đến từ một trang khác nên bị từ chối.",
-        ));
+    let ours = origin_parts(
+        if secure(app, headers) {
+            "https"
+        } else {
+            "http"
+        },
+        host,
+    )
+    .ok_or_else(refused)?;
+    if theirs != ours {
+        return Err(refused());
     }
     Ok(())
 }
@@ -328,7 +476,9 @@ fn csrf_refused() -> AppError {
     )
 }
 
-/// Checks the CSRF token in the header, the query or a urlencoded body (then put back).
+/// Checks the CSRF token in the `X-CSRF-Token` header or the `_csrf` field of a urlencoded or
+/// multipart body (the body is then put back). Never in the URL: a token in a query string
+/// ends up in logs, history and `Referer` headers.
 async fn csrf_ok(req: Request, expected: &str) -> AppResult<Request> {
     let matches = |t: &str| !t.is_empty() && constant_time_eq(t.as_bytes(), expected.as_bytes());
     if let Some(h) = req.headers().get(CSRF_HEADER).and_then(|h| h.to_str().ok()) {
@@ -338,26 +488,45 @@ async fn csrf_ok(req: Request, expected: &str) -> AppResult<Request> {
             Err(csrf_refused())
         };
     }
-    if let Some(q) = req.uri().query() {
-        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(q).unwrap_or_default();
-        if pairs.iter().any(|(k, v)| k == CSRF_FIELD && matches(v)) {
-            return Ok(req);
-        }
-    }
-    let urlencoded = req
+    let content_type = req
         .headers()
         .get(CONTENT_TYPE)
         .and_then(|c| c.to_str().ok())
-        .is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"));
-    if !urlencoded {
+        .unwrap_or("")
+        .to_string();
+    let urlencoded = content_type.starts_with("application/x-www-form-urlencoded");
+    let boundary = if content_type.starts_with("multipart/form-data") {
+        multer::parse_boundary(&content_type).ok()
+    } else {
+        None
+    };
+    if !urlencoded && boundary.is_none() {
         return Err(csrf_refused());
     }
     let (parts, body) = req.into_parts();
-    let bytes = axum::body::to_bytes(body, report::MAX_REPORT_BYTES)
+    let bytes = axum::body::to_bytes(body, report::MAX_REPORT_BYTES + 64 * 1024)
         .await
-        .map_err(|_| AppError::bad_request("Nội dung gửi lên quá lớn."))?;
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
-    if !pairs.iter().any(|(k, v)| k == CSRF_FIELD && matches(v)) {
+        .map_err(|_| AppError::bad_request("Nội dung gửi lên quá lớn hoặc không được gửi hết."))?;
+    let found = match boundary {
+        None => {
+            let pairs: Vec<(String, String)> =
+                serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
+            pairs.iter().any(|(k, v)| k == CSRF_FIELD && matches(v))
+        }
+        Some(boundary) => {
+            let stream = Body::from(bytes.clone()).into_data_stream();
+            let mut form = multer::Multipart::new(stream, boundary);
+            let mut found = false;
+            while let Ok(Some(field)) = form.next_field().await {
+                if field.name() == Some(CSRF_FIELD) {
+                    found = field.text().await.is_ok_and(|t| matches(&t));
+                    break;
+                }
+            }
+            found
+        }
+    };
+    if !found {
         return Err(csrf_refused());
     }
     Ok(Request::from_parts(parts, Body::from(bytes)))
@@ -367,17 +536,46 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// Checks a username and password, with throttling. The message never tells which was wrong.
-pub async fn authenticate(app: &App, username: &str, password: &str) -> AppResult<User> {
+/// Checks a username and password from client address `ip`, with throttling. The message
+/// never tells which was wrong. Failed and refused tries go to the audit log.
+pub async fn authenticate(
+    app: &App,
+    username: &str,
+    password: &str,
+    ip: IpAddr,
+) -> AppResult<User> {
     let key = vi::nfc(username.trim()).to_lowercase();
-    if let Some(minutes) = app.throttle.paused(&key) {
-        return Err(AppError::new(
+    let ip = client_key(ip);
+    // The name as typed, kept short, for the audit log and as the throttle's key (a stranger's
+    // megabyte-long names must not fill memory).
+    let shown: String = key.chars().take(64).collect();
+    if let Some(wait) = app.throttle.check(&shown, ip) {
+        let left = wait_text(wait.left);
+        if wait.first {
+            audit_login(
+                app,
+                &shown,
+                "đăng nhập bị tạm hoãn",
+                &format!(
+                    "từ địa chỉ {ip}; {} phải chờ {left}",
+                    if wait.whole_address {
+                        "mọi tài khoản từ địa chỉ này"
+                    } else {
+                        "tài khoản này từ địa chỉ này"
+                    }
+                ),
+            )
+            .await;
+        }
+        let mut e = AppError::new(
             StatusCode::TOO_MANY_REQUESTS,
             format!(
-                "Đăng nhập sai quá {MAX_FAILURES} lần. Tài khoản tạm khóa đăng nhập, vui lòng \
-                 thử lại sau {minutes} phút."
+                "Đăng nhập sai nhiều lần từ máy này. Vui lòng chờ {left} rồi thử lại (nếu \
+                 quên mật khẩu, hãy liên hệ quản trị hệ thống)."
             ),
-        ));
+        );
+        e.retry_after = Some(wait.left.as_secs_f64().ceil() as u64);
+        return Err(e);
     }
     let user = app.store.user_by_name(&key).await?;
     // Verify against a real hash even for an unknown name, so timing does not tell names apart.
@@ -389,16 +587,42 @@ pub async fn authenticate(app: &App, username: &str, password: &str) -> AppResul
     let ok = on_hasher(move || verify_password(&pw, &hash)).await?;
     match user {
         Some(u) if ok && u.active => {
-            app.throttle.clear(&key);
+            app.throttle.succeed(&shown, ip);
             Ok(u)
         }
         _ => {
-            app.throttle.fail(&key);
+            app.throttle.fail(&shown, ip);
+            audit_login(app, &shown, "đăng nhập sai", &format!("từ địa chỉ {ip}")).await;
             Err(AppError::new(
                 StatusCode::UNAUTHORIZED,
                 "Tên đăng nhập hoặc mật khẩu không đúng.",
             ))
         }
+    }
+}
+
+/// Writes a failed or refused login to the audit log (a failure to write is logged, not shown).
+async fn audit_login(app: &App, username: &str, action: &str, detail: &str) {
+    if let Err(e) = app.store.audit_event(username, action, detail).await {
+        tracing::warn!(error = %e, "không ghi được nhật ký đăng nhập");
+    }
+}
+
+/// Where to go after login: a path of this site only. Anything a browser could read as another
+/// site (`//host`, `/\host`, a scheme, control characters, an encoded slash or backslash at the
+/// start) falls back to `/`.
+pub fn safe_next(next: &str) -> String {
+    let ok = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.chars().any(|c| c.is_control() || c.is_whitespace())
+        && !next.to_ascii_lowercase().starts_with("/%2f")
+        && !next.to_ascii_lowercase().contains("%5c")
+        && next.len() <= 2000;
+    if ok {
+        next.to_string()
+    } else {
+        "/".to_string()
     }
 }
 
@@ -426,6 +650,68 @@ pub async fn open_session(
     ))
 }
 
+/// Changes the signed-in user's own password (the current one asked again, throttled like a
+/// login). Every session of the user ends, on every server process; this client gets a new
+/// session: its cookie and CSRF token are returned.
+pub async fn change_own_password(
+    app: &App,
+    v: &Viewer,
+    current: &str,
+    new: &str,
+    ip: IpAddr,
+    headers: &HeaderMap,
+) -> AppResult<(HeaderValue, String)> {
+    if new.chars().count() < 8 {
+        return Err(AppError::bad_request(
+            "Mật khẩu mới phải có ít nhất 8 ký tự.",
+        ));
+    }
+    authenticate(app, &v.user.username, current, ip)
+        .await
+        .map_err(|e| {
+            if e.status == StatusCode::UNAUTHORIZED {
+                AppError::new(StatusCode::FORBIDDEN, "Mật khẩu hiện tại không đúng.")
+            } else {
+                e
+            }
+        })?;
+    let hash = hash_password_async(new).await?;
+    app.store
+        .update_user(v.user.id, true, Some(&hash), (&v.user).into())
+        .await?;
+    open_session(app, &v.user, headers).await
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    pub current: String,
+    #[serde(default)]
+    pub new: String,
+}
+
+/// POST /mat-khau
+pub async fn password_form(
+    State(app): State<Arc<App>>,
+    ClientAddr(ip): ClientAddr,
+    headers: HeaderMap,
+    v: Viewer,
+    Form(f): Form<PasswordForm>,
+) -> Response {
+    match change_own_password(&app, &v, &f.current, &f.new, ip, &headers).await {
+        Ok((cookie, _)) => {
+            let mut r = Redirect::to("/mat-khau?tb=da-doi").into_response();
+            r.headers_mut().append(SET_COOKIE, cookie);
+            r
+        }
+        Err(e) => {
+            let mut r = crate::pages::password_page(&v, Some(&e.message), false);
+            *r.status_mut() = e.status;
+            r
+        }
+    }
+}
+
 #[derive(Deserialize)]
 pub struct LoginForm {
     #[serde(default)]
@@ -441,6 +727,7 @@ pub struct LoginForm {
 /// POST /dang-nhap
 pub async fn login_form(
     State(app): State<Arc<App>>,
+    ClientAddr(ip): ClientAddr,
     headers: HeaderMap,
     Form(f): Form<LoginForm>,
 ) -> Response {
@@ -454,16 +741,11 @@ pub async fn login_form(
             &f.tiep,
         );
     }
-    match authenticate(&app, &f.username, &f.password).await {
+    match authenticate(&app, &f.username, &f.password, ip).await {
         Ok(user) => match open_session(&app, &user, &headers).await {
             Ok((cookie, _)) => {
                 // Only a local path: never redirect off-site.
-                let next = if f.tiep.starts_with('/') && !f.tiep.starts_with("//") {
-                    f.tiep.clone()
-                } else {
-                    "/".to_string()
-                };
-                let mut r = Redirect::to(&next).into_response();
+                let mut r = Redirect::to(&safe_next(&f.tiep)).into_response();
                 r.headers_mut().append(SET_COOKIE, cookie);
                 r
             }
@@ -472,6 +754,10 @@ pub async fn login_form(
         Err(e) => {
             let mut r = crate::pages::login(&app, &headers, Some(&e.message), &f.username, &f.tiep);
             *r.status_mut() = e.status;
+            if let Some(secs) = e.retry_after {
+                r.headers_mut()
+                    .insert(axum::http::header::RETRY_AFTER, HeaderValue::from(secs));
+            }
             r
         }
     }
@@ -479,8 +765,9 @@ pub async fn login_form(
 
 /// POST /dang-xuat
 pub async fn logout(State(app): State<Arc<App>>, headers: HeaderMap, v: Viewer) -> Response {
-    app.sessions.forget(&v.token);
-    let _ = app.store.delete_session(&v.token).await;
+    if let Err(e) = app.store.delete_session(&v.token).await {
+        return AppError::from(e).into_response();
+    }
     let mut r = Redirect::to("/dang-nhap").into_response();
     r.headers_mut().append(
         SET_COOKIE,

@@ -34,13 +34,7 @@ pub struct Section {
 pub const DOCUMENT: &str = "document";
 
 fn depth(t: &Template, id: &str) -> usize {
-    let mut d = 0;
-    let mut cur = t.node(id).and_then(|n| n.parent.clone());
-    while let Some(p) = cur {
-        d += 1;
-        cur = t.node(&p).and_then(|n| n.parent.clone());
-    }
-    d
+    t.ancestry(id).count().saturating_sub(1)
 }
 
 /// The numbers of the headings outside repeated blocks ("B.II").
@@ -92,14 +86,12 @@ pub fn section_of(t: &Template, item: &str) -> String {
     if item.starts_with("document") {
         return DOCUMENT.to_string();
     }
-    let mut cur = t.node(item);
     let mut top = item.to_string();
-    while let Some(n) = cur {
+    for n in t.ancestry(item) {
         if depth(t, &n.id) == 1 && n.kind == NodeKind::Heading {
             return n.id.clone();
         }
         top = n.id.clone();
-        cur = n.parent.as_deref().and_then(|p| t.node(p));
     }
     top
 }

@@ -13,6 +13,8 @@ pub struct AppError {
     pub json: bool,
     /// Extra JSON fields (e.g. the current revision of a stale save).
     pub extra: Option<serde_json::Value>,
+    /// Seconds to wait before trying again (`Retry-After`, with 429).
+    pub retry_after: Option<u64>,
 }
 
 pub type AppResult<T> = Result<T, AppError>;
@@ -24,6 +26,7 @@ impl AppError {
             message: message.into(),
             json: false,
             extra: None,
+            retry_after: None,
         }
     }
     pub fn bad_request(m: impl Into<String>) -> AppError {
@@ -63,12 +66,11 @@ impl AppError {
 impl From<store::Error> for AppError {
     fn from(e: store::Error) -> AppError {
         match e {
-            store::Error::Stale { current, .. } => AppError {
-                status: StatusCode::CONFLICT,
-                message: e.to_string(),
-                json: false,
-                extra: Some(serde_json::json!({ "current_revision": current })),
-            },
+            store::Error::Stale { current, .. } => {
+                let mut a = AppError::new(StatusCode::CONFLICT, e.to_string());
+                a.extra = Some(serde_json::json!({ "current_revision": current }));
+                a
+            }
             store::Error::WrongState { .. } => AppError::new(StatusCode::CONFLICT, e.to_string()),
             store::Error::NotFound(_) => AppError::not_found(),
             store::Error::DuplicateUser(_) => AppError::new(StatusCode::CONFLICT, e.to_string()),
@@ -79,6 +81,20 @@ impl From<store::Error> for AppError {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
+        let retry_after = self.retry_after;
+        let mut res = self.response();
+        if let Some(secs) = retry_after {
+            res.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(secs),
+            );
+        }
+        res
+    }
+}
+
+impl AppError {
+    fn response(self) -> Response {
         if self.json {
             let mut body = serde_json::json!({ "error": self.message });
             if let (Some(obj), Some(serde_json::Value::Object(extra))) =
@@ -106,17 +122,23 @@ pub async fn vietnamese_rejections(
         .get(axum::http::header::CONTENT_TYPE)
         .and_then(|c| c.to_str().ok())
         .is_some_and(|c| c.starts_with("text/plain"));
+    // A framework answer without a body (405 of the router, 408 of a body read timeout…) has
+    // no content type either.
+    let bare = !res.headers().contains_key(axum::http::header::CONTENT_TYPE);
     let status = res.status();
-    if !plain || !(status.is_client_error()) {
+    if !(plain || bare) || !status.is_client_error() {
         return res;
     }
     let message = match status.as_u16() {
         400 => "Yêu cầu không đúng định dạng (kiểm tra lại các trường gửi lên).",
         404 => "Không tìm thấy trang hoặc báo cáo được yêu cầu.",
         405 => "Địa chỉ này không nhận loại yêu cầu đó.",
+        408 => "Yêu cầu gửi lên quá chậm hoặc không gửi hết nên bị hủy.",
         413 => "Nội dung gửi lên quá lớn.",
         415 => "Kiểu nội dung không đúng: API nhận dữ liệu JSON (Content-Type: application/json).",
+        414 => "Địa chỉ yêu cầu quá dài.",
         422 => "Dữ liệu gửi lên không đúng cấu trúc (thiếu trường hoặc sai kiểu).",
+        431 => "Phần đầu (header) của yêu cầu quá lớn.",
         _ => "Yêu cầu không hợp lệ.",
     };
     AppError::new(status, message).json(api).into_response()

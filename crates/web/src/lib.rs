@@ -45,7 +45,17 @@ pub struct Config {
     pub admin_password: Option<String>,
     /// Session lifetime.
     pub session_hours: u64,
+    /// How long a client may take to send a request's headers, and may stay silent while it
+    /// sends the body (a short body, an unfinished chunked body): then the connection closes.
+    pub read_timeout: std::time::Duration,
+    /// Take the client's address (login throttling, audit) from the last `X-Forwarded-For`
+    /// entry, the one the reverse proxy in front added. Only behind such a proxy: otherwise any
+    /// client could claim any address.
+    pub trust_forwarded_for: bool,
 }
+
+/// The default [`Config::read_timeout`].
+pub const READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Errors starting the server.
 #[derive(Debug, thiserror::Error)]
@@ -56,12 +66,12 @@ pub enum Error {
     Template(#[from] outline::Error),
     #[error("không nạp được danh mục đơn vị hành chính: {0}")]
     Units(String),
-    #[error("không mở được cổng {addr}: {source}")]
+    #[error("không mở được cổng {addr}: {}", vi::io_reason(.source))]
     Bind {
         addr: SocketAddr,
         source: std::io::Error,
     },
-    #[error("máy chủ dừng vì lỗi: {0}")]
+    #[error("máy chủ dừng vì lỗi: {}", vi::io_reason(.0))]
     Serve(std::io::Error),
     #[error("không tạo được dữ liệu mẫu: {0}")]
     Demo(String),
@@ -74,7 +84,6 @@ pub struct App {
     pub profiles: HashMap<String, Arc<Profile>>,
     pub units: &'static Units,
     pub throttle: auth::Throttle,
-    pub sessions: auth::SessionCache,
     /// Rounds read so far (every report operation needs its round; rounds rarely change).
     rounds: std::sync::RwLock<HashMap<i64, store::Round>>,
     /// The last national consolidation made (`national::make`).
@@ -103,7 +112,6 @@ impl App {
             profiles,
             units,
             throttle: auth::Throttle::default(),
-            sessions: auth::SessionCache::default(),
             rounds: Default::default(),
             national: Default::default(),
             config,
@@ -252,8 +260,73 @@ pub fn router(app: Arc<App>) -> Router {
         .layer(axum::middleware::from_fn(log_request))
         // A report JSON is at most 16 MiB; forms are far smaller.
         .layer(DefaultBodyLimit::max(report::MAX_REPORT_BYTES + 64 * 1024))
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            security_headers,
+        ))
         .with_state(app)
 }
+
+/// The Content-Security-Policy of every response that does not set its own: scripts, styles and
+/// everything else from this site only (the pages have no inline script or style; the JSON they
+/// carry for `app.js` is a data block, not run), never inside a frame.
+pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
+    img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; \
+    frame-ancestors 'none'";
+
+/// Security headers on every response (pages, API, errors, assets), and a Vietnamese answer to
+/// a request line or headers too long (hyper's own, for still longer ones, has no body).
+async fn security_headers(
+    axum::extract::State(app): axum::extract::State<Arc<App>>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::http::header::{
+        CONTENT_SECURITY_POLICY, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY,
+        X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+    };
+    use axum::http::{HeaderValue, StatusCode};
+    use axum::response::IntoResponse;
+    let api = req.uri().path().starts_with("/api/");
+    let header_bytes: usize = req
+        .headers()
+        .iter()
+        .map(|(k, v)| k.as_str().len() + v.len() + 4)
+        .sum();
+    let mut res = if req.uri().to_string().len() > MAX_URI_BYTES {
+        AppError::new(StatusCode::URI_TOO_LONG, "Địa chỉ yêu cầu quá dài.")
+            .json(api)
+            .into_response()
+    } else if header_bytes > MAX_HEADER_BYTES {
+        AppError::new(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "Phần đầu (header) của yêu cầu quá lớn; hãy xóa cookie của trang rồi thử lại.",
+        )
+        .json(api)
+        .into_response()
+    } else {
+        next.run(req).await
+    };
+    let h = res.headers_mut();
+    h.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    if !h.contains_key(CONTENT_SECURITY_POLICY) {
+        h.insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    }
+    if app.config.secure_cookies {
+        h.insert(
+            STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
+    res
+}
+
+/// Longest request target answered normally (hyper itself refuses 64 KiB).
+pub const MAX_URI_BYTES: usize = 8 * 1024;
+/// Largest total of request headers answered normally.
+pub const MAX_HEADER_BYTES: usize = 32 * 1024;
 
 /// One structured log line per request: method, path, status, duration.
 async fn log_request(
@@ -289,8 +362,12 @@ async fn healthz(
 }
 
 /// Serves until SIGINT or SIGTERM; in-flight requests (saves) finish before the database closes.
-/// `ready` is told the bound address once the server accepts connections.
+/// `ready` is told the bound address once the server accepts connections. Each connection has
+/// [`Config::read_timeout`] to send its headers and may not stay silent longer than that while
+/// sending a body.
 pub async fn serve(app: Arc<App>, ready: impl FnOnce(SocketAddr)) -> Result<(), Error> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use tower::ServiceExt as _;
     let addr = app.config.listen;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -298,13 +375,50 @@ pub async fn serve(app: Arc<App>, ready: impl FnOnce(SocketAddr)) -> Result<(), 
     let local = listener.local_addr().map_err(Error::Serve)?;
     ready(local);
     let router = router(app.clone());
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .map_err(Error::Serve)?;
+    let timeout = app.config.read_timeout;
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(timeout)
+        .max_buf_size(256 * 1024);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut stop = std::pin::pin!(shutdown_signal());
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(c) => c,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait a little, keep serving.
+                    tracing::warn!(error = %e, "không nhận được kết nối");
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = &mut stop => break,
+        };
+        let service =
+            router
+                .clone()
+                .map_request(move |req: axum::http::Request<hyper::body::Incoming>| {
+                    let mut req = req.map(|b| {
+                        axum::body::Body::new(tower_http::timeout::TimeoutBody::new(timeout, b))
+                    });
+                    req.extensions_mut()
+                        .insert(axum::extract::ConnectInfo(peer));
+                    req
+                });
+        let conn = http.serve_connection(
+            TokioIo::new(stream),
+            hyper_util::service::TowerToHyperService::new(service),
+        );
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            if let Err(e) = conn.await {
+                tracing::debug!(error = %e, "kết nối kết thúc với lỗi");
+            }
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
     tracing::info!("đã dừng nhận yêu cầu; đóng cơ sở dữ liệu");
     app.store.close().await;
     Ok(())

@@ -69,6 +69,29 @@ pub struct Made {
     pub reports: Arc<Vec<(report::Report, String)>>,
     /// Report ids by province code.
     pub ids: Arc<HashMap<String, i64>>,
+    /// The narrative search index of this consolidation, built at the first search and kept
+    /// with it (shared by every `Made` of the same consolidation).
+    pub index: Arc<SearchIndex>,
+}
+
+/// A consolidation's narrative search index, built once when first needed.
+pub type SearchIndex = std::sync::OnceLock<Arc<consolidate::search::NarrativeIndex>>;
+
+impl Made {
+    /// The narrative search index, built (on a blocking thread) the first time.
+    pub async fn search_index(&self) -> AppResult<Arc<consolidate::search::NarrativeIndex>> {
+        if let Some(i) = self.index.get() {
+            return Ok(i.clone());
+        }
+        let c = self.c.clone();
+        let built = Arc::new(
+            ops::blocking(move || consolidate::search::NarrativeIndex::build(&c))
+                .await?
+                .map_err(|e| AppError::internal(e.to_string()))?,
+        );
+        // Two first searches at once: the first stored is kept.
+        Ok(self.index.get_or_init(|| built).clone())
+    }
 }
 
 /// What a consolidation is made from: the round, which versions are taken (report id,
@@ -88,6 +111,7 @@ type Built = (
     Arc<Consolidation>,
     Arc<Vec<(report::Report, String)>>,
     Arc<HashMap<String, i64>>,
+    Arc<SearchIndex>,
 );
 
 /// The last consolidation made, kept while what it was made from is unchanged: the page, each
@@ -125,7 +149,7 @@ pub async fn make(app: &App, round: Option<i64>, submitted: bool) -> AppResult<M
         taken,
     };
     if let Ok(cache) = app.national.0.lock() {
-        if let Some((k, (c, reports, ids))) = cache.as_ref() {
+        if let Some((k, (c, reports, ids, index))) = cache.as_ref() {
             if *k == key {
                 return Ok(Made {
                     round,
@@ -133,12 +157,12 @@ pub async fn make(app: &App, round: Option<i64>, submitted: bool) -> AppResult<M
                     c: c.clone(),
                     reports: reports.clone(),
                     ids: ids.clone(),
+                    index: index.clone(),
                 });
             }
         }
     }
-    let mut reports = Vec::new();
-    let mut sources = Vec::new();
+    let mut texts = Vec::new();
     let mut ids = HashMap::new();
     for (info, _) in rows {
         ids.insert(info.province.clone(), info.id);
@@ -146,25 +170,42 @@ pub async fn make(app: &App, round: Option<i64>, submitted: bool) -> AppResult<M
             continue;
         };
         let versions = app.store.versions(info.id).await?;
-        let Some(v) = versions.iter().find(|v| v.number == number) else {
+        let Some(v) = versions.into_iter().find(|v| v.number == number) else {
             continue;
         };
-        let r = report::Report::from_json(&v.content).map_err(AppError::internal)?;
-        let label = format!("phiên bản {}", v.number);
-        sources.push(consolidate::Source {
-            report: r.clone(),
-            version: label.clone(),
-            at: Some(crate::format_time(v.submitted_at)),
-        });
-        reports.push((r, label));
+        texts.push(v);
     }
-    let c = Arc::new(
-        consolidate::consolidate(&template, app.units, &sources)
-            .map_err(|e| AppError::internal(e.to_string()))?,
-    );
-    let (reports, ids) = (Arc::new(reports), Arc::new(ids));
+    // Parsing every report and summing them is CPU work (~0.3 s): on a blocking thread.
+    let units = app.units;
+    let t = template.clone();
+    let (c, reports) = ops::blocking(move || -> AppResult<_> {
+        let mut reports = Vec::new();
+        let mut sources = Vec::new();
+        for v in texts {
+            let r = report::Report::from_json(&v.content).map_err(AppError::internal)?;
+            let label = format!("phiên bản {}", v.number);
+            sources.push(consolidate::Source {
+                report: r.clone(),
+                version: label.clone(),
+                at: Some(crate::format_time(v.submitted_at)),
+                // A version is stored only once it passed validation (submission refuses
+                // errors).
+                invalid: false,
+            });
+            reports.push((r, label));
+        }
+        let c = consolidate::consolidate(&t, units, &sources)
+            .map_err(|e| AppError::internal(e.to_string()))?;
+        Ok((Arc::new(c), Arc::new(reports)))
+    })
+    .await??;
+    let ids = Arc::new(ids);
+    let index: Arc<SearchIndex> = Default::default();
     if let Ok(mut cache) = app.national.0.lock() {
-        *cache = Some((key, (c.clone(), reports.clone(), ids.clone())));
+        *cache = Some((
+            key,
+            (c.clone(), reports.clone(), ids.clone(), index.clone()),
+        ));
     }
     Ok(Made {
         round,
@@ -172,17 +213,23 @@ pub async fn make(app: &App, round: Option<i64>, submitted: bool) -> AppResult<M
         c,
         reports,
         ids,
+        index,
     })
 }
 
+/// The columns of a group's table: units counted once each, then pilots (the same as the
+/// documents', `consolidate::document::count_columns`).
 const MEASURES: &[(&str, &str)] = &[
     ("models", "Số mô hình"),
-    ("provinces", "Số tỉnh"),
-    ("districts", "Số huyện"),
+    ("provinces", "Số tỉnh thực hiện"),
     ("ongoing_provinces", "Tỉnh đang thực hiện"),
-    ("ended_provinces", "Tỉnh đã dừng"),
+    ("ended_provinces", "Tỉnh đã kết thúc"),
+    ("districts", "Số huyện thực hiện"),
     ("ongoing_districts", "Huyện đang thực hiện"),
-    ("ended_districts", "Huyện đã dừng"),
+    ("ended_districts", "Huyện đã kết thúc"),
+    ("pilots", "Số thí điểm"),
+    ("ongoing_pilots", "Thí điểm đang thực hiện"),
+    ("ended_pilots", "Thí điểm đã kết thúc"),
 ];
 
 fn measure<'a>(m: &'a Measures, key: &str) -> Option<&'a Figure> {
@@ -194,6 +241,9 @@ fn measure<'a>(m: &'a Measures, key: &str) -> Option<&'a Figure> {
         "ended_provinces" => &m.ended_provinces,
         "ongoing_districts" => &m.ongoing_districts,
         "ended_districts" => &m.ended_districts,
+        "pilots" => &m.pilots,
+        "ongoing_pilots" => &m.ongoing_pilots,
+        "ended_pilots" => &m.ended_pilots,
         other => {
             if let Some(rest) = other.strip_prefix('p') {
                 return m.proposals.get(rest.parse::<usize>().ok()?);
@@ -281,7 +331,13 @@ fn header(m: &Made, q: &Q, rounds: &[store::Round]) -> Markup {
         p.meta {
             "Đã tổng hợp " strong { (m.c.included.len()) } " tỉnh, thành phố; chưa có " (m.c.missing.len()) "."
             " Số liệu tính đến " (editor::date_shown(&m.round.cutoff)) "."
+            @if q.submitted() {
+                " Tổng hợp từ bản đã gửi mới nhất của mỗi tỉnh (kể cả bản chưa được tiếp nhận); mọi bản đã gửi đều đã qua kiểm tra, không còn lỗi."
+            } @else {
+                " Chỉ tổng hợp các báo cáo đã được Ban Tổ chức Trung ương tiếp nhận."
+            }
         }
+        p.meta { (consolidate::document::COUNTING_NOTE) }
         div.toolbar {
             a.button href=(format!("/tong-hop/tai/docx?{query}")) { "Tải báo cáo tổng hợp (DOCX)" }
             a.button href=(format!("/tong-hop/tai/pdf?{query}")) { "Tải báo cáo tổng hợp (PDF)" }
@@ -330,7 +386,7 @@ async fn page(State(app): State<Arc<App>>, v: Viewer, Query(q): Query<Q>) -> App
                 }
                 (chart(&consolidate::document::provinces_chart(g)))
                 @if !g.total.figures.is_empty() {
-                    h3 { "Số lượng trước và sau thí điểm" }
+                    h3 { "Số lượng trước và sau thí điểm (tổng các mô hình; theo từng mô hình trong tệp DOCX, XLSX)" }
                     table.list {
                         thead { tr { th { "Nội dung" } th { "Trước thí điểm" } th { "Theo văn bản quyết định" } th { "Sau thí điểm" } th { "Tăng (+), giảm (−)" } } }
                         tbody {
@@ -478,40 +534,48 @@ async fn download(
 ) -> AppResult<Response> {
     access::require(access::sees_dashboard(&v.user))?;
     let m = make(&app, q.dot, q.submitted()).await?;
-    let t = &m.template;
-    let (bytes, kind) = match format.as_str() {
-        "json" => (
-            serde_json::to_vec_pretty(&m.c).map_err(AppError::internal)?,
-            "application/json",
-        ),
-        "xlsx" => {
-            let refs: Vec<(&report::Report, &str)> =
-                m.reports.iter().map(|(r, v)| (r, v.as_str())).collect();
-            (
-                consolidate::xlsx::workbook(&m.c, t, app.units, &refs)
-                    .map_err(|e| AppError::internal(e.to_string()))?,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            )
-        }
-        "docx" | "pdf" => {
-            let profile = app.profile(&t.template.profile)?;
-            let doc = consolidate::document::document(
-                &m.c,
-                t,
-                &profile,
-                &consolidate::document::Options::default(),
-            );
-            if format == "pdf" {
-                (national_pdf(&doc, &profile)?, "application/pdf")
-            } else {
+    if !matches!(format.as_str(), "json" | "xlsx" | "docx" | "pdf") {
+        return Err(AppError::not_found());
+    }
+    let (c, t, reports) = (m.c.clone(), m.template.clone(), m.reports.clone());
+    let units = app.units;
+    let profile = app.profile(&t.template.profile)?;
+    let f = format.clone();
+    // A national export takes up to seconds of CPU: on a blocking thread.
+    let (bytes, kind) = ops::blocking(move || -> AppResult<(Vec<u8>, &'static str)> {
+        Ok(match f.as_str() {
+            "json" => (
+                serde_json::to_vec_pretty(&*c).map_err(AppError::internal)?,
+                "application/json",
+            ),
+            "xlsx" => {
+                let refs: Vec<(&report::Report, &str)> =
+                    reports.iter().map(|(r, v)| (r, v.as_str())).collect();
                 (
-                    document::docx::to_docx(&doc, &profile).map_err(AppError::internal)?,
-                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                    consolidate::xlsx::workbook(&c, &t, units, &refs)
+                        .map_err(|e| AppError::internal(e.to_string()))?,
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                 )
             }
-        }
-        _ => return Err(AppError::not_found()),
-    };
+            _ => {
+                let doc = consolidate::document::document(
+                    &c,
+                    &t,
+                    &profile,
+                    &consolidate::document::Options::default(),
+                );
+                if f == "pdf" {
+                    (national_pdf(&doc, &profile)?, "application/pdf")
+                } else {
+                    (
+                        document::docx::to_docx(&doc, &profile).map_err(AppError::internal)?,
+                        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                    )
+                }
+            }
+        })
+    })
+    .await??;
     Ok((
         [
             (CONTENT_TYPE, kind.to_string()),
@@ -538,8 +602,7 @@ async fn narrative_page(
     let hits = if text.trim().is_empty() {
         None
     } else {
-        let index = consolidate::search::NarrativeIndex::build(&m.c)
-            .map_err(|e| AppError::internal(e.to_string()))?;
+        let index = m.search_index().await?;
         Some(
             index
                 .search(&text, 50)

@@ -90,7 +90,7 @@ pub async fn load(app: &App, v: &Viewer, id: i64) -> AppResult<Loaded> {
     let template = app.template(&round.template)?;
     // Stored content was written by this program, already NFC: parse it straight into a report
     // (Report::from_json's NFC pass over a user's file is not needed here).
-    let report: Report = serde_json::from_str(&row.content).map_err(AppError::internal)?;
+    let report: Report = cpu(|| serde_json::from_str(&row.content)).map_err(AppError::internal)?;
     Ok(Loaded {
         info: row.info,
         report,
@@ -120,9 +120,35 @@ pub async fn version_report(app: &App, l: &Loaded, n: i64) -> AppResult<Report> 
     serde_json::from_str(&ver.content).map_err(AppError::internal)
 }
 
-/// The problems of a report (draft: what is wrong; otherwise also what is missing).
+/// The problems of a report (draft: what is wrong; otherwise also what is missing), validated
+/// off the async worker ([`cpu`]).
 pub fn problems(app: &App, t: &Template, r: &Report, draft: bool) -> Vec<Problem> {
+    cpu(|| validate(app, t, r, draft))
+}
+
+fn validate(app: &App, t: &Template, r: &Report, draft: bool) -> Vec<Problem> {
     report::validate(t, r, app.units, Options { draft })
+}
+
+/// Runs CPU-heavy work that borrows from the request (parsing, validating, serialising a
+/// report) without stalling the other requests of the async worker thread: on the
+/// multi-threaded runtime the thread first hands its queue to a new worker
+/// (`tokio::task::block_in_place`); on any other runtime it runs inline.
+pub fn cpu<T>(f: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current() {
+        Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(f)
+        }
+        _ => f(),
+    }
+}
+
+/// Runs owned CPU-heavy work (exports, the consolidation, the search index) on tokio's
+/// blocking threads (`spawn_blocking`).
+pub async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> AppResult<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(AppError::internal)
 }
 
 /// What a save returns.
@@ -179,12 +205,22 @@ pub async fn mutate(
         }
         .into());
     }
-    let mut r = l.report.clone();
-    // Everything entering the database is NFC: `apply_changes`, `add_instance` and the
-    // particulars normalise what they bring, `replace` reads through `Report::from_json`.
-    f(&l.template, &mut r)?;
-    let changes = diff(&l.report, &r);
-    let (errors, warnings) = counts(&problems(app, &l.template, &r, false));
+    // Applying, comparing, validating and serialising a report is CPU work (a whole uploaded
+    // report: tens of milliseconds): off the async worker (`cpu`).
+    let (r, changes, errors, warnings, json) = cpu(|| -> AppResult<_> {
+        let mut r = l.report.clone();
+        // Everything entering the database is NFC: `apply_changes`, `add_instance` and the
+        // particulars normalise what they bring, `replace` reads through `Report::from_json`.
+        f(&l.template, &mut r)?;
+        let changes = diff(&l.report, &r);
+        let (errors, warnings) = counts(&validate(app, &l.template, &r, false));
+        let json = if changes.is_empty() {
+            String::new()
+        } else {
+            r.to_json()
+        };
+        Ok((r, changes, errors, warnings, json))
+    })?;
     let revision = if changes.is_empty() {
         base
     } else {
@@ -192,7 +228,7 @@ pub async fn mutate(
             .save(
                 id,
                 base,
-                &r.to_json(),
+                &json,
                 &SaveMeta {
                     errors,
                     warnings,
@@ -370,15 +406,7 @@ pub fn add_instance(
             "Hãy chọn một mô hình trong danh mục của khối này, hoặc “Mô hình khác”.",
         ));
     }
-    let next = r
-        .blocks
-        .values()
-        .flatten()
-        .filter_map(|i| i.id.strip_prefix('m').and_then(|n| n.parse::<u64>().ok()))
-        .max()
-        .unwrap_or(0)
-        + 1;
-    let id = format!("m{next}");
+    let id = next_instance_id(r);
     r.blocks
         .entry(block.to_string())
         .or_default()
@@ -389,6 +417,24 @@ pub fn add_instance(
             answers: BTreeMap::new(),
         });
     Ok(id)
+}
+
+/// A new instance id: "m" and one more than the largest number in use, or, when that number
+/// is the largest there is (an uploaded `m18446744073709551615`), the first free "mN".
+pub fn next_instance_id(r: &Report) -> String {
+    let used: BTreeSet<&str> = r.blocks.values().flatten().map(|i| i.id.as_str()).collect();
+    let max = used
+        .iter()
+        .filter_map(|id| id.strip_prefix('m').and_then(|n| n.parse::<u64>().ok()))
+        .max()
+        .unwrap_or(0);
+    match max.checked_add(1) {
+        Some(n) => format!("m{n}"),
+        None => (1..=u64::MAX)
+            .map(|n| format!("m{n}"))
+            .find(|id| !used.contains(id.as_str()))
+            .unwrap_or_else(|| "m1".to_string()),
+    }
 }
 
 /// Removes an instance, or moves it one place up (`-1`) or down (`1`).
@@ -811,5 +857,63 @@ pub fn nfc_particulars(d: &report::Particulars) -> report::Particulars {
         signer: n(&d.signer),
         signer_title: n(&d.signer_title),
         recipients: d.recipients.iter().map(|r| vi::nfc(r)).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_ids(ids: &[&str]) -> Report {
+        let t = outline::builtin("kl74-2021").unwrap();
+        let mut r = empty_report(&t, "02");
+        let list = ids
+            .iter()
+            .map(|id| Instance {
+                id: id.to_string(),
+                model: "x".to_string(),
+                name: None,
+                answers: BTreeMap::new(),
+            })
+            .collect();
+        r.blocks.insert("b".to_string(), list);
+        r
+    }
+
+    #[test]
+    fn instance_ids_never_wrap() {
+        assert_eq!(next_instance_id(&with_ids(&[])), "m1");
+        assert_eq!(next_instance_id(&with_ids(&["m1", "m7"])), "m8");
+        // The largest number there is: no "m0", no second "m1", a free id.
+        let r = with_ids(&["m18446744073709551615", "m1", "m2"]);
+        assert_eq!(next_instance_id(&r), "m3");
+        let r = with_ids(&["m18446744073709551615"]);
+        assert_eq!(next_instance_id(&r), "m1");
+    }
+
+    #[test]
+    fn redirects_stay_on_the_site() {
+        use crate::auth::safe_next;
+        for ok in [
+            "/",
+            "/bao-cao/3?muc=B.III",
+            "/tong-hop?nguon=da-gui&q=ki%E1%BB%83m",
+        ] {
+            assert_eq!(safe_next(ok), ok);
+        }
+        for bad in [
+            "/\\evil.example/phish",
+            "//evil.example",
+            "/%5Cevil",
+            "/%5cevil",
+            "/%2F%2Fevil.example",
+            "https://evil.example",
+            "evil.example",
+            "/\tx",
+            "/x\r\nLocation: //evil",
+            "",
+        ] {
+            assert_eq!(safe_next(bad), "/", "{bad:?}");
+        }
     }
 }

@@ -6,10 +6,9 @@ use std::sync::Arc;
 
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::header::{
-    CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY,
-    SET_COOKIE,
+    CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_SECURITY_POLICY, CONTENT_TYPE, SET_COOKIE,
 };
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
@@ -26,6 +25,7 @@ pub fn routes() -> Router<Arc<App>> {
     Router::new()
         .route("/", get(home))
         .route("/dang-xuat", post(auth::logout))
+        .route("/mat-khau", get(password).post(auth::password_form))
         .route("/bao-cao", get(report_list))
         .route("/bao-cao/{id}", get(editor_page))
         .route("/bao-cao/{id}/luu", post(save_form))
@@ -93,6 +93,7 @@ pub fn page(title: &str, v: Option<&Viewer>, body: Markup) -> Response {
                         }
                         div.who {
                             span { (v.user.full_name) " (" (v.user.username) ") – " (v.user.role.label()) }
+                            a.small href="/mat-khau" { "Đổi mật khẩu" }
                             form method="post" action="/dang-xuat" {
                                 input type="hidden" name="_csrf" value=(v.csrf);
                                 button.small type="submit" { "Đăng xuất" }
@@ -104,13 +105,42 @@ pub fn page(title: &str, v: Option<&Viewer>, body: Markup) -> Response {
             }
         }
     };
-    (
-        [(CONTENT_SECURITY_POLICY, HeaderValue::from_static(
-            "default-src 'self'; style-src 'self'; script-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'",
-        )), (REFERRER_POLICY, HeaderValue::from_static("same-origin"))],
-        axum::response::Html(markup.into_string()),
-    )
-        .into_response()
+    // Security headers (CSP, nosniff, Referrer-Policy) are added to every response by the router.
+    axum::response::Html(markup.into_string()).into_response()
+}
+
+#[derive(Deserialize, Default)]
+struct NoticeQuery {
+    #[serde(default)]
+    tb: Option<String>,
+}
+
+/// GET /mat-khau
+async fn password(v: Viewer, Query(q): Query<NoticeQuery>) -> Response {
+    password_page(&v, None, q.tb.as_deref() == Some("da-doi"))
+}
+
+/// The page to change one's own password.
+pub fn password_page(v: &Viewer, error: Option<&str>, done: bool) -> Response {
+    let body = html! {
+        div.narrow {
+            h1 { "Đổi mật khẩu" }
+            @if done {
+                p.notice role="status" { "Đã đổi mật khẩu. Mọi phiên đăng nhập khác của tài khoản đã kết thúc." }
+            }
+            @if let Some(e) = error { p.notice.error role="alert" { (e) } }
+            p { "Sau khi đổi, mọi phiên đăng nhập khác của tài khoản (trên máy khác, trình duyệt khác) kết thúc ngay." }
+            form.login method="post" action="/mat-khau" {
+                input type="hidden" name="_csrf" value=(v.csrf);
+                label for="current" { "Mật khẩu hiện tại" }
+                input #current type="password" name="current" autocomplete="current-password" required;
+                label for="new" { "Mật khẩu mới (ít nhất 8 ký tự)" }
+                input #new type="password" name="new" autocomplete="new-password" minlength="8" required;
+                button type="submit" { "Đổi mật khẩu" }
+            }
+        }
+    };
+    page("Đổi mật khẩu", Some(v), body)
 }
 
 /// The page of an error.
@@ -411,7 +441,10 @@ async fn editor_response(
                     details.upload {
                         summary { "Nhập cả báo cáo từ tệp JSON" }
                         form method="post" enctype="multipart/form-data"
-                            action=(format!("/bao-cao/{id}/tai-len?_csrf={}&revision={}", v.csrf, l.info.revision)) {
+                            action=(format!("/bao-cao/{id}/tai-len")) {
+                            // The token first: the server finds it before the file.
+                            input type="hidden" name="_csrf" value=(v.csrf);
+                            input type="hidden" name="revision" value=(l.info.revision);
                             input type="file" name="tep" accept=".json,application/json" required aria-label="Tệp JSON";
                             button type="submit" data-confirm="Thay toàn bộ nội dung báo cáo bằng nội dung của tệp?" { "Tải lên" }
                         }
@@ -597,7 +630,7 @@ async fn save_pairs(
     Ok((saved, anchor))
 }
 
-/// POST /bao-cao/{id}/tai-len (multipart, field "tep")
+/// POST /bao-cao/{id}/tai-len (multipart: fields "_csrf", "revision", "tep")
 async fn upload(
     State(app): State<Arc<App>>,
     v: Viewer,
@@ -605,19 +638,17 @@ async fn upload(
     Query(q): Query<HashMap<String, String>>,
     mut form: Multipart,
 ) -> AppResult<Response> {
-    let base: i64 = q
-        .get("revision")
-        .and_then(|r| r.parse().ok())
-        .ok_or_else(|| {
-            AppError::bad_request("Thiếu số phiên bản của báo cáo; hãy tải lại trang.")
-        })?;
+    let mut base: Option<i64> = q.get("revision").and_then(|r| r.parse().ok());
     let mut text = None;
     while let Some(field) = form
         .next_field()
         .await
         .map_err(|_| AppError::bad_request("Không đọc được tệp gửi lên."))?
     {
-        if field.name() == Some("tep") {
+        if field.name() == Some("revision") {
+            let t = field.text().await.unwrap_or_default();
+            base = t.trim().parse().ok().or(base);
+        } else if field.name() == Some("tep") {
             let bytes = field.bytes().await.map_err(|_| {
                 AppError::bad_request("Không đọc được tệp gửi lên (có thể quá lớn).")
             })?;
@@ -627,6 +658,9 @@ async fn upload(
             );
         }
     }
+    let base = base.ok_or_else(|| {
+        AppError::bad_request("Thiếu số phiên bản của báo cáo; hãy tải lại trang.")
+    })?;
     let text = text.ok_or_else(|| AppError::bad_request("Chưa chọn tệp."))?;
     ops::mutate(&app, &v, id, base, "nhập từ tệp JSON", |t, r| {
         ops::replace(t, r, &text)
@@ -643,15 +677,19 @@ async fn preview(
 ) -> AppResult<Response> {
     let l = ops::load(&app, &v, id).await?;
     let profile = app.profile(&l.template.template.profile)?;
-    let doc =
-        document::build(&l.template, &l.report, &profile, app.units).map_err(AppError::internal)?;
-    let html = document::html::to_html(&doc, &profile);
+    let html = ops::blocking(move || {
+        document::build(&l.template, &l.report, &profile, app.units)
+            .map(|doc| document::html::to_html(&doc, &profile))
+    })
+    .await?
+    .map_err(AppError::internal)?;
     Ok((
         [
             (CONTENT_TYPE, "text/html; charset=utf-8"),
             (
                 CONTENT_SECURITY_POLICY,
-                "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
+                "default-src 'none'; style-src 'unsafe-inline'; img-src data:; \
+                 frame-ancestors 'none'; form-action 'none'; base-uri 'none'",
             ),
         ],
         html,
@@ -674,7 +712,7 @@ async fn download(
 ) -> AppResult<Response> {
     let l = ops::load(&app, &v, id).await?;
     let report = ops::version_report(&app, &l, q.version.unwrap_or(0)).await?;
-    let (bytes, kind) = export(&app, &l.template, &report, &format)?;
+    let (bytes, kind) = export(&app, l.template.clone(), report, &format).await?;
     let name = format!(
         "bao-cao-{}-{}{}.{format}",
         l.info.province,
@@ -696,8 +734,19 @@ async fn download(
         .into_response())
 }
 
-/// A report as DOCX, PDF or JSON bytes, with its content type.
-pub fn export(
+/// A report as DOCX, PDF or JSON bytes, with its content type, made on a blocking thread.
+pub async fn export(
+    app: &Arc<App>,
+    t: Arc<outline::Template>,
+    r: report::Report,
+    format: &str,
+) -> AppResult<(Vec<u8>, &'static str)> {
+    let app = app.clone();
+    let format = format.to_string();
+    ops::blocking(move || export_now(&app, &t, &r, &format)).await?
+}
+
+fn export_now(
     app: &App,
     t: &outline::Template,
     r: &report::Report,
@@ -1206,7 +1255,6 @@ async fn update_user(
     app.store
         .update_user(id, active, hash.as_deref(), (&v.user).into())
         .await?;
-    app.sessions.clear();
     Ok(Redirect::to("/quan-tri").into_response())
 }
 

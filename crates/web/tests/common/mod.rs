@@ -14,6 +14,8 @@ pub const PASSWORD: &str = web::demo::PASSWORD;
 pub struct Server {
     pub base: String,
     pub app: Arc<web::App>,
+    /// The database URL (a second server can share it).
+    pub url: String,
     _dir: Option<tempfile::TempDir>,
     pg: Option<(String, String)>,
 }
@@ -47,30 +49,68 @@ impl Server {
             (url, Some(dir), None)
         };
         let config = web::Config {
-            database_url: url,
+            database_url: url.clone(),
             listen: "127.0.0.1:0".parse().unwrap(),
             secure_cookies: false,
             admin_password: Some(PASSWORD.to_string()),
             session_hours: 1,
+            read_timeout: std::time::Duration::from_secs(3),
+            trust_forwarded_for: false,
         };
         let (app, generated) = web::App::open(config).await.unwrap();
         assert!(generated.is_none(), "the password came from the config");
         web::demo::seed(&app).await.unwrap();
-        let (tx, rx) = tokio::sync::oneshot::channel();
-        let served = app.clone();
-        tokio::spawn(async move {
-            web::serve(served, move |addr| {
-                let _ = tx.send(addr);
-            })
-            .await
-            .unwrap();
-        });
-        let addr = rx.await.unwrap();
+        let base = serve(app.clone()).await;
         Server {
-            base: format!("http://{addr}"),
+            base,
             app,
+            url,
             _dir: dir,
             pg,
+        }
+    }
+
+    /// A second server on the same database (its own `App`: pools, caches, throttle), as a
+    /// second process behind a load balancer would be. Returns its base URL.
+    pub async fn second(&self) -> (String, Arc<web::App>) {
+        self.second_with(false).await
+    }
+
+    /// [`Server::second`], with `--secure-cookies` (behind an HTTPS proxy) when `secure`.
+    pub async fn second_with(&self, secure: bool) -> (String, Arc<web::App>) {
+        self.second_config(|c| c.secure_cookies = secure).await
+    }
+
+    /// [`Server::second`], its settings changed by `f`.
+    pub async fn second_config(&self, f: impl FnOnce(&mut web::Config)) -> (String, Arc<web::App>) {
+        let mut config = web::Config {
+            database_url: self.url.clone(),
+            listen: "127.0.0.1:0".parse().unwrap(),
+            secure_cookies: false,
+            admin_password: Some(PASSWORD.to_string()),
+            session_hours: 1,
+            read_timeout: std::time::Duration::from_secs(3),
+            trust_forwarded_for: false,
+        };
+        f(&mut config);
+        let (app, _) = web::App::open(config).await.unwrap();
+        (serve(app.clone()).await, app)
+    }
+
+    /// A client without a session whose connections come from `ip` (any 127.x.x.x reaches the
+    /// server on loopback): another machine, as the server sees it.
+    pub fn anonymous_from(&self, ip: &str) -> Client {
+        Client {
+            http: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .local_address(Some(ip.parse().unwrap()))
+                .pool_idle_timeout(std::time::Duration::from_secs(1))
+                .build()
+                .unwrap(),
+            base: self.base.clone(),
+            csrf: String::new(),
+            user: String::new(),
         }
     }
 
@@ -94,6 +134,8 @@ impl Server {
             http: reqwest::Client::builder()
                 .cookie_store(true)
                 .redirect(reqwest::redirect::Policy::none())
+                // The server closes a connection idle for its read timeout (3 s here).
+                .pool_idle_timeout(std::time::Duration::from_secs(1))
                 .build()
                 .unwrap(),
             base: self.base.clone(),
@@ -104,12 +146,17 @@ impl Server {
 
     /// A client signed in through the API.
     pub async fn login(&self, user: &str) -> Client {
+        self.login_with(user, PASSWORD).await
+    }
+
+    /// A client signed in through the API with this password.
+    pub async fn login_with(&self, user: &str, password: &str) -> Client {
         let mut c = self.anonymous();
         let (status, body) = c
             .json(
                 Method::POST,
                 "/api/v1/session",
-                Some(json!({"username": user, "password": PASSWORD})),
+                Some(json!({"username": user, "password": password})),
             )
             .await;
         assert_eq!(status, StatusCode::OK, "{user}: {body}");
@@ -133,6 +180,19 @@ impl Server {
             })
             .collect()
     }
+}
+
+/// Serves `app` on a random port; returns the base URL.
+async fn serve(app: Arc<web::App>) -> String {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    tokio::spawn(async move {
+        web::serve(app, move |addr| {
+            let _ = tx.send(addr);
+        })
+        .await
+        .unwrap();
+    });
+    format!("http://{}", rx.await.unwrap())
 }
 
 pub struct Client {
