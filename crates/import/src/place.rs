@@ -1117,6 +1117,22 @@ impl<'a> Placer<'a> {
     // ------------------------------------------------------------------ tables
 
     fn table(&mut self, table: &Table) {
+        self.table_inner(table);
+        // Footnotes written in cells have no item to go with: listed, never dropped.
+        let src = Source::Table(table.number);
+        for p in &table.paras {
+            for n in &p.footnotes {
+                if !self.template_notes.contains(&vi::fold(n)) {
+                    self.unplaced.push(Unplaced {
+                        source: src,
+                        text: format!("Chú thích: {n}"),
+                    });
+                }
+            }
+        }
+    }
+
+    fn table_inner(&mut self, table: &Table) {
         let src = Source::Table(table.number);
         let all: String = table
             .paras

@@ -445,3 +445,22 @@ fn a_title_over_several_lines_and_a_closing_with_line_breaks() {
     assert_eq!(d.signer.as_deref(), Some("Lê Văn Bình"));
     assert_eq!(d.signer_title.as_deref(), Some("BÍ THƯ"));
 }
+
+#[test]
+fn a_footnote_in_a_table_cell_is_listed() {
+    let notes = r#"<w:footnote w:id="5"><w:p><w:r><w:t>Theo số liệu của Sở Nội vụ.</w:t></w:r></w:p></w:footnote>"#;
+    let cell = r#"<w:tbl><w:tr><w:tc><w:p><w:r><w:t>Ghi chú</w:t></w:r><w:r><w:footnoteReference w:id="5"/></w:r></w:p></w:tc></w:tr></w:tbl>"#;
+    let body = [p("A- VỀ TỔ CHỨC TRIỂN KHAI THỰC HIỆN"), cell.to_string()].concat();
+    let t = outline::builtin("kl74-2021").unwrap();
+    let got = import::import(&docx(&body, None, Some(notes), None), &t, "02").unwrap();
+    let texts: Vec<&str> = got
+        .placement
+        .unplaced
+        .iter()
+        .map(|u| u.text.as_str())
+        .collect();
+    assert!(
+        texts.contains(&"Chú thích: Theo số liệu của Sở Nội vụ."),
+        "{texts:?}"
+    );
+}
