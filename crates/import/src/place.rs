@@ -1211,7 +1211,15 @@ impl<'a> Placer<'a> {
                     Some((AnswerType::Records, score))
                 }
                 AnswerType::Figures => {
-                    let head = vi::fold(&grid.first().map(|r| r.join(" ")).unwrap_or_default());
+                    // The header may take two or three rows.
+                    let head = vi::fold(
+                        &grid
+                            .iter()
+                            .take(3)
+                            .map(|r| r.join(" "))
+                            .collect::<Vec<_>>()
+                            .join(" "),
+                    );
                     let score = if head.contains("truoc") || head.contains("hien nay") {
                         1.0
                     } else {
@@ -1300,6 +1308,34 @@ impl<'a> Placer<'a> {
                 rows.push(Value::Object(obj));
             }
         }
+        // Columns the outline does not ask for (not the row number): listed with their values.
+        let ncols = grid.iter().map(Vec::len).max().unwrap_or(0);
+        for gc in 0..ncols {
+            if map.contains(&Some(gc)) {
+                continue;
+            }
+            let head: Vec<&str> = grid
+                .iter()
+                .take(header_rows)
+                .filter_map(|r| r.get(gc).map(String::as_str))
+                .collect();
+            let label = head.last().copied().unwrap_or("").trim();
+            if matches!(vi::fold(label).as_str(), "stt" | "tt" | "so tt") {
+                continue;
+            }
+            let values: Vec<&str> = grid
+                .iter()
+                .skip(header_rows)
+                .filter_map(|r| r.get(gc).map(|c| c.trim()))
+                .filter(|c| !c.is_empty() && *c != GAP)
+                .collect();
+            if !values.is_empty() {
+                self.unplaced.push(Unplaced {
+                    source: src,
+                    text: format!("cột “{label}”: {}", values.join("; ")),
+                });
+            }
+        }
         if rows.is_empty() {
             // An empty table of a draft: placed, nothing taken.
             self.source(i, src);
@@ -1376,7 +1412,21 @@ impl<'a> Placer<'a> {
                     best = Some((r.key.as_str(), s));
                 }
             }
-            let Some((key, _)) = best else { continue };
+            let Some((key, _)) = best else {
+                // A row the outline does not ask for: listed with its figures.
+                let cells: Vec<&str> = row
+                    .iter()
+                    .map(|c| c.trim())
+                    .filter(|c| !c.is_empty())
+                    .collect();
+                if !label.is_empty() {
+                    self.unplaced.push(Unplaced {
+                        source: src,
+                        text: format!("dòng {}", cells.join(" | ")),
+                    });
+                }
+                continue;
+            };
             let get = |c: Option<usize>| {
                 c.and_then(|c| row.get(c))
                     .and_then(|s| vi::parse_int(s.trim()).ok())

@@ -107,12 +107,12 @@ fn district_block() -> String {
         p("2.1- Về thí điểm kiêm nhiệm chức danh Bí thư huyện ủy đồng thời là Chủ tịch UBND huyện:"),
         p("2.1.2- Kết quả thực hiện:"),
         table(&[
-            vec!["TT", "Tình trạng", "Đơn vị", "Thời gian", "<<", "Lý do"],
-            vec!["^^", "^^", "^^", "Bắt đầu", "Kết thúc", "^^"],
-            vec!["1", "Đang thực hiện", "huyện Đồng Văn", "1/3/2019", "", ""],
-            vec!["2", "Đã kết thúc", "TP. Hà Giang", "15-4-2019", "30/6/2020", "Sáp nhập"],
-            vec!["3", "Đang thực hiện", "MÈO VẠC", "01/05/2019", "", ""],
-            vec!["4", "Đang thực hiện", "Huyện Hoà Bình", "01/05/2019", "", ""],
+            vec!["TT", "Tình trạng", "Đơn vị", "Thời gian", "<<", "Lý do", "Ghi chú"],
+            vec!["^^", "^^", "^^", "Bắt đầu", "Kết thúc", "^^", "^^"],
+            vec!["1", "Đang thực hiện", "huyện Đồng Văn", "1/3/2019", "", "", "Điểm"],
+            vec!["2", "Đã kết thúc", "TP. Hà Giang", "15-4-2019", "30/6/2020", "Sáp nhập", ""],
+            vec!["3", "Đang thực hiện", "MÈO VẠC", "01/05/2019", "", "", ""],
+            vec!["4", "Đang thực hiện", "Huyện Hoà Bình", "01/05/2019", "", "", ""],
         ]),
     ]
     .concat()
@@ -150,11 +150,14 @@ fn blocks_matched_to_the_catalogue_and_district_tables_to_the_register() {
         .to_confirm
         .iter()
         .any(|c| c.what.contains("Hoà Bình") && c.source == import::Source::Table(1)));
-    assert!(
-        got.placement.unplaced.is_empty(),
-        "{:?}",
-        got.placement.unplaced
-    );
+    // A column the outline does not ask for is listed with its values.
+    let texts: Vec<&str> = got
+        .placement
+        .unplaced
+        .iter()
+        .map(|u| u.text.as_str())
+        .collect();
+    assert_eq!(texts, ["cột “Ghi chú”: Điểm"]);
 }
 
 #[test]
@@ -462,5 +465,55 @@ fn a_footnote_in_a_table_cell_is_listed() {
     assert!(
         texts.contains(&"Chú thích: Theo số liệu của Sở Nội vụ."),
         "{texts:?}"
+    );
+}
+
+#[test]
+fn a_figures_table_in_another_layout_and_a_row_the_outline_does_not_ask_for() {
+    let body = [
+        p("B- KẾT QUẢ THỰC HIỆN"),
+        p("II- Về mô hình tổ chức mới"),
+        p("1- Cấp tỉnh"),
+        p("1.1- Về thí điểm hợp nhất Ban Tổ chức Tỉnh ủy với Sở Nội vụ:"),
+        p("1.1.2- Kết quả thực hiện"),
+        table(&[
+            vec!["STT", "Chỉ tiêu", "Số lượng", "<<", "<<"],
+            vec!["^^", "^^", "Trước thí điểm", "Theo quyết định", "Hiện nay"],
+            vec!["1", "Số đầu mối trực thuộc", "14", "13", "13"],
+            vec!["2", "Biên chế được giao", "1.084", "1.080", "1.079"],
+            vec!["3", "Số phòng chuyên môn", "9", "", "7"],
+        ]),
+    ]
+    .concat();
+    let got = imp(&body);
+    let so = &got.report.blocks["B.II.1.m"][0].answers["B.II.1.m.x2.so"];
+    assert_eq!(
+        so["dau-moi"],
+        json!({"before": 14, "authorised": 13, "after": 13})
+    );
+    assert_eq!(
+        so["bien-che"],
+        json!({"before": 1084, "authorised": 1080, "after": 1079})
+    );
+    let texts: Vec<&str> = got
+        .placement
+        .unplaced
+        .iter()
+        .map(|u| u.text.as_str())
+        .collect();
+    assert_eq!(texts, ["dòng 3 | Số phòng chuyên môn | 9 | 7"]);
+    // What the table did not give is said.
+    let item = got
+        .placement
+        .items
+        .iter()
+        .find(|i| i.item == "B.II.1.m.x2.so")
+        .unwrap();
+    assert!(
+        item.missing
+            .iter()
+            .any(|m| m.contains("Số cấp phó của cơ quan")),
+        "{:?}",
+        item.missing
     );
 }
