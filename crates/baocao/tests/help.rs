@@ -29,6 +29,7 @@ fn help_of_every_command_is_vietnamese() {
         vec!["--help"],
         vec!["validate", "--help"],
         vec!["render", "--help"],
+        vec!["import", "--help"],
         vec!["sample", "--help"],
         vec!["demo", "--help"],
         vec!["template", "--help"],
@@ -53,6 +54,7 @@ fn usage_errors_are_vietnamese() {
             "giá trị “x” không hợp lệ",
         ),
         (vec!["validate", "--khong"], "không có tham số “--khong”"),
+        (vec!["import", "x.docx"], "thiếu tham số bắt buộc"),
     ] {
         let (code, text) = run(&args);
         assert_eq!(code, Some(2), "{args:?}");

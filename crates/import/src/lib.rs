@@ -148,25 +148,22 @@ impl Placement {
         }
         s.push_str("\nNội dung theo mục của đề cương:\n");
         for p in &self.items {
-            if p.empty {
-                s.push_str(&format!("  {}: chưa có nội dung trong tệp\n", p.place));
-                continue;
-            }
             let sources: Vec<String> = p.sources.iter().map(Source::to_string).collect();
             let heading = p
                 .heading
                 .as_ref()
                 .map(|h| format!(" (đề mục trong tệp: “{h}”)"))
                 .unwrap_or_default();
-            s.push_str(&format!(
-                "  {}: từ {}{heading}\n",
-                p.place,
-                if sources.is_empty() {
-                    "đề mục".to_string()
-                } else {
+            let line = match (p.empty, sources.is_empty()) {
+                (true, true) => "chưa có nội dung trong tệp".to_string(),
+                (true, false) => format!(
+                    "chưa có nội dung, chỉ có đề mục ở {}{heading}",
                     sources.join(", ")
-                }
-            ));
+                ),
+                (false, false) => format!("từ {}{heading}", sources.join(", ")),
+                (false, true) => format!("từ đề mục{heading}"),
+            };
+            s.push_str(&format!("  {}: {line}\n", p.place));
             if !p.missing.is_empty() {
                 s.push_str(&format!("    còn thiếu: {}\n", p.missing.join("; ")));
             }

@@ -29,6 +29,8 @@ struct Info<'a> {
     /// Folded words after `{model}`.
     suffix: Vec<String>,
     has_model: bool,
+    /// Repeat blocks: the words of the names of the catalogue's models for the block.
+    catalogue: Vec<Vec<String>>,
     /// The enclosing repeat block (the node itself for a block).
     repeat: Option<usize>,
     arabic_depth: usize,
@@ -142,6 +144,13 @@ impl<'a> Placer<'a> {
                     .map(|a| Tokens::new(a).words)
                     .unwrap_or_default(),
                 has_model: after.is_some(),
+                catalogue: if n.kind == NodeKind::Repeat {
+                    t.catalogue_for(n)
+                        .flat_map(|c| [model_words(&c.short), model_words(&c.name)])
+                        .collect()
+                } else {
+                    Vec::new()
+                },
                 repeat,
                 arabic_depth,
                 parent,
@@ -376,13 +385,34 @@ impl<'a> Placer<'a> {
     }
 
     /// The header and closing: returns true when the text was one of their parts.
-    fn particular(&mut self, text: &str, _src: Source) -> bool {
+    fn particular(&mut self, text: &str, src: Source) -> bool {
+        // Lines broken inside one paragraph ("Nơi nhận:" and its list in one cell): line by line,
+        // each line a particular or listed.
+        let lines: Vec<&str> = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        if lines.len() > 1 {
+            if !self.particular(lines[0], src) {
+                return false;
+            }
+            for line in &lines[1..] {
+                if !self.particular(line, src) {
+                    self.unplaced.push(Unplaced {
+                        source: src,
+                        text: line.to_string(),
+                    });
+                }
+            }
+            return true;
+        }
         let f = vi::fold(text);
         let trimmed = text.trim();
         if self.zone == Zone::Header {
             if f.starts_with("dang cong san viet nam")
                 || trimmed.chars().all(|c| "-_*=–—.".contains(c))
-                || f == "bao cao"
+                || f == vi::fold(&self.t.template.kind)
                 || f.starts_with("kinh gui")
                 || ((f.starts_with("tinh uy") || f.starts_with("thanh uy"))
                     && trimmed == vi::upper(trimmed))
@@ -421,9 +451,14 @@ impl<'a> Placer<'a> {
                     }
                 }
             }
+            // The title: the kind ("BÁO CÁO …") and the subject, whole or over several lines.
             let subject = Tokens::new(&self.t.template.subject).words;
             let words = Tokens::new(trimmed).words;
-            if dice(&subject, &words) > 0.7 {
+            let within = words.iter().filter(|w| subject.contains(w)).count();
+            if dice(&subject, &words) > 0.7
+                || f.starts_with(&format!("{} ", vi::fold(&self.t.template.kind)))
+                || (words.len() >= 3 && within * 10 >= words.len() * 9)
+            {
                 return true;
             }
             if self.closing_start(trimmed) {
@@ -622,21 +657,49 @@ impl<'a> Placer<'a> {
             AnswerType::Date => find_date(value).map(|(d, _, _)| json!(d.iso())),
             AnswerType::Choice => match_option(&a.option, value).map(|v| json!(v)),
             AnswerType::Multichoice => {
-                let list = parse_multichoice(&a.option, rest);
-                (!list.is_empty()).then(|| json!(list))
+                // Options may come one per line: add to those already read.
+                let mut list = parse_multichoice(&a.option, rest);
+                if list.is_empty() {
+                    return false;
+                }
+                let before: Vec<String> = self
+                    .scope(i)
+                    .and_then(|sc| sc.get(&node.id))
+                    .and_then(Value::as_array)
+                    .map(|l| {
+                        l.iter()
+                            .filter_map(|v| v.as_str().map(str::to_string))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                list.extend(before);
+                list.sort_by_key(|v| a.option.iter().position(|o| &o.value == v));
+                list.dedup();
+                Some(json!(list))
             }
             AnswerType::Docrefs => {
-                if let Some(d) = parse_docref(rest) {
-                    let id = node.id.clone();
-                    let scope = self.scope_mut(i);
-                    let entry = scope.entry(id).or_insert_with(|| json!([]));
-                    if let Some(list) = entry.as_array_mut() {
-                        list.push(d);
-                    }
-                    self.source(i, src);
-                    return true;
+                // One or more references, separated by ";".
+                let parts: Vec<&str> = rest.split(';').filter(|x| !x.trim().is_empty()).collect();
+                let parsed: Vec<Option<Value>> = parts.iter().map(|x| parse_docref(x)).collect();
+                if parsed.iter().all(Option::is_none) {
+                    return false;
                 }
-                None
+                let id = node.id.clone();
+                let scope = self.scope_mut(i);
+                let entry = scope.entry(id).or_insert_with(|| json!([]));
+                if let Some(list) = entry.as_array_mut() {
+                    list.extend(parsed.iter().flatten().cloned());
+                }
+                for (part, d) in parts.iter().zip(&parsed) {
+                    if d.is_none() {
+                        self.unplaced.push(Unplaced {
+                            source: src,
+                            text: part.trim().to_string(),
+                        });
+                    }
+                }
+                self.source(i, src);
+                return true;
             }
             AnswerType::Narrative => {
                 self.push_narrative(i, rest);
@@ -717,7 +780,24 @@ impl<'a> Placer<'a> {
                     (1.0, n)
                 } else {
                     let w = &words[..words.len().min(n)];
-                    (dice(&info.prefix, w) * 0.95, w.len())
+                    let by_prefix = (dice(&info.prefix, w) * 0.95, w.len());
+                    // A block's heading in the province's own words ("Mô hình …"): the name of
+                    // one of the block's models after a few words.
+                    let by_model = (0..=words.len().min(5))
+                        .filter_map(|k| {
+                            let tail = expand_model(&words[k..]);
+                            info.catalogue
+                                .iter()
+                                .map(|c| dice(&tail, c))
+                                .max_by(f64::total_cmp)
+                                .map(|s| (s, k))
+                        })
+                        .filter(|(s, _)| *s >= 0.75)
+                        .max_by(|a, b| a.0.total_cmp(&b.0));
+                    match by_model {
+                        Some((s, k)) if s * 0.9 > by_prefix.0 => (s * 0.9, k),
+                        _ => by_prefix,
+                    }
                 }
             } else if cp == n {
                 (if words.len() == n { 1.0 } else { 0.95 }, n)
@@ -874,8 +954,8 @@ impl<'a> Placer<'a> {
         true
     }
 
-    /// The narrative item that takes text after item `i`: a following sibling with no lead-in,
-    /// else the heading's own narrative.
+    /// The narrative item that takes text after item `i`: the next sibling printed when it has
+    /// no lead-in, else the heading's own narrative.
     fn narrative_after(&self, i: usize) -> Option<usize> {
         let parent = if self.infos[i].is_heading() {
             Some(i)
@@ -887,16 +967,18 @@ impl<'a> Placer<'a> {
             if info.is_heading() {
                 break;
             }
-            if info.parent != parent {
+            if info.parent != parent || !self.shown(j) || info.node.kind == NodeKind::Hint {
                 continue;
             }
+            // Only the next item printed: text after a status line does not jump to a
+            // narrative further down (it goes to the heading's own narrative, or is listed).
             if info.prefix.is_empty()
                 && !info.has_model
                 && info.answer() == Some(AnswerType::Narrative)
-                && self.shown(j)
             {
                 return Some(j);
             }
+            break;
         }
         let h = parent?;
         (self.infos[h].answer() == Some(AnswerType::Narrative)).then_some(h)
@@ -1035,6 +1117,22 @@ impl<'a> Placer<'a> {
     // ------------------------------------------------------------------ tables
 
     fn table(&mut self, table: &Table) {
+        self.table_inner(table);
+        // Footnotes written in cells have no item to go with: listed, never dropped.
+        let src = Source::Table(table.number);
+        for p in &table.paras {
+            for n in &p.footnotes {
+                if !self.template_notes.contains(&vi::fold(n)) {
+                    self.unplaced.push(Unplaced {
+                        source: src,
+                        text: format!("Chú thích: {n}"),
+                    });
+                }
+            }
+        }
+    }
+
+    fn table_inner(&mut self, table: &Table) {
         let src = Source::Table(table.number);
         let all: String = table
             .paras
@@ -1048,7 +1146,9 @@ impl<'a> Placer<'a> {
         self.tables += 1;
         let f = vi::fold(&all);
         // The Party header or the closing, laid out as a borderless table.
-        if self.zone == Zone::Header && (f.contains("dang cong san viet nam") || f.contains("-bc/"))
+        let number_mark = format!("-{}/", vi::fold(&self.t.template.kind_code));
+        if self.zone == Zone::Header
+            && (f.contains("dang cong san viet nam") || f.contains(&number_mark))
         {
             for p in &table.paras {
                 let t = p.text.trim();
@@ -1111,7 +1211,15 @@ impl<'a> Placer<'a> {
                     Some((AnswerType::Records, score))
                 }
                 AnswerType::Figures => {
-                    let head = vi::fold(&grid.first().map(|r| r.join(" ")).unwrap_or_default());
+                    // The header may take two or three rows.
+                    let head = vi::fold(
+                        &grid
+                            .iter()
+                            .take(3)
+                            .map(|r| r.join(" "))
+                            .collect::<Vec<_>>()
+                            .join(" "),
+                    );
                     let score = if head.contains("truoc") || head.contains("hien nay") {
                         1.0
                     } else {
@@ -1200,6 +1308,34 @@ impl<'a> Placer<'a> {
                 rows.push(Value::Object(obj));
             }
         }
+        // Columns the outline does not ask for (not the row number): listed with their values.
+        let ncols = grid.iter().map(Vec::len).max().unwrap_or(0);
+        for gc in 0..ncols {
+            if map.contains(&Some(gc)) {
+                continue;
+            }
+            let head: Vec<&str> = grid
+                .iter()
+                .take(header_rows)
+                .filter_map(|r| r.get(gc).map(String::as_str))
+                .collect();
+            let label = head.last().copied().unwrap_or("").trim();
+            if matches!(vi::fold(label).as_str(), "stt" | "tt" | "so tt") {
+                continue;
+            }
+            let values: Vec<&str> = grid
+                .iter()
+                .skip(header_rows)
+                .filter_map(|r| r.get(gc).map(|c| c.trim()))
+                .filter(|c| !c.is_empty() && *c != GAP)
+                .collect();
+            if !values.is_empty() {
+                self.unplaced.push(Unplaced {
+                    source: src,
+                    text: format!("cột “{label}”: {}", values.join("; ")),
+                });
+            }
+        }
         if rows.is_empty() {
             // An empty table of a draft: placed, nothing taken.
             self.source(i, src);
@@ -1276,7 +1412,21 @@ impl<'a> Placer<'a> {
                     best = Some((r.key.as_str(), s));
                 }
             }
-            let Some((key, _)) = best else { continue };
+            let Some((key, _)) = best else {
+                // A row the outline does not ask for: listed with its figures.
+                let cells: Vec<&str> = row
+                    .iter()
+                    .map(|c| c.trim())
+                    .filter(|c| !c.is_empty())
+                    .collect();
+                if !label.is_empty() {
+                    self.unplaced.push(Unplaced {
+                        source: src,
+                        text: format!("dòng {}", cells.join(" | ")),
+                    });
+                }
+                continue;
+            };
             let get = |c: Option<usize>| {
                 c.and_then(|c| row.get(c))
                     .and_then(|s| vi::parse_int(s.trim()).ok())
@@ -1624,11 +1774,13 @@ fn parse_docref(text: &str) -> Option<Value> {
         .trim()
         .trim_end_matches(['.', ';', ','])
         .trim();
-    let f_lower = t.to_lowercase();
-    let (lead, after_so) = match f_lower.find("số ") {
-        Some(i) => (t[..i].trim().to_string(), &t[i + "số ".len()..]),
-        None => return None,
-    };
+    // "số" in any case, searched in the text itself (offsets of a lower-cased copy may differ).
+    let i = ["số ", "Số ", "SỐ ", "sỐ "]
+        .iter()
+        .filter_map(|k| t.find(k))
+        .min()?;
+    let lead = t[..i].trim().to_string();
+    let after_so = t.get(i + "số ".len()..).unwrap_or("");
     let number: String = after_so
         .split([',', ' ', ':'])
         .next()
@@ -1638,7 +1790,10 @@ fn parse_docref(text: &str) -> Option<Value> {
     if number.is_empty() || !number.chars().any(|c| c.is_ascii_digit()) {
         return None;
     }
-    let rest = &after_so[number.len()..];
+    let rest = after_so
+        .find(number.as_str())
+        .and_then(|k| after_so.get(k + number.len()..))
+        .unwrap_or("");
     let date = find_date(rest);
     let after_date = match &date {
         Some((_, _, e)) => &rest[*e..],
@@ -1844,8 +1999,12 @@ fn missing_parts(a: &outline::Answer, v: Option<&Value>) -> Vec<String> {
 /// ("UBND", "HĐND", "MTTQ", "UBKT"), "huyện ủy", "quận ủy", "thị ủy", "thành ủy" as "cấp ủy",
 /// "huyện", "quận", "thị xã" as "cấp huyện".
 fn model_words(name: &str) -> Vec<String> {
+    expand_model(&Tokens::new(name).words)
+}
+
+/// [`model_words`] of words already folded.
+fn expand_model(words: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    let words = Tokens::new(name).words;
     let mut i = 0;
     while let Some(w) = words.get(i) {
         let next = words.get(i + 1).map(String::as_str);

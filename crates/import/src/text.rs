@@ -186,8 +186,15 @@ pub fn label(text: &str) -> Option<(Label, usize)> {
                     }
                     return Some((Label::Arabic(parts), lead + skip_space(t, i + len)));
                 }
-                Some(b' ') if parts > 1 => {
-                    return Some((Label::Arabic(parts), lead + skip_space(t, i)));
+                Some(b' ') => {
+                    // "1 - Cấp tỉnh": a dash after a space.
+                    if let Some(k) = spaced_dash(&t[i..]) {
+                        return Some((Label::Arabic(parts), lead + skip_space(t, i + k)));
+                    }
+                    if parts > 1 {
+                        return Some((Label::Arabic(parts), lead + skip_space(t, i)));
+                    }
+                    return None;
                 }
                 _ => return None,
             }
@@ -199,12 +206,17 @@ pub fn label(text: &str) -> Option<(Label, usize)> {
         return None;
     }
     let n = word.len();
-    let next = t[n..].chars().next();
+    // "A -", "II –": a dash after a space counts as the separator.
+    let spaced = spaced_dash(&t[n..]);
+    let next = match spaced {
+        Some(_) => Some('-'),
+        None => t[n..].chars().next(),
+    };
     let ok_sep = matches!(next, Some('-' | '.' | '–' | ')'));
     if !ok_sep {
         return None;
     }
-    let sep_len = next.map(char::len_utf8).unwrap_or(0);
+    let sep_len = spaced.unwrap_or_else(|| next.map(char::len_utf8).unwrap_or(0));
     // The separator must be followed by a space or the end (not "A-B" inside a word).
     let after = &t[n + sep_len..];
     if !(after.is_empty() || after.starts_with(char::is_whitespace)) {
@@ -222,6 +234,21 @@ pub fn label(text: &str) -> Option<(Label, usize)> {
         return Some((Label::LowerLetter, consumed));
     }
     None
+}
+
+/// For text starting with spaces then "-" or "–" then a space: the byte length up to and with
+/// the dash.
+fn spaced_dash(rest: &str) -> Option<usize> {
+    let trimmed = rest.trim_start_matches(' ');
+    let spaces = rest.len() - trimmed.len();
+    if spaces == 0 {
+        return None;
+    }
+    let dash = trimmed.chars().next().filter(|c| matches!(c, '-' | '–'))?;
+    let after = &trimmed[dash.len_utf8()..];
+    // "3 - 4 đơn vị" is a range, not a number and its text.
+    let range = after.trim_start().starts_with(|c: char| c.is_ascii_digit());
+    (after.starts_with(char::is_whitespace) && !range).then_some(spaces + dash.len_utf8())
 }
 
 fn skip_space(t: &str, i: usize) -> usize {
@@ -317,6 +344,14 @@ mod tests {
             Some(Label::Dash('-'))
         );
         assert_eq!(label("+ Số 12").map(|l| l.0), Some(Label::Dash('+')));
+        assert_eq!(label("1 - Cấp tỉnh").map(|l| l.0), Some(Label::Arabic(1)));
+        assert_eq!(label("1.2 – Về").map(|l| l.0), Some(Label::Arabic(2)));
+        assert_eq!(label("II - VỀ").map(|l| l.0), Some(Label::UpperRoman));
+        assert_eq!(label("B - KẾT QUẢ").map(|l| l.0), Some(Label::UpperLetter));
+        let (_, n) = label("1 - Cấp tỉnh").unwrap();
+        assert_eq!(&"1 - Cấp tỉnh"[n..], "Cấp tỉnh");
+        assert_eq!(label("Có 3 - 4 đơn vị"), None);
+        assert_eq!(label("3 - 4 đơn vị"), None);
         assert_eq!(label("15/9/2021 là ngày"), None);
         assert_eq!(label("1.234 người"), None);
         assert_eq!(label("Ban Thường vụ"), None);

@@ -686,6 +686,10 @@ fn tables_sentences_footnotes_and_a_section_that_belongs_nowhere() {
     assert!(notes.contains("chấp nhận tất cả"), "{notes}");
     assert!(notes.contains("ghi chú (comment)"), "{notes}");
     let _ = src;
+    eprintln!(
+        "TablesAndSentences: {}/{} fields recovered",
+        score.recovered, score.total
+    );
     assert!(
         score.recovered * 100 >= score.total * 90,
         "{}/{}",
@@ -727,6 +731,7 @@ fn at_least_95_percent_overall_and_no_text_lost() {
             got.placement.unplaced
         );
     }
+    eprintln!("five styles: {recovered}/{total} fields recovered");
     assert!(recovered * 100 >= total * 95, "{recovered}/{total}");
 }
 

@@ -337,7 +337,20 @@ impl<'a> V<'a> {
                             vi::format_int(MAX_LINE_CHARS as i64)
                         ),
                     ),
-                Some(_) => {}
+                Some(s) => {
+                    // Text pasted from a TCVN3 or VNI document that lost its font.
+                    if let Some(d) = vi::detect_legacy(s).filter(|d| d.confidence >= 0.5) {
+                        self.warn(
+                            e,
+                            &place,
+                            format!(
+                                "nội dung có vẻ gõ bằng bảng mã {} (mất phông chữ), đọc ra là “{}”: hãy chuyển sang Unicode",
+                                d.encoding.name(),
+                                vi::shorten(&d.text, 80)
+                            ),
+                        );
+                    }
+                }
                 None => self.err(e, &place, "phải là văn bản".into()),
             },
             AnswerType::Integer => {

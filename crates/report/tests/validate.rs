@@ -440,3 +440,20 @@ fn date_messages_read_cleanly_in_rows_lists_and_items() {
     );
     assert!(!e.contains(": :"), "{e}");
 }
+
+#[test]
+fn legacy_text_that_lost_its_font_is_warned_with_its_reading() {
+    let f = fx();
+    let mut v = f.base();
+    v["answers"]["A.I"] = json!("Ban Th\u{AD}êng vô TØnh ñy ®· l·nh ®¹o qu¸n triÖt");
+    let w = one(&f.warnings(&v), "TCVN3");
+    assert!(w.starts_with("A.I"), "{w}");
+    assert!(
+        w.contains("Ban Thường vụ Tỉnh ủy đã lãnh đạo quán triệt"),
+        "{w}"
+    );
+    assert!(f.errors(&v).is_empty());
+    // Unicode text gives no such warning.
+    let v = f.base();
+    assert!(f.warnings(&v).iter().all(|w| !w.contains("bảng mã")));
+}
