@@ -78,7 +78,7 @@ impl Sheet<'_> {
     fn text(&mut self, col: u16, s: &str) -> Result<(), Error> {
         // write_string stores a string cell: never parsed as a formula, whatever it starts with.
         self.ws
-            .write_string(self.row, col, s)
+            .write_string(self.row, col, fit_cell(s).as_ref())
             .map(|_| ())
             .map_err(e)
     }
@@ -147,6 +147,32 @@ fn upper_first(s: &str) -> String {
         Some(f) => f.to_uppercase().chain(c).collect(),
         None => String::new(),
     }
+}
+
+/// Excel holds at most 32,767 characters in a cell.
+const CELL_MAX: usize = 32_767;
+
+/// What says that a cell's text was cut.
+const CUT_MARK: &str = " … [nội dung dài hơn giới hạn 32.767 ký tự của ô Excel, đã cắt bớt; xem \
+                        toàn văn trong báo cáo DOCX, PDF hoặc JSON]";
+
+/// `s` as it fits an Excel cell: whole when short enough, else cut at a character boundary with
+/// a visible mark (Excel counts UTF-16 code units).
+fn fit_cell(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.encode_utf16().count() <= CELL_MAX {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let room = CELL_MAX - CUT_MARK.encode_utf16().count();
+    let mut used = 0;
+    let mut end = 0;
+    for (i, c) in s.char_indices() {
+        used += c.len_utf16();
+        if used > room {
+            break;
+        }
+        end = i + c.len_utf8();
+    }
+    std::borrow::Cow::Owned(format!("{}{CUT_MARK}", &s[..end]))
 }
 
 /// Short sheet names (Excel allows 31 characters).
@@ -515,6 +541,25 @@ fn ended_of(options: &[outline::ChoiceOption], v: &str) -> Option<bool> {
 /// one pilot (1), ongoing or ended (1 or 0). A district-level model's figures concern the model
 /// as a whole, not one district, so they go to a sheet of their own, one row per (province,
 /// model), instead of repeating on every district row.
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_text_longer_than_a_cell_is_cut_with_a_mark_and_fits() {
+        let short = "Lý do kết thúc.";
+        assert_eq!(fit_cell(short), short);
+        // Vietnamese letters are one UTF-16 unit each; the cut never splits a character.
+        let long = "Nguyên nhân kết thúc thí điểm. ".repeat(3000);
+        let cut = fit_cell(&long);
+        assert!(cut.encode_utf16().count() <= CELL_MAX);
+        assert!(cut.ends_with(CUT_MARK));
+        assert!(long.starts_with(cut.trim_end_matches(CUT_MARK)));
+        let astral = "𝔸".repeat(20_000);
+        assert!(fit_cell(&astral).encode_utf16().count() <= CELL_MAX);
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn block_sheet<'a>(
     wb: &mut Workbook,

@@ -620,3 +620,40 @@ fn units_are_counted_once_where_per_pilot_counting_would_double_them() {
     assert_eq!(names.len(), 2);
     assert_eq!(names[0].len(), 2, "{names:?}");
 }
+
+/// Regression (fuzzing, issue 14): a valid report whose end reason is longer than an Excel cell
+/// (32,767 characters) made the workbook fail with the writer's English error. The cell is now
+/// cut with a visible mark; the JSON keeps the whole text.
+#[test]
+fn an_end_reason_longer_than_an_excel_cell_still_exports() {
+    let (t, u, mut sources) = adversarial();
+    let reason = "Kiện toàn lại tổ chức theo quy định mới. ".repeat(1000);
+    assert!(reason.chars().count() > 32_767);
+    let cb = sources
+        .iter_mut()
+        .find(|s| s.report.unit.province == "04")
+        .unwrap();
+    let inst = cb
+        .report
+        .blocks
+        .get_mut("B.I.1.m")
+        .unwrap()
+        .iter_mut()
+        .find(|i| i.model == "T4")
+        .unwrap();
+    inst.answers
+        .insert("B.I.1.m.x2.ly".into(), json!(reason.clone()));
+    let errors: Vec<_> = report::validate(&t, &cb.report, &u, report::Options::default())
+        .into_iter()
+        .filter(|p| p.severity == outline::Severity::Error)
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    let c = consolidate(&t, &u, &sources).unwrap();
+    assert!(c.ended.iter().any(|e| e.reason == reason));
+    let refs: Vec<(&report::Report, &str)> = sources
+        .iter()
+        .map(|s| (&s.report, s.version.as_str()))
+        .collect();
+    let bytes = consolidate::xlsx::workbook(&c, &t, &u, &refs).expect("the workbook is written");
+    assert!(bytes.starts_with(b"PK"));
+}
