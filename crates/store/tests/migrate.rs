@@ -31,7 +31,10 @@ async fn raw(url: &str, table: &str, columns: &str) -> Vec<String> {
 #[tokio::test]
 async fn a_database_of_the_first_schema_opens_with_every_row() {
     sqlx::any::install_default_drivers();
-    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/schema-1.sqlite");
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/schema-1.sqlite"
+    );
     let dir = tempfile::tempdir().unwrap();
     let (old, new) = (dir.path().join("old.sqlite"), dir.path().join("new.sqlite"));
     std::fs::copy(fixture, &old).unwrap();
@@ -40,7 +43,10 @@ async fn a_database_of_the_first_schema_opens_with_every_row() {
     let new_url = format!("sqlite://{}", new.display());
 
     let tables = [
-        ("users", "id, username, full_name, role, province, password_hash, active, created_at"),
+        (
+            "users",
+            "id, username, full_name, role, province, password_hash, active, created_at",
+        ),
         ("rounds", "id, name, template, deadline, cutoff, created_at"),
         (
             "reports",
@@ -56,7 +62,10 @@ async fn a_database_of_the_first_schema_opens_with_every_row() {
             "comments",
             "id, report_id, version, item, instance, place, body, author, created_at",
         ),
-        ("audit", "id, at, user_id, username, action, report_id, item, old, new"),
+        (
+            "audit",
+            "id, at, user_id, username, action, report_id, item, old, new",
+        ),
     ];
     let mut before = Vec::new();
     for (t, cols) in tables {
