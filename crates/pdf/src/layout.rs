@@ -1105,7 +1105,7 @@ impl<'p, 's, 'f> Composer<'p, 's, 'f> {
                 // lines: the part that fits here, the rest on the next.
                 let fit = ((self.limit(&[]) - self.y) / t.m.h + 0.001).floor() as usize;
                 if row.h > room + 0.01 && (fit >= 2 || fresh) {
-                    let (a, b) = split_row(&row, fit.max(1), t.m.h);
+                    let (a, b) = split_row(row, fit.max(1), t.m.h);
                     self.draw_row(&t.widths, t.m, a);
                     pending = Some(b);
                 } else {
@@ -1192,21 +1192,24 @@ fn series_rgb(i: usize) -> [f32; 3] {
 }
 
 /// A row cut after `fit` lines: the part shown now and the rest.
-fn split_row(row: &RowBox, fit: usize, lh: f32) -> (RowBox, RowBox) {
-    let mut a = Vec::new();
-    let mut b = Vec::new();
+fn split_row(row: RowBox, fit: usize, lh: f32) -> (RowBox, RowBox) {
+    // The lines move, never copied: a cell of a megabyte spans hundreds of pages, and copying
+    // what remains at every page made the layout quadratic.
+    let mut a = Vec::with_capacity(row.cells.len());
+    let mut b = Vec::with_capacity(row.cells.len());
     let mut rest_lines: usize = 0;
-    for cell in &row.cells {
+    for mut cell in row.cells {
         let cut = fit.min(cell.lines.len());
+        let rest = cell.lines.split_off(cut);
+        rest_lines = rest_lines.max(rest.len());
         a.push(CellBox {
-            lines: cell.lines[..cut].to_vec(),
+            lines: cell.lines,
             centre_v: false,
         });
         b.push(CellBox {
-            lines: cell.lines[cut..].to_vec(),
+            lines: rest,
             centre_v: false,
         });
-        rest_lines = rest_lines.max(cell.lines.len() - cut);
     }
     (
         RowBox {
