@@ -31,6 +31,10 @@ pub struct Problem {
     pub instance: Option<String>,
     /// What is wrong and what to do, in Vietnamese.
     pub message: String,
+    /// Something required is missing: a draft's validation leaves these out, so one full
+    /// validation serves both (`Options::draft` = the full problems without these).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub missing: bool,
 }
 
 impl std::fmt::Display for Problem {
@@ -59,6 +63,8 @@ struct V<'a> {
     cutoff: Option<vi::Date>,
     earliest: Option<vi::Date>,
     out: Vec<Problem>,
+    /// The problems pushed now are "missing" ones (`Problem::missing`).
+    marking: bool,
 }
 
 /// Validates a report against its template.
@@ -71,6 +77,7 @@ pub fn validate(t: &Template, r: &Report, units: &Units, opts: Options) -> Vec<P
         cutoff: t.cutoff(),
         earliest: t.earliest(),
         out: Vec::new(),
+        marking: false,
     };
     v.header();
     v.structure();
@@ -99,7 +106,20 @@ impl<'a> V<'a> {
             item: item.to_string(),
             instance: inst.map(|i| i.id.clone()),
             message: msg,
+            missing: self.marking,
         });
+    }
+    /// An error that something is missing: not reported for drafts, and marked so that one
+    /// validation serves both (`Problem::missing`).
+    fn missing_err(&mut self, e: &Entry<'a>, place: &str, msg: String) {
+        self.marking = true;
+        self.err(e, place, msg);
+        self.marking = false;
+    }
+    fn missing_doc_err(&mut self, item: &str, msg: String) {
+        self.marking = true;
+        self.doc_err(item, msg);
+        self.marking = false;
     }
     fn doc_err(&mut self, item: &str, msg: String) {
         self.push(Severity::Error, "Thông tin văn bản".into(), item, None, msg);
@@ -164,13 +184,13 @@ impl<'a> V<'a> {
                 Err(e) => self.doc_err("document.date", format!("ngày văn bản: {e}")),
             },
             None if !self.opts.draft => {
-                self.doc_err("document.date", "thiếu ngày ban hành văn bản".into())
+                self.missing_doc_err("document.date", "thiếu ngày ban hành văn bản".into())
             }
             None => {}
         }
         if !self.opts.draft {
             if d.signer.as_deref().is_none_or(|s| s.trim().is_empty()) {
-                self.doc_err(
+                self.missing_doc_err(
                     "document.signer",
                     "thiếu họ tên người ký (T/M Ban Thường vụ)".into(),
                 );
@@ -179,7 +199,7 @@ impl<'a> V<'a> {
                 .as_deref()
                 .is_none_or(|s| s.trim().is_empty())
             {
-                self.doc_err(
+                self.missing_doc_err(
                     "document.signer_title",
                     "thiếu chức danh người ký (BÍ THƯ hoặc PHÓ BÍ THƯ)".into(),
                 );
@@ -310,7 +330,7 @@ impl<'a> V<'a> {
         let place = e.place();
         let Some(value) = value else {
             if required && !self.opts.draft {
-                self.err(e, &place, "chưa có nội dung (bắt buộc)".into());
+                self.missing_err(e, &place, "chưa có nội dung (bắt buộc)".into());
             }
             return;
         };
@@ -493,7 +513,7 @@ impl<'a> V<'a> {
             return;
         };
         if required && !self.opts.draft && list.len() < a.min_rows.unwrap_or(1) {
-            self.err(
+            self.missing_err(
                 e,
                 place,
                 format!("cần ít nhất {} văn bản", a.min_rows.unwrap_or(1)),
@@ -518,7 +538,7 @@ impl<'a> V<'a> {
                 match obj.get(key).and_then(Value::as_str) {
                     Some(s) if !s.trim().is_empty() => {}
                     _ if self.opts.draft => {}
-                    _ => self.err(e, place, format!("văn bản thứ {n}: thiếu {label}")),
+                    _ => self.missing_err(e, place, format!("văn bản thứ {n}: thiếu {label}")),
                 }
             }
             match obj.get("date").and_then(Value::as_str) {
@@ -526,7 +546,7 @@ impl<'a> V<'a> {
                     self.date(e, place, s, true, &format!("văn bản thứ {n}"));
                 }
                 None if !self.opts.draft => {
-                    self.err(e, place, format!("văn bản thứ {n}: thiếu ngày ban hành"))
+                    self.missing_err(e, place, format!("văn bản thứ {n}: thiếu ngày ban hành"))
                 }
                 None => {}
             }
@@ -546,7 +566,7 @@ impl<'a> V<'a> {
             return;
         };
         if required && !self.opts.draft && rows.len() < a.min_rows.unwrap_or(1) {
-            self.err(
+            self.missing_err(
                 e,
                 place,
                 format!("cần ít nhất {} dòng", a.min_rows.unwrap_or(1)),
@@ -578,7 +598,7 @@ impl<'a> V<'a> {
                     });
                 let Some(v) = v else {
                     if req && !self.opts.draft {
-                        self.err(e, place, format!("dòng {n}: thiếu “{}”", col.label));
+                        self.missing_err(e, place, format!("dòng {n}: thiếu “{}”", col.label));
                     }
                     continue;
                 };
@@ -690,7 +710,11 @@ impl<'a> V<'a> {
                 match cell.and_then(|c| c.get(col)).filter(|v| !v.is_null()) {
                     None => {
                         if needed && !this.opts.draft {
-                            this.err(e, place, format!("“{}”: thiếu số liệu {label}", row.label));
+                            this.missing_err(
+                                e,
+                                place,
+                                format!("“{}”: thiếu số liệu {label}", row.label),
+                            );
                         }
                         None
                     }

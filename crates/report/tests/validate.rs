@@ -457,3 +457,43 @@ fn legacy_text_that_lost_its_font_is_warned_with_its_reading() {
     let v = f.base();
     assert!(f.warnings(&v).iter().all(|w| !w.contains("bảng mã")));
 }
+
+/// One validation serves drafts and submissions: a draft's problems are exactly the full
+/// problems less those marked `missing`, for complete, half-filled and empty reports.
+#[test]
+fn draft_problems_are_the_full_problems_less_the_missing_ones() {
+    let f = fx();
+    let check = |r: &Report, what: &str| {
+        let draft = validate(&f.t, r, &f.u, Options { draft: true });
+        let full = validate(&f.t, r, &f.u, Options { draft: false });
+        let less: Vec<_> = full.iter().filter(|p| !p.missing).cloned().collect();
+        assert_eq!(draft, less, "{what}");
+        full.iter().filter(|p| p.missing).count()
+    };
+    let mut marked = 0;
+    for (i, p) in f.u.provinces.iter().enumerate().step_by(7) {
+        let mut v = serde_json::to_value(sample(&f.t, &f.u, &p.code, 5).unwrap()).unwrap();
+        // Half the answers gone, a document particular gone, a district row's column gone.
+        let keys: Vec<String> = v["answers"].as_object().unwrap().keys().cloned().collect();
+        for k in keys.iter().skip(i % 2).step_by(2) {
+            v["answers"].as_object_mut().unwrap().remove(k);
+        }
+        v["document"].as_object_mut().unwrap().remove("date");
+        for list in v["blocks"].as_object_mut().unwrap().values_mut() {
+            for inst in list.as_array_mut().unwrap() {
+                let a = inst["answers"].as_object_mut().unwrap();
+                let k: Vec<String> = a.keys().cloned().collect();
+                for key in k.iter().step_by(3) {
+                    a.remove(key);
+                }
+            }
+        }
+        let r = Report::from_json(&v.to_string()).unwrap();
+        marked += check(&r, &p.code);
+    }
+    let mut blank = sample(&f.t, &f.u, "01", 1).unwrap();
+    blank.answers.clear();
+    blank.blocks.clear();
+    marked += check(&blank, "blank");
+    assert!(marked > 50, "missing problems are marked: {marked}");
+}

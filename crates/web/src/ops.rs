@@ -207,19 +207,23 @@ pub async fn mutate(
     }
     // Applying, comparing, validating and serialising a report is CPU work (a whole uploaded
     // report: tens of milliseconds): off the async worker (`cpu`).
-    let (r, changes, errors, warnings, json) = cpu(|| -> AppResult<_> {
+    let (changes, errors, warnings, json, draft_problems) = cpu(|| -> AppResult<_> {
         let mut r = l.report.clone();
         // Everything entering the database is NFC: `apply_changes`, `add_instance` and the
         // particulars normalise what they bring, `replace` reads through `Report::from_json`.
         f(&l.template, &mut r)?;
         let changes = diff(&l.report, &r);
-        let (errors, warnings) = counts(&validate(app, &l.template, &r, false));
+        // One validation: the counts are of every problem; the page shows the draft's (what
+        // is wrong, not what is still missing), the same problems less the "missing" ones.
+        let all = validate(app, &l.template, &r, false);
+        let (errors, warnings) = counts(&all);
+        let draft_problems: Vec<Problem> = all.into_iter().filter(|p| !p.missing).collect();
         let json = if changes.is_empty() {
             String::new()
         } else {
             r.to_json()
         };
-        Ok((r, changes, errors, warnings, json))
+        Ok((changes, errors, warnings, json, draft_problems))
     })?;
     let revision = if changes.is_empty() {
         base
@@ -243,7 +247,7 @@ pub async fn mutate(
         revision,
         errors,
         warnings,
-        problems: problems(app, &l.template, &r, true),
+        problems: draft_problems,
     })
 }
 
