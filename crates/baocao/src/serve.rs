@@ -5,6 +5,15 @@ use std::path::{Path, PathBuf};
 
 use crate::cmd::{Outcome, Result};
 
+/// A line on standard output that never fails the server: when whoever started it stopped
+/// reading (a closed pipe), the line is dropped.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 pub struct Options {
     pub listen: SocketAddr,
     pub database_url: Option<String>,
@@ -134,7 +143,7 @@ pub fn backup(url: Option<&str>, data_dir: &Path, output: &Path) -> Result<Outco
     let bytes = serde_json::to_vec(&b).map_err(|e| e.to_string())?;
     write_private(output, &bytes)?;
     let rows: usize = b.tables.iter().map(|t| t.rows.len()).sum();
-    println!(
+    say!(
         "Đã sao lưu {} bảng, {} dòng vào {}.",
         b.tables.len(),
         vi::format_int(rows as i64),
@@ -166,7 +175,7 @@ pub fn restore(url: Option<&str>, data_dir: &Path, file: &Path) -> Result<Outcom
         r
     })?;
     let rows: usize = b.tables.iter().map(|t| t.rows.len()).sum();
-    println!(
+    say!(
         "Đã phục hồi {} bảng, {} dòng.",
         b.tables.len(),
         vi::format_int(rows as i64)
@@ -266,7 +275,7 @@ async fn serve(o: Options) -> Result<()> {
         web::demo::seed(&app).await.map_err(|e| e.to_string())?;
     }
     if let Some(p) = generated {
-        println!(
+        say!(
             "Đã tạo tài khoản quản trị “quantri” với mật khẩu: {p}\n\
              (Mật khẩu chỉ in một lần; hãy đổi sau khi đăng nhập.)"
         );
@@ -281,15 +290,15 @@ async fn serve(o: Options) -> Result<()> {
     }
     let demo = o.demo;
     web::serve(app, move |addr| {
-        println!("baocao đang chạy tại http://{addr}/");
+        say!("baocao đang chạy tại http://{addr}/");
         if demo {
-            println!(
+            say!(
                 "Dữ liệu trình diễn. Mật khẩu của mọi tài khoản: {}",
                 web::demo::PASSWORD
             );
-            println!("  quantri          – Quản trị hệ thống");
+            say!("  quantri          – Quản trị hệ thống");
             for (user, name, role, province) in web::demo::ACCOUNTS {
-                println!(
+                say!(
                     "  {user:<16} – {} – {name}{}",
                     role.label(),
                     province

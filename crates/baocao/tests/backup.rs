@@ -43,6 +43,9 @@ fn demo_server(dir: &Path, extra: &[&str]) -> Child {
             break;
         }
     }
+    // Keep reading what the server prints (the demo accounts follow): a closed pipe would fail
+    // its next line.
+    std::thread::spawn(move || for _ in lines {});
     server
 }
 
