@@ -4,9 +4,8 @@
 //! widths from [`column_widths`].
 //!
 //! Every column is at least as wide as its longest unbreakable word (header or body), so "STT"
-//! never breaks into S/T/T and "4/1/2020" never into "4/1/202|0"; what is left of the text width
-//! goes to the columns whose content wants more than that, in proportion to how much more
-//! (short columns of numbers, dates and status get what they need, long text the rest).
+//! never breaks into S/T/T and "4/1/2020" never into "4/1/202|0"; short columns of numbers,
+//! dates and status get what they need and long text shares the rest by its length.
 
 use crate::model::Table;
 
@@ -24,11 +23,18 @@ const HEADER_LINES: f64 = 2.0;
 /// Column widths of `t` summing to `text_w`, in the unit `measure` returns.
 ///
 /// `measure(text, bold)` gives the width of `text` set on one line at the table's size. Header
-/// rows are measured bold. A column's least width is its longest word plus the cell padding; its
-/// wish is its longest line (a header's over [`HEADER_LINES`] lines). When every wish fits, each
-/// column gets its wish and the rest of the width in proportion to it; when not, each column gets
-/// its least width and the rest in proportion to what it wishes beyond that; when not even the
-/// least widths fit, they are scaled down alike.
+/// rows are measured bold. A column's *least* width is its longest word plus the cell padding;
+/// its *wish* is its longest line (a header's over [`HEADER_LINES`] lines); its *content* is the
+/// length of all its text set on one line.
+///
+/// - When every longest line fits (headers on one line), each column gets it and the rest of
+///   the width in proportion to it; when only the wishes fit, headers get what is left towards
+///   one line.
+/// - Otherwise the width is shared in proportion to the square root of each column's content
+///   (what makes the table shortest when each cell's lines are its length over its width),
+///   never less than a column's least width nor more than its wish: short columns (numbers,
+///   dates, status) get what they need and long text shares the rest.
+/// - When not even the least widths fit, they are scaled down alike.
 pub fn column_widths(
     t: &Table,
     text_w: f64,
@@ -39,45 +45,184 @@ pub fn column_widths(
     if n == 0 {
         return Vec::new();
     }
+    // Widths to 1/100 pt: measures that differ in their last bits (f32 font advances, f64
+    // tables) give the same columns.
+    let mut measure = |s: &str, bold: bool| (measure(s, bold) * 100.0).round() / 100.0;
     let mut least = vec![0.0_f64; n];
     let mut wish = vec![0.0_f64; n];
+    let mut full = vec![0.0_f64; n];
+    let mut content = vec![0.0_f64; n];
+    // Every cell's paragraphs as word widths, with the width of a space: for counting lines.
+    let mut cells: Vec<Vec<Vec<Para>>> = vec![vec![Vec::new(); n]; t.rows.len()];
     for (r, row) in t.rows.iter().enumerate() {
         let header = r < t.header_rows;
         for (c, cell) in row.iter().enumerate().take(n) {
             let bold = header || cell.bold;
+            let space = measure(" ", bold);
             for line in cell.text.split('\n') {
                 let line = line.split_whitespace().collect::<Vec<_>>().join(" ");
                 if line.is_empty() {
                     continue;
                 }
                 let w = measure(&line, bold);
-                wish[c] = wish[c].max(if header { w / HEADER_LINES } else { w });
-                for word in line.split(' ') {
-                    least[c] = least[c].max(measure(word, bold));
+                full[c] = full[c].max(w);
+                let w = if header { w / HEADER_LINES } else { w };
+                wish[c] = wish[c].max(w);
+                content[c] += w;
+                let words: Vec<f64> = line.split(' ').map(|word| measure(word, bold)).collect();
+                for ww in &words {
+                    least[c] = least[c].max(*ww);
                 }
+                cells[r][c].push((space, words));
             }
         }
     }
     let extra = 2.0 * pad + SLACK_PT;
-    for (l, w) in least.iter_mut().zip(wish.iter_mut()) {
-        *l += extra;
-        *w = (*w + extra).max(*l);
+    for c in 0..n {
+        least[c] += extra;
+        wish[c] = (wish[c] + extra).max(least[c]);
+        full[c] = (full[c] + extra).max(wish[c]);
     }
     let sum_least: f64 = least.iter().sum();
     let sum_wish: f64 = wish.iter().sum();
+    let sum_full: f64 = full.iter().sum();
     if sum_least >= text_w {
         return least.iter().map(|w| w * text_w / sum_least).collect();
     }
-    if sum_wish <= text_w {
-        return wish.iter().map(|w| w * text_w / sum_wish).collect();
+    if sum_full <= text_w {
+        return full.iter().map(|w| w * text_w / sum_full).collect();
     }
-    let room = text_w - sum_least;
-    let want = sum_wish - sum_least;
-    least
-        .iter()
-        .zip(&wish)
-        .map(|(l, w)| l + room * (w - l) / want)
-        .collect()
+    if sum_wish <= text_w {
+        // Headers on one line as far as the width goes.
+        let room = text_w - sum_wish;
+        return (0..n)
+            .map(|c| wish[c] + room * (full[c] - wish[c]) / (sum_full - sum_wish))
+            .collect();
+    }
+    // Share by the square root of the content, fixing at its bound every column the share
+    // would take past one (past the wish first), until the shares of the rest stay in bounds.
+    // Each round fixes at least one column, so this ends.
+    let weight: Vec<f64> = content.iter().map(|c| c.max(1.0).sqrt()).collect();
+    let mut fixed: Vec<Option<f64>> = vec![None; n];
+    loop {
+        let room = text_w - fixed.iter().flatten().sum::<f64>();
+        let free: Vec<usize> = (0..n).filter(|&c| fixed[c].is_none()).collect();
+        if free.is_empty() {
+            // Every column at a bound and the sum off the width: scale alike.
+            let w: Vec<f64> = fixed.iter().map(|w| w.unwrap_or(0.0)).collect();
+            let total: f64 = w.iter().sum::<f64>().max(f64::MIN_POSITIVE);
+            return w.iter().map(|x| x * text_w / total).collect();
+        }
+        let total: f64 = free.iter().map(|&c| weight[c]).sum();
+        let share = |c: usize| room * weight[c] / total;
+        let over: Vec<usize> = free
+            .iter()
+            .copied()
+            .filter(|&c| share(c) >= wish[c])
+            .collect();
+        if !over.is_empty() {
+            for c in over {
+                fixed[c] = Some(wish[c]);
+            }
+            continue;
+        }
+        let under: Vec<usize> = free
+            .iter()
+            .copied()
+            .filter(|&c| share(c) < least[c])
+            .collect();
+        if !under.is_empty() {
+            for c in under {
+                fixed[c] = Some(least[c]);
+            }
+            continue;
+        }
+        let start: Vec<f64> = (0..n)
+            .map(|c| fixed[c].unwrap_or_else(|| share(c)))
+            .collect();
+        return refine(start, &least, &cells, pad);
+    }
+}
+
+/// A paragraph of a cell: the width of a space and the widths of its words.
+type Para = (f64, Vec<f64>);
+
+/// The lines a cell's paragraphs take in a column `width` wide (first fit at spaces, as the
+/// exporters set them; a word wider than the column takes the lines it is cut into).
+fn lines_of(paras: &[Para], width: f64) -> u32 {
+    let mut lines = 0;
+    for (space, words) in paras {
+        let mut x: Option<f64> = None;
+        for &w in words {
+            x = match x {
+                Some(at) if at + space + w <= width => Some(at + space + w),
+                Some(_) | None => {
+                    lines += (w / width.max(1.0)).ceil().max(1.0) as u32;
+                    Some(w)
+                }
+            };
+        }
+    }
+    lines.max(1)
+}
+
+/// Moves width between columns, in steps from an eighth of the table down to a point, while
+/// that makes the table shorter (rows of as many lines as their tallest cell) or, as tall, its
+/// cells fewer lines; never below a column's least width. Deterministic: columns are tried in
+/// order, and a move is kept only when it strictly helps.
+fn refine(mut w: Vec<f64>, least: &[f64], cells: &[Vec<Vec<Para>>], pad: f64) -> Vec<f64> {
+    let n = w.len();
+    let col_lines = |c: usize, width: f64| -> Vec<u32> {
+        cells
+            .iter()
+            .map(|row| lines_of(&row[c], width - 2.0 * pad))
+            .collect()
+    };
+    let mut lines: Vec<Vec<u32>> = (0..n).map(|c| col_lines(c, w[c])).collect();
+    let score = |lines: &[Vec<u32>]| -> (u64, u64) {
+        let mut height = 0;
+        let mut all = 0;
+        for r in 0..cells.len() {
+            let tallest = lines.iter().map(|l| l[r]).max().unwrap_or(1);
+            height += u64::from(tallest);
+            all += lines.iter().map(|l| u64::from(l[r])).sum::<u64>();
+        }
+        (height, all)
+    };
+    let mut best = score(&lines);
+    let total: f64 = w.iter().sum();
+    let mut step = total / 8.0;
+    let mut rounds = 0;
+    while step >= 1.0 && rounds < 4000 {
+        let mut improved = false;
+        for a in 0..n {
+            for b in 0..n {
+                if a == b || w[b] - step < least[b] {
+                    continue;
+                }
+                rounds += 1;
+                let (la, lb) = (col_lines(a, w[a] + step), col_lines(b, w[b] - step));
+                let (old_a, old_b) = (
+                    std::mem::replace(&mut lines[a], la),
+                    std::mem::replace(&mut lines[b], lb),
+                );
+                let s = score(&lines);
+                if s < best {
+                    best = s;
+                    w[a] += step;
+                    w[b] -= step;
+                    improved = true;
+                } else {
+                    lines[a] = old_a;
+                    lines[b] = old_b;
+                }
+            }
+        }
+        if !improved {
+            step /= 2.0;
+        }
+    }
+    w
 }
 
 /// The width of `text` set in Times New Roman (or Liberation Serif, Tinos: the same advance
