@@ -442,6 +442,17 @@ impl<'a> BodyWriter<'a> {
         }
     }
 
+    /// The text width of the current section in points, unrounded (what the PDF exporter uses).
+    fn text_width_pt(&self) -> f64 {
+        let pg = &self.p.page;
+        let page_w = if self.landscape {
+            pg.height_mm
+        } else {
+            pg.width_mm
+        };
+        (page_w - pg.margin_left_mm - pg.margin_right_mm) * 72.0 / 25.4
+    }
+
     /// The text width of the current section (a landscape page is wider).
     fn text_width(&self) -> i64 {
         let pg = &self.p.page;
@@ -768,7 +779,12 @@ impl<'a> BodyWriter<'a> {
             para(&mut self.out, &pf, caption, RunFmt::sized(size).italic());
             self.after_table = false;
         }
-        let widths = column_widths(t, self.text_width(), self.p.table.size_pt);
+        let widths = column_widths(
+            t,
+            self.text_width(),
+            self.text_width_pt(),
+            self.p.table.size_pt,
+        );
         self.table_start(&widths, Some(pt_eighths(self.p.table.border_pt)));
         let empty = Cell::text("");
         for (r, row) in t.rows.iter().enumerate() {
@@ -919,14 +935,20 @@ impl<'a> BodyWriter<'a> {
     }
 }
 
-/// Column widths in twips summing to `text_w`: [`crate::widths::column_widths`] measured with
-/// Times New Roman's advance widths at `size_pt`, rounded, the last column taking the rounding.
-fn column_widths(t: &Table, text_w: i64, size_pt: f64) -> Vec<i64> {
+/// Column widths in twips summing to `text_w`: [`crate::widths::column_widths`] for the text
+/// width in points (`text_pt`, from the page's millimetres as the PDF exporter has it) measured
+/// with Times New Roman's advance widths at `size_pt`, scaled to `text_w` twips and rounded, the
+/// last column taking the rounding.
+fn column_widths(t: &Table, text_w: i64, text_pt: f64, size_pt: f64) -> Vec<i64> {
     let pad = crate::widths::CELL_PAD_PT;
-    let w = crate::widths::column_widths(t, text_w as f64 / 20.0, pad, |s, bold| {
+    let w = crate::widths::column_widths(t, text_pt, pad, |s, bold| {
         crate::widths::times_width(s, size_pt, bold)
     });
-    let mut widths: Vec<i64> = w.iter().map(|x| (x * 20.0).round() as i64).collect();
+    let total: f64 = w.iter().sum::<f64>().max(f64::MIN_POSITIVE);
+    let mut widths: Vec<i64> = w
+        .iter()
+        .map(|x| (x * text_w as f64 / total).round() as i64)
+        .collect();
     let used: i64 = widths.iter().sum();
     if let Some(last) = widths.last_mut() {
         *last += text_w - used;
@@ -1222,7 +1244,7 @@ mod tests {
                 ],
             ],
         };
-        let w = column_widths(&t, 9355, 13.0);
+        let w = column_widths(&t, 9355, 9355.0 / 20.0, 13.0);
         assert_eq!(w.len(), 3);
         assert_eq!(w.iter().sum::<i64>(), 9355);
         assert!(w[1] > w[2] && w[1] > w[0], "{w:?}");

@@ -39,12 +39,31 @@ pub fn column_widths(
     t: &Table,
     text_w: f64,
     pad: f64,
-    mut measure: impl FnMut(&str, bool) -> f64,
+    measure: impl FnMut(&str, bool) -> f64,
 ) -> Vec<f64> {
     let n = t.column_count();
     if n == 0 {
         return Vec::new();
     }
+    // The text width to 1/100 pt, the result scaled back to it: exporters whose page sizes
+    // differ in the last bits (f32 points, f64 millimetres) get the same shares.
+    let exact_w = text_w;
+    let text_w = (text_w * 100.0).round() / 100.0;
+    if text_w <= 0.0 {
+        return vec![0.0; n];
+    }
+    let widths = shares(t, n, text_w, pad, measure);
+    widths.iter().map(|w| w * exact_w / text_w).collect()
+}
+
+/// [`column_widths`] for a text width already rounded.
+fn shares(
+    t: &Table,
+    n: usize,
+    text_w: f64,
+    pad: f64,
+    mut measure: impl FnMut(&str, bool) -> f64,
+) -> Vec<f64> {
     // Widths to 1/100 pt: measures that differ in their last bits (f32 font advances, f64
     // tables) give the same columns.
     let mut measure = |s: &str, bold: bool| (measure(s, bold) * 100.0).round() / 100.0;

@@ -702,7 +702,7 @@ impl<'p, 's, 'f> Composer<'p, 's, 'f> {
         let widths: Vec<f32> = document::widths::column_widths(
             t,
             f64::from(self.tw),
-            f64::from(CELL_PAD),
+            document::widths::CELL_PAD_PT,
             |s, bold| match self.sh.width(&clean(s), Style::new(size).bold(bold)) {
                 Ok(w) => f64::from(w),
                 Err(e) => {
