@@ -100,7 +100,8 @@ fn schema_is_valid_json_schema_and_samples_conform_to_it() {
     assert!(o.status.success());
     let schema_path = dir.path().join("schema.json");
     std::fs::write(&schema_path, &o.stdout).unwrap();
-    let good = sample(dir.path(), "79", "3");
+    // A seed whose sample has a province-level kiêm nhiệm model (B.I.1.m).
+    let good = sample(dir.path(), "79", "4");
     let mut bad = read_json(&good);
     bad["blocks"]["B.I.1.m"][0]["answers"]["B.I.1.m.x5.dx"] = json!("4");
     let bad_path = dir.path().join("bad.json");
@@ -133,7 +134,8 @@ print(json.dumps({"good": len(good), "bad": [e.message for e in bad]}))
 #[test]
 fn validate_names_every_problem_in_vietnamese_with_exit_status() {
     let dir = tempfile::tempdir().unwrap();
-    let path = sample(dir.path(), "02", "7");
+    // A seed whose sample has province-level models of both families (B.I.1.m, B.II.1.m).
+    let path = sample(dir.path(), "02", "6");
     let o = baocao(&["validate", path.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     assert!(stdout(&o).contains("không có lỗi"));
@@ -241,7 +243,18 @@ fn vi_int(n: i64) -> String {
 #[test]
 fn docx_read_back_by_python_docx_and_libreoffice() {
     let dir = tempfile::tempdir().unwrap();
-    let report = sample(dir.path(), "02", "7");
+    // A full sample (every model in every block): samples follow the catalogue's frequencies,
+    // and no seed of Hà Giang gives two province-level and two district-level merger blocks.
+    let report = dir.path().join("r-02-full.json");
+    let o = baocao(&[
+        "sample",
+        "--province",
+        "02",
+        "--full",
+        "-o",
+        report.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
     let docx = dir.path().join("r.docx");
     let o = baocao(&[
         "render",
