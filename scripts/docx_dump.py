@@ -9,6 +9,8 @@ Prints {"sections", "paragraphs", "tables", "footnotes", "header_texts", "core"}
   with text is) and alignment;
 - tables: every top-level table in document order (the page-1 header, data tables, the
   closing), as rows of cell texts;
+- table_widths: for each of those tables, its w:gridCol widths, the w:tcW widths of each row's
+  cells (twips) and whether it has borders (data tables do, the header and closing do not);
 - footnotes: the text of each footnote (separators skipped, reference mark removed);
 - header_texts: the text of each header part, by part name;
 - core: title, author, subject, created.
@@ -108,6 +110,18 @@ def header_texts(document):
             for part in related_parts(document, RT.HEADER)]
 
 
+def table_widths(table):
+    tbl = table._tbl
+    grid = [int(g.get(qn("w:w"))) for g in tbl.iter(qn("w:gridCol"))]
+    rows = []
+    for tr in tbl.iter(qn("w:tr")):
+        rows.append([int(w.get(qn("w:w"))) for w in tr.iter(qn("w:tcW"))])
+    borders = tbl.find(qn("w:tblPr") + "/" + qn("w:tblBorders"))
+    bordered = borders is not None and any(
+        (b.get(qn("w:val")) or "nil") not in ("nil", "none") for b in borders)
+    return {"grid": grid, "rows": rows, "bordered": bordered}
+
+
 def dump(path):
     d = docx.Document(path)
     sections = [{
@@ -138,6 +152,7 @@ def dump(path):
         "sections": sections,
         "paragraphs": paragraphs,
         "tables": tables,
+        "table_widths": [table_widths(t) for t in d.tables],
         "footnotes": footnotes(d),
         "header_texts": header_texts(d),
         "core": core,

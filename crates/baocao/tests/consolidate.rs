@@ -936,3 +936,72 @@ fn the_consolidated_report_prints_as_pdf_with_landscape_annexes() {
         .count();
     assert!(red > 100, "no red bars on page {chart_page} ({red} pixels)");
 }
+
+/// Dates in the workbook are date cells shown dd/mm/yyyy (the block sheets' start and end of
+/// each pilot, the ended pilots' end); counts are numbers.
+#[test]
+fn workbook_dates_are_date_cells_and_numbers_are_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = counting_reports(dir.path());
+    let xlsx = dir.path().join("t.xlsx");
+    let mut args = vec!["consolidate"];
+    args.extend(files.iter().map(|f| f.to_str().unwrap()));
+    args.extend(["-o", xlsx.to_str().unwrap()]);
+    let o = baocao(&args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let script = r#"
+import json, sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+dates, numbers = [], []
+for ws in wb.worksheets:
+    head = [c.value for c in ws[2]]
+    for col, name in enumerate(head):
+        if name in ("Bắt đầu", "Kết thúc", "Thời điểm kết thúc"):
+            for row in ws.iter_rows(min_row=3):
+                c = row[col]
+                if c.value is not None:
+                    dates.append([ws.title, name, c.is_date, c.number_format,
+                                  type(c.value).__name__, c.value.strftime("%Y-%m-%d")
+                                  if hasattr(c.value, "strftime") else str(c.value)])
+        if name in ("Số thí điểm", "Đang thực hiện", "Đã kết thúc"):
+            for row in ws.iter_rows(min_row=3):
+                c = row[col]
+                if c.value is not None:
+                    numbers.append([ws.title, name, c.data_type, type(c.value).__name__])
+print(json.dumps({"dates": dates, "numbers": numbers}, ensure_ascii=False))
+"#;
+    let x = python(script, &[xlsx.to_str().unwrap()]);
+    let dates = x["dates"].as_array().unwrap();
+    let sheets: std::collections::BTreeSet<(&str, &str)> = dates
+        .iter()
+        .map(|d| (d[0].as_str().unwrap(), d[1].as_str().unwrap()))
+        .collect();
+    // Start and end dates on the block sheets, the end date on the ended-pilots sheet.
+    assert!(
+        sheets
+            .iter()
+            .any(|(s, n)| s.starts_with("Khối") && *n == "Bắt đầu"),
+        "{sheets:?}"
+    );
+    assert!(
+        sheets
+            .iter()
+            .any(|(s, n)| s.starts_with("Khối") && *n == "Kết thúc"),
+        "{sheets:?}"
+    );
+    for d in dates {
+        assert_eq!(d[2], true, "not a date cell: {d}");
+        assert_eq!(d[3], "dd/mm/yyyy", "{d}");
+        assert_eq!(d[4], "datetime", "{d}");
+    }
+    // The district rows of counting_reports start on 10/1/2019, and some ended on 31/12/2020.
+    let values: Vec<&str> = dates.iter().map(|d| d[5].as_str().unwrap()).collect();
+    assert!(values.contains(&"2019-01-10"), "{values:?}");
+    assert!(values.contains(&"2020-12-31"), "{values:?}");
+    let numbers = x["numbers"].as_array().unwrap();
+    assert!(!numbers.is_empty());
+    for n in numbers {
+        assert_eq!(n[2], "n", "not a number: {n}");
+        assert!(n[3] == "int" || n[3] == "float", "{n}");
+    }
+}

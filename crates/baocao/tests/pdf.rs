@@ -506,3 +506,259 @@ fn pdfa_is_for_pdf_only_and_the_help_says_so_in_vietnamese() {
     );
     assert!(help.contains(".pdf"), "{help}");
 }
+
+/// Column boundaries of every bordered table row of a PDF, read from its content streams with
+/// pikepdf: the x of the vertical rules drawn at one height, per row, in drawing order.
+fn pdf_table_rows(pdf: &Path) -> Vec<Vec<f64>> {
+    let script = r#"
+import json, sys, pikepdf
+pdf = pikepdf.open(sys.argv[1])
+out = []
+for page in pdf.pages:
+    rows, order, cur = {}, [], None
+    for operands, op in pikepdf.parse_content_stream(page):
+        op = str(op)
+        if op == "m":
+            cur = [float(v) for v in operands]
+        elif op == "l" and cur is not None:
+            (x1, y1), (x2, y2) = cur, [float(v) for v in operands]
+            if abs(x1 - x2) < 0.01 and abs(y1 - y2) > 0.1:
+                key = (round(min(y1, y2), 2), round(max(y1, y2), 2))
+                if key not in rows:
+                    rows[key] = []
+                    order.append(key)
+                rows[key].append(x1)
+    for k in order:
+        xs = sorted(set(round(x, 3) for x in rows[k]))
+        if len(xs) >= 3:
+            out.append(xs)
+print(json.dumps(out))
+"#;
+    serde_json::from_str(&tool("python3", &["-c", script, s(pdf)])).unwrap()
+}
+
+/// Widths as shares of their sum.
+fn shares(widths: &[f64]) -> Vec<f64> {
+    let total: f64 = widths.iter().sum();
+    widths.iter().map(|w| w / total).collect()
+}
+
+/// A date written d/m/yyyy.
+fn is_date(w: &str) -> bool {
+    let parts: Vec<&str> = w.split('/').collect();
+    parts.len() == 3
+        && parts[0].len() <= 2
+        && parts[1].len() <= 2
+        && parts[2].len() == 4
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+#[test]
+fn valid_reports_print_no_gap_keep_stt_and_dates_whole_and_size_columns_alike_in_docx_and_pdf() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut dated_tables = 0;
+    for (province, full) in [("01", false), ("02", true), ("79", false), ("26", false)] {
+        let (json, pdf) = sample_pdf(dir.path(), province, full, false);
+        let o = baocao(&["validate", s(&json)]);
+        assert!(
+            o.status.success(),
+            "{province}: {}",
+            String::from_utf8_lossy(&o.stdout)
+        );
+        let docx = dir.path().join(format!("r-{province}.docx"));
+        let o = baocao(&["render", s(&json), "-o", s(&docx)]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let dump: Value = serde_json::from_str(&tool(
+            "python3",
+            &[s(&root.join("scripts/docx_dump.py")), s(&docx)],
+        ))
+        .unwrap();
+
+        // No gap marker anywhere: paragraphs and tables of the DOCX, text of the PDF.
+        let mut docx_text = Vec::new();
+        leaves(&dump["paragraphs"], &mut docx_text);
+        leaves(&dump["tables"], &mut docx_text);
+        for v in &docx_text {
+            let t = v.as_str().unwrap_or_default();
+            assert!(!t.contains("[chưa nhập]"), "{province} DOCX: {t}");
+        }
+        let text = squash(&tool("pdftotext", &["-enc", "UTF-8", s(&pdf), "-"]));
+        assert!(!text.contains("chưa nhập"), "{province} PDF: {text}");
+        let (doc, _) = document_of(&json);
+
+        dated_tables += check_tables(province, &doc.body, &pdf, &dump);
+    }
+    assert!(dated_tables > 0, "no sample had a table with dates");
+}
+
+/// The tables of `blocks` (body or annexes) as printed in `pdf` and in the DOCX read back as
+/// `dump`: "STT" heads every data table and is one word on one line in the PDF; every date of a
+/// table cell is one word too (never "4/1/202" and "0"); each bordered DOCX table's w:gridCol
+/// (and every row's w:tcW) has the shares of the PDF's rules of that table's rows. Returns how
+/// many tables hold dates.
+fn check_tables(label: &str, blocks: &[Block], pdf: &Path, dump: &Value) -> usize {
+    let ws = words(pdf);
+    let word_set: BTreeSet<String> = ws
+        .iter()
+        .map(|w| {
+            w.1.nfc()
+                .collect::<String>()
+                .trim_end_matches([',', '.', ';'])
+                .to_string()
+        })
+        .collect();
+    let tables: Vec<&document::Table> = blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Table(t) => Some(t),
+            _ => None,
+        })
+        .collect();
+    let stt_tables = tables.iter().filter(|t| t.rows[0][0].text == "STT").count();
+    assert!(stt_tables > 0, "{label}");
+    let stt_words = ws.iter().filter(|w| w.1 == "STT").count();
+    assert!(
+        stt_words >= stt_tables,
+        "{label}: {stt_words} < {stt_tables}"
+    );
+    for piece in ["S", "ST", "TT"] {
+        assert!(!word_set.contains(piece), "{label}: STT broken ({piece})");
+    }
+    let mut dated = 0;
+    for t in &tables {
+        let dates: Vec<&str> = t
+            .rows
+            .iter()
+            .flatten()
+            .flat_map(|c| c.text.split_whitespace())
+            .map(|w| w.trim_end_matches([',', '.', ';']))
+            .filter(|w| is_date(w))
+            .collect();
+        if !dates.is_empty() {
+            dated += 1;
+        }
+        for d in dates {
+            assert!(word_set.contains(d), "{label}: date {d} broken in the PDF");
+        }
+    }
+    let docx_tables: Vec<Vec<f64>> = dump["table_widths"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["bordered"].as_bool().unwrap())
+        .map(|t| {
+            let grid: Vec<f64> = t["grid"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|w| w.as_f64().unwrap())
+                .collect();
+            for row in t["rows"].as_array().unwrap() {
+                let tcw: Vec<f64> = row
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|w| w.as_f64().unwrap())
+                    .collect();
+                assert_eq!(tcw, grid, "{label}: w:tcW differs from w:gridCol");
+            }
+            shares(&grid)
+        })
+        .collect();
+    assert_eq!(docx_tables.len(), tables.len(), "{label}");
+    let pdf_rows: Vec<Vec<f64>> = pdf_table_rows(pdf)
+        .iter()
+        .map(|xs| shares(&xs.windows(2).map(|p| p[1] - p[0]).collect::<Vec<_>>()))
+        .collect();
+    let same = |a: &[f64], b: &[f64]| {
+        a.len() == b.len() && a.iter().zip(b).all(|(x, y)| (x - y).abs() < 0.003)
+    };
+    // Rows in order: each table's rows carry its widths, table after table.
+    let mut next = 0;
+    for (i, d) in docx_tables.iter().enumerate() {
+        let at = pdf_rows[next..]
+            .iter()
+            .position(|p| same(p, d))
+            .unwrap_or_else(|| {
+                panic!(
+                    "{label}: table {i} {d:?} not in the PDF from row {next}: {:?}",
+                    pdf_rows.get(next)
+                )
+            });
+        next += at + 1;
+    }
+    for p in &pdf_rows {
+        assert!(
+            docx_tables.iter().any(|d| same(p, d)),
+            "{label}: PDF row widths {p:?} in no DOCX table"
+        );
+    }
+    dated
+}
+
+/// The consolidated report's many-column tables (national tables by model type, the landscape
+/// per-province annex, the ended pilots with their dates) come out alike in DOCX and PDF, with
+/// "STT" and dates whole.
+#[test]
+fn the_consolidated_report_sizes_its_tables_alike_in_docx_and_pdf() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut files = Vec::new();
+    for (province, seed) in [("01", "3"), ("26", "7"), ("79", "4"), ("02", "2")] {
+        let json = dir.path().join(format!("r-{province}.json"));
+        let o = baocao(&[
+            "sample",
+            "--province",
+            province,
+            "--seed",
+            seed,
+            "-o",
+            s(&json),
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        files.push(json);
+    }
+    let (pdf, docx, js) = (
+        dir.path().join("c.pdf"),
+        dir.path().join("c.docx"),
+        dir.path().join("c.json"),
+    );
+    let mut args = vec!["consolidate"];
+    args.extend(files.iter().map(|f| s(f)));
+    args.extend(["-o", s(&pdf), "-o", s(&docx), "-o", s(&js)]);
+    let o = baocao(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let dump: Value = serde_json::from_str(&tool(
+        "python3",
+        &[s(&root.join("scripts/docx_dump.py")), s(&docx)],
+    ))
+    .unwrap();
+    // The same document the command printed, rebuilt from the same reports (its tables do not
+    // depend on the versions' names).
+    let t = outline::builtin("kl74-2021").unwrap();
+    let p = Profile::builtin(&t.template.profile).unwrap();
+    let u = units::Units::embedded().unwrap();
+    let sources: Vec<consolidate::Source> = files
+        .iter()
+        .map(|f| consolidate::Source {
+            report: report::Report::from_json(&std::fs::read_to_string(f).unwrap()).unwrap(),
+            version: s(f).to_string(),
+            at: None,
+            invalid: false,
+        })
+        .collect();
+    let c = consolidate::consolidate(&t, u, &sources).unwrap();
+    let doc = consolidate::document::document(&c, &t, &p, &Default::default());
+    let blocks: Vec<Block> = doc
+        .body
+        .iter()
+        .chain(doc.annexes.iter().flatten())
+        .cloned()
+        .collect();
+    // Charts are drawn in both, not tables: only the tables are compared.
+    let dated = check_tables("tổng hợp", &blocks, &pdf, &dump);
+    assert!(dated > 0, "no ended pilot with its date");
+}

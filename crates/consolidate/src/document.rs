@@ -49,18 +49,24 @@ fn para(text: impl Into<String>) -> Block {
     }
 }
 
-fn table(caption: Option<&str>, widths: &[u32], head: Vec<&str>, rows: Vec<Vec<Cell>>) -> Block {
+/// A table with one header row. Column widths follow the content (`document::widths`): STT and
+/// the counts as wide as they need, names the rest. An "STT" column is centred.
+fn table(caption: Option<&str>, head: Vec<&str>, rows: Vec<Vec<Cell>>) -> Block {
+    let columns = head
+        .iter()
+        .map(|h| Column {
+            align: if *h == "STT" {
+                CellAlign::Center
+            } else {
+                CellAlign::Left
+            },
+        })
+        .collect();
     let mut all = vec![head.into_iter().map(Cell::bold).collect::<Vec<_>>()];
     all.extend(rows);
     Block::Table(Table {
         caption: caption.map(str::to_string),
-        columns: widths
-            .iter()
-            .map(|w| Column {
-                width_pct: *w,
-                align: CellAlign::Left,
-            })
-            .collect(),
+        columns,
         header_rows: 1,
         rows: all,
     })
@@ -172,11 +178,7 @@ pub fn group_tables(g: &Group) -> Vec<Block> {
                 .collect();
             let mut head = vec!["STT", "Mô hình"];
             head.extend(cols.iter().map(|(l, _)| *l));
-            // STT and the model's name; the counts share the rest evenly.
-            let each = 60 / cols.len().max(1) as u32;
-            let mut widths = vec![8, 92 - each * cols.len() as u32];
-            widths.extend(std::iter::repeat_n(each, cols.len()));
-            table(Some(caption), &widths, head, rows)
+            table(Some(caption), head, rows)
         })
         .collect()
 }
@@ -238,7 +240,6 @@ pub fn figures_table(g: &Group) -> Option<Block> {
     rows.extend(figure_rows(&g.total));
     Some(table(
         Some("Đơn vị tính: người, đơn vị"),
-        &[8, 38, 13, 14, 13, 14],
         FIGURE_HEAD.to_vec(),
         rows,
     ))
@@ -264,7 +265,7 @@ pub fn proposals_table(g: &Group) -> Option<Block> {
             ]
         })
         .collect();
-    Some(table(None, &[76, 24], vec!["Đề xuất", "Số mô hình"], rows))
+    Some(table(None, vec!["Đề xuất", "Số mô hình"], rows))
 }
 
 /// The consolidated report.
@@ -499,7 +500,6 @@ fn merged_table(c: &Consolidation) -> Block {
         .collect();
     table(
         None,
-        &[7, 17, 12, 36, 28],
         vec![
             "STT",
             "Tỉnh, thành phố",
@@ -594,19 +594,6 @@ pub fn province_annex(c: &Consolidation) -> Vec<Block> {
             }
             total.extend(cols.iter().map(|(_, f)| n(f(&g.total))));
             rows.push(total);
-            // STT narrow, names wider, the counts share what is left (at most 14% each).
-            let numeric = usize::from(lead) + cols.len();
-            let fixed = 6 + 16 + if names { 22 } else { 0 };
-            let each = (100u32.saturating_sub(fixed) / numeric.max(1) as u32).min(14);
-            let mut widths = vec![6, 16];
-            if names {
-                widths.push(22);
-            }
-            widths.extend(std::iter::repeat_n(each, numeric));
-            let spare = 100 - widths.iter().sum::<u32>().min(100);
-            if let Some(w) = widths.get_mut(1) {
-                *w += spare;
-            }
             let caption = if lead {
                 caption.replace("Đơn vị tính: ", "Đơn vị tính: mô hình; ")
             } else {
@@ -614,7 +601,6 @@ pub fn province_annex(c: &Consolidation) -> Vec<Block> {
             };
             out.push(table(
                 Some(&caption),
-                &widths,
                 head.iter().map(String::as_str).collect(),
                 rows,
             ));
@@ -635,16 +621,12 @@ pub fn province_annex(c: &Consolidation) -> Vec<Block> {
             let mut total = vec![Cell::text(""), Cell::bold("Cộng")];
             total.extend(g.total.proposals.iter().map(n));
             rows.push(total);
-            let each = 81 / g.proposals.len().max(1) as u32;
-            let mut widths = vec![5, 14];
-            widths.extend(std::iter::repeat_n(each, g.proposals.len()));
             out.push(para(format!(
                 "Đề xuất của từng tỉnh, thành phố ({}, {}), số mô hình:",
                 g.family_label, g.level_label
             )));
             out.push(table(
                 Some("Đơn vị tính: mô hình"),
-                &widths,
                 head.iter().map(String::as_str).collect(),
                 rows,
             ));
@@ -670,7 +652,6 @@ pub fn province_annex(c: &Consolidation) -> Vec<Block> {
             )));
             out.push(table(
                 Some("Đơn vị tính: người, đơn vị"),
-                &[6, 44, 12, 13, 12, 13],
                 FIGURE_HEAD.to_vec(),
                 rows,
             ));
@@ -712,7 +693,6 @@ pub fn ended_annex(c: &Consolidation) -> Vec<Block> {
         .collect();
     out.push(table(
         None,
-        &[5, 12, 15, 30, 10, 28],
         vec![
             "STT",
             "Tỉnh, thành phố",

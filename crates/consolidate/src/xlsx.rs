@@ -37,6 +37,11 @@ fn add_sheet(wb: &mut Workbook, low_memory: bool) -> Result<&mut Worksheet, Erro
     }
 }
 
+/// How date cells are shown: the Vietnamese day/month/year.
+fn date_format() -> Format {
+    Format::new().set_num_format("dd/mm/yyyy")
+}
+
 struct Sheet<'a> {
     ws: &'a mut Worksheet,
     head: &'a Format,
@@ -81,6 +86,26 @@ impl Sheet<'_> {
             .write_string(self.row, col, fit_cell(s).as_ref())
             .map(|_| ())
             .map_err(e)
+    }
+
+    /// A report's ISO date as a date cell shown dd/mm/yyyy; a value that is not a calendar date
+    /// (a report included although invalid) as its text; nothing for none.
+    fn date(&mut self, col: u16, iso: &str) -> Result<(), Error> {
+        let iso = iso.trim();
+        if iso.is_empty() {
+            return Ok(());
+        }
+        match vi::Date::parse_iso(iso)
+            .ok()
+            .and_then(|d| ExcelDateTime::from_ymd(d.year() as u16, d.month(), d.day()).ok())
+        {
+            Some(dt) => self
+                .ws
+                .write_datetime_with_format(self.row, col, &dt, &date_format())
+                .map(|_| ())
+                .map_err(e),
+            None => self.text(col, iso),
+        }
     }
 
     fn num(&mut self, col: u16, n: i64) -> Result<(), Error> {
@@ -438,7 +463,6 @@ pub fn workbook(
             ],
             &[18.0, 22.0, 20.0, 10.0, 8.0, 50.0, 30.0, 14.0, 60.0],
         )?;
-        let date_fmt = Format::new().set_num_format("dd/mm/yyyy");
         for x in &c.ended {
             s.text(0, &x.province_name)?;
             s.text(1, x.district_name.as_deref().unwrap_or(""))?;
@@ -447,15 +471,7 @@ pub fn workbook(
             s.text(4, &x.model)?;
             s.text(5, &x.model_name)?;
             s.text(6, x.local_name.as_deref().unwrap_or(""))?;
-            if let Some(d) = x
-                .end_date
-                .as_deref()
-                .and_then(|d| vi::Date::parse_iso(d).ok())
-            {
-                let dt = ExcelDateTime::from_ymd(d.year() as u16, d.month(), d.day()).map_err(e)?;
-                s.ws.write_datetime_with_format(s.row, 7, &dt, &date_fmt)
-                    .map_err(e)?;
-            }
+            s.date(7, x.end_date.as_deref().unwrap_or(""))?;
             s.text(8, &x.reason)?;
             s.next();
         }
@@ -751,8 +767,8 @@ fn block_sheet<'a>(
                         .find(|o| o.value == st)
                         .map_or(st, |o| o.label.as_str());
                     s.text(col, st_label)?;
-                    s.text(col + 1, str_of(row.get(start_key)))?;
-                    s.text(col + 2, str_of(row.get(end_key)))?;
+                    s.date(col + 1, str_of(row.get(start_key)))?;
+                    s.date(col + 2, str_of(row.get(end_key)))?;
                     s.text(col + 3, str_of(row.get(reason_key)))?;
                     pilot(&mut s, col + 4, ended_of(options, st))?;
                     s.next();
@@ -761,8 +777,8 @@ fn block_sheet<'a>(
                 let col = lead(&mut s, r, version, inst)?;
                 let st = str_of(get(Role::Status));
                 s.text(col, choice_label(status_node, st))?;
-                s.text(col + 1, str_of(get(Role::StartDate)))?;
-                s.text(col + 2, str_of(get(Role::EndDate)))?;
+                s.date(col + 1, str_of(get(Role::StartDate)))?;
+                s.date(col + 2, str_of(get(Role::EndDate)))?;
                 s.text(col + 3, str_of(get(Role::EndReason)))?;
                 let col = pilot(&mut s, col + 4, ended_of(status_options, st))?;
                 s.text(

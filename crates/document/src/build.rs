@@ -1,11 +1,15 @@
 //! Report + template + profile -> the neutral [`Document`]. Walks the resolved outline (one
 //! numbering for validation and print), prints headings with generated numbers, answers as
 //! paragraphs, lines and tables, and leaves visible gaps where a required answer is missing, so an
-//! empty report prints as the working outline.
+//! empty report prints as the working outline. An optional answer left empty prints no gap: it is
+//! left out, or says "Không có." where the template asks so (`when_empty = "none"`), so a report
+//! that validates prints no gap at all.
 
 use std::collections::{BTreeMap, HashSet};
 
-use outline::{AnswerType, ColumnType, Node, NodeKind, Numbering, Profile, Template, TextPiece};
+use outline::{
+    AnswerType, ColumnType, Node, NodeKind, Numbering, Profile, Template, TextPiece, WhenEmpty,
+};
 use report::tree::{resolve, Entry, TreeOptions};
 use report::Report;
 use serde_json::Value;
@@ -16,6 +20,10 @@ use crate::Error;
 
 /// What a gap says where an answer is missing.
 pub const GAP: &str = "[chưa nhập]";
+
+/// What the document says where the report answers "none": an optional "(nếu có)" item left
+/// empty, a repeated block with no instance.
+pub const NONE: &str = "Không có.";
 
 /// Builds the neutral document of a report.
 pub fn build(
@@ -35,10 +43,12 @@ pub fn build(
         units,
         printed_notes: HashSet::new(),
         body: Vec::new(),
+        pending_none: Vec::new(),
     };
     let entries = resolve(t, r, TreeOptions { skeletons: true });
     let mut skip_below: Option<usize> = None;
     for e in &entries {
+        b.settle_none(e.depth);
         if let Some(depth) = skip_below {
             if e.depth > depth {
                 continue;
@@ -51,6 +61,7 @@ pub fn build(
         }
         b.entry(e);
     }
+    b.settle_none(0);
     let doc_date = r
         .document
         .date
@@ -135,9 +146,32 @@ struct Builder<'a> {
     units: &'a Units,
     printed_notes: HashSet<String>,
     body: Vec<Block>,
+    /// Headings whose optional answer is empty and says "Không có." when nothing under them is
+    /// printed either: (depth, length of the body after the heading).
+    pending_none: Vec<(usize, usize)>,
 }
 
 impl<'a> Builder<'a> {
+    /// Closes the pending headings at `depth` or deeper: one under which nothing was printed
+    /// says "Không có.".
+    fn settle_none(&mut self, depth: usize) {
+        while let Some(&(d, len)) = self.pending_none.last() {
+            if d < depth {
+                break;
+            }
+            self.pending_none.pop();
+            if self.body.len() == len {
+                self.para(vec![Inline::Text(NONE.into())]);
+            }
+        }
+    }
+
+    /// True when the answer's absence is shown as a gap: it is required (a draft), or the entry
+    /// is the empty instance printed for a block with none (the working outline).
+    fn gap_if_empty(&self, e: &Entry<'a>, a: &outline::Answer) -> bool {
+        e.skeleton || self.required(e, a)
+    }
+
     fn scope(&self, e: &Entry<'a>) -> &'a BTreeMap<String, Value> {
         self.r.scope(e.instance)
     }
@@ -237,17 +271,21 @@ impl<'a> Builder<'a> {
                 if e.stub {
                     self.para(vec![Inline::Gap("…".into())]);
                 } else if let Some(a) = &node.answer {
-                    self.answer_blocks(e, a, Vec::new());
+                    if self.value(e).is_some() || self.gap_if_empty(e, a) {
+                        self.answer_blocks(e, a, Vec::new());
+                    } else if a.when_empty == WhenEmpty::None {
+                        self.pending_none.push((e.depth, self.body.len()));
+                    }
                 }
                 // A repeated block the report answers with no instance ("none", not "not yet"):
                 // say so instead of leaving the heading empty or printing the working outline.
                 let none = self.t.node.iter().any(|c| {
                     c.kind == NodeKind::Repeat
                         && c.parent.as_deref() == Some(node.id.as_str())
-                        && self.r.blocks.get(&c.id).is_some_and(Vec::is_empty)
+                        && report::tree::answers_none(self.r, &c.id)
                 });
                 if none && node.kind == NodeKind::Heading {
-                    self.para(vec![Inline::Text("Không có.".into())]);
+                    self.para(vec![Inline::Text(NONE.into())]);
                 }
             }
             NodeKind::Computed => {
@@ -283,8 +321,22 @@ impl<'a> Builder<'a> {
                 }
                 Some(a) => {
                     let given = self.value(e).is_some();
-                    if !given && !self.required(e, a) && !e.skeleton {
-                        return; // an optional item left empty is not printed
+                    if !given && !self.gap_if_empty(e, a) {
+                        // An optional item left empty: left out, or "Không có." when asked.
+                        if a.when_empty == WhenEmpty::None && !node.silent {
+                            let mut lead = self.lead(e);
+                            if is_short(a.kind) {
+                                if !lead.is_empty() {
+                                    push_text(&mut lead, " ");
+                                }
+                                push_text(&mut lead, NONE);
+                                self.para(lead);
+                            } else {
+                                self.para(lead);
+                                self.para(vec![Inline::Text(NONE.into())]);
+                            }
+                        }
+                        return;
                     }
                     if node.silent {
                         let lead = self.lead(e);
@@ -431,14 +483,11 @@ impl<'a> Builder<'a> {
 
     fn records_table(&mut self, a: &outline::Answer, value: Option<&Value>) {
         let rows = value.and_then(Value::as_array).cloned().unwrap_or_default();
-        let total: u32 = a.column.iter().map(|c| c.width.unwrap_or(15)).sum::<u32>() + 6;
         let mut columns = vec![Column {
-            width_pct: 6 * 100 / total.max(1),
             align: CellAlign::Center,
         }];
         for c in &a.column {
             columns.push(Column {
-                width_pct: c.width.unwrap_or(15) * 100 / total.max(1),
                 align: match c.kind {
                     ColumnType::Date | ColumnType::Choice => CellAlign::Center,
                     ColumnType::Integer => CellAlign::Right,
@@ -511,23 +560,26 @@ impl<'a> Builder<'a> {
         let n = head.len();
         let mut columns = vec![
             Column {
-                width_pct: 7,
                 align: CellAlign::Center,
             },
             Column {
-                width_pct: if a.authorised { 35 } else { 43 },
                 align: CellAlign::Left,
             },
         ];
         for _ in 2..n {
             columns.push(Column {
-                width_pct: if a.authorised { 14 } else { 16 },
                 align: CellAlign::Right,
             });
         }
+        // Before and after are required (a gap in a draft); the authorised figure is optional
+        // (an empty cell).
         let num = |v: Option<i64>, f: fn(i64) -> String| match v {
             Some(x) => Cell::text(f(x)),
             None => Cell::gap(""),
+        };
+        let optional = |v: Option<i64>| match v {
+            Some(x) => Cell::text(vi::format_int(x)),
+            None => Cell::text(""),
         };
         let mut rows = vec![head];
         let mut k = 0;
@@ -549,7 +601,7 @@ impl<'a> Builder<'a> {
                 num(l.before, vi::format_int),
             ];
             if a.authorised {
-                cells.push(num(l.authorised, vi::format_int));
+                cells.push(optional(l.authorised));
             }
             cells.push(num(l.after, vi::format_int));
             cells.push(num(l.change, vi::format_change));
@@ -597,6 +649,14 @@ impl<'a> Builder<'a> {
             })
             .collect()
     }
+}
+
+/// Answers printed on their lead-in's line.
+fn is_short(kind: AnswerType) -> bool {
+    matches!(
+        kind,
+        AnswerType::Text | AnswerType::Integer | AnswerType::Date | AnswerType::Choice
+    )
 }
 
 fn lower_first(s: &str) -> String {

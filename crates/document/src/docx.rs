@@ -381,111 +381,10 @@ fn para(out: &mut String, pf: &ParaFmt, text: &str, fmt: RunFmt) {
     out.push_str("</w:p>");
 }
 
-/// An approximate printed width of `text` in twips, from Times New Roman's advance widths
-/// (Vietnamese letters measured as their base letter). Used to trim the rule under the party
-/// line to the text's length.
+/// An approximate printed width of `text` in twips, from Times New Roman's advance widths. Used
+/// to trim the rule under the party line to the text's length.
 fn text_width_twips(text: &str, size_pt: f64, bold: bool) -> i64 {
-    // Advance widths per 1000 em of Times Roman / Times Bold, A..Z then a..z.
-    const UPPER: [(u16, u16); 26] = [
-        (722, 722),
-        (667, 667),
-        (667, 722),
-        (722, 722),
-        (611, 667),
-        (556, 611),
-        (722, 778),
-        (722, 778),
-        (333, 389),
-        (389, 500),
-        (722, 778),
-        (611, 667),
-        (889, 944),
-        (722, 722),
-        (722, 778),
-        (556, 611),
-        (722, 778),
-        (667, 722),
-        (556, 556),
-        (611, 667),
-        (722, 722),
-        (722, 722),
-        (944, 1000),
-        (722, 722),
-        (722, 722),
-        (611, 667),
-    ];
-    const LOWER: [(u16, u16); 26] = [
-        (444, 500),
-        (500, 556),
-        (444, 444),
-        (500, 556),
-        (444, 444),
-        (333, 333),
-        (500, 500),
-        (500, 556),
-        (278, 278),
-        (278, 333),
-        (500, 556),
-        (278, 278),
-        (778, 833),
-        (500, 556),
-        (500, 500),
-        (500, 556),
-        (500, 556),
-        (333, 444),
-        (389, 389),
-        (278, 333),
-        (500, 556),
-        (500, 500),
-        (722, 722),
-        (500, 500),
-        (500, 500),
-        (444, 444),
-    ];
-    let pick = |(regular, bold_w): (u16, u16)| if bold { bold_w } else { regular };
-    let mut units: u64 = 0;
-    for c in text.chars() {
-        let c = base_letter(c);
-        let w = match c {
-            'A'..='Z' => pick(UPPER[(c as u8 - b'A') as usize]),
-            'a'..='z' => pick(LOWER[(c as u8 - b'a') as usize]),
-            ' ' => 250,
-            '0'..='9' => 500,
-            '.' | ',' | ':' | ';' => 250,
-            '-' => 333,
-            '\u{300}'..='\u{36F}' => 0,
-            _ => 500,
-        };
-        units += u64::from(w);
-    }
-    (units as f64 * size_pt * 20.0 / 1000.0).round() as i64
-}
-
-/// The unaccented base of a Vietnamese letter ("Ộ" -> 'O', "đ" -> 'd'); other characters as is.
-fn base_letter(c: char) -> char {
-    const GROUPS: [(char, &str); 14] = [
-        ('a', "àáảãạăằắẳẵặâầấẩẫậ"),
-        ('A', "ÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬ"),
-        ('d', "đ"),
-        ('D', "Đ"),
-        ('e', "èéẻẽẹêềếểễệ"),
-        ('E', "ÈÉẺẼẸÊỀẾỂỄỆ"),
-        ('i', "ìíỉĩị"),
-        ('I', "ÌÍỈĨỊ"),
-        ('o', "òóỏõọôồốổỗộơờớởỡợ"),
-        ('O', "ÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢ"),
-        ('u', "ùúủũụưừứửữự"),
-        ('U', "ÙÚỦŨỤƯỪỨỬỮỰ"),
-        ('y', "ỳýỷỹỵ"),
-        ('Y', "ỲÝỶỸỴ"),
-    ];
-    if c.is_ascii() {
-        return c;
-    }
-    GROUPS
-        .iter()
-        .find(|(_, letters)| letters.contains(c))
-        .map_or(c, |(base, _)| *base)
+    (crate::widths::times_width(text, size_pt, bold) * 20.0).round() as i64
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -543,9 +442,26 @@ impl<'a> BodyWriter<'a> {
         }
     }
 
+    /// The text width of the current section in points, unrounded (what the PDF exporter uses).
+    fn text_width_pt(&self) -> f64 {
+        let pg = &self.p.page;
+        let page_w = if self.landscape {
+            pg.height_mm
+        } else {
+            pg.width_mm
+        };
+        (page_w - pg.margin_left_mm - pg.margin_right_mm) * 72.0 / 25.4
+    }
+
+    /// The text width of the current section (a landscape page is wider).
     fn text_width(&self) -> i64 {
         let pg = &self.p.page;
-        mm_twips(pg.width_mm) - mm_twips(pg.margin_left_mm) - mm_twips(pg.margin_right_mm)
+        let page_w = if self.landscape {
+            pg.height_mm
+        } else {
+            pg.width_mm
+        };
+        mm_twips(page_w) - mm_twips(pg.margin_left_mm) - mm_twips(pg.margin_right_mm)
     }
 
     /// Body spacing: exactly `line_spacing_pt`, `space_after_pt` after (and before, right
@@ -863,7 +779,12 @@ impl<'a> BodyWriter<'a> {
             para(&mut self.out, &pf, caption, RunFmt::sized(size).italic());
             self.after_table = false;
         }
-        let widths = column_widths(t, ncols, self.text_width());
+        let widths = column_widths(
+            t,
+            self.text_width(),
+            self.text_width_pt(),
+            self.p.table.size_pt,
+        );
         self.table_start(&widths, Some(pt_eighths(self.p.table.border_pt)));
         let empty = Cell::text("");
         for (r, row) in t.rows.iter().enumerate() {
@@ -1014,24 +935,20 @@ impl<'a> BodyWriter<'a> {
     }
 }
 
-/// Column widths in twips summing to `text_w`: from the columns' `width_pct` (normalised), a
-/// column without a width getting the average of the others.
-fn column_widths(t: &Table, ncols: usize, text_w: i64) -> Vec<i64> {
-    let given: Vec<i64> = (0..ncols)
-        .map(|c| t.columns.get(c).map_or(0, |col| i64::from(col.width_pct)))
-        .collect();
-    let known: Vec<i64> = given.iter().copied().filter(|&w| w > 0).collect();
-    let fill = if known.is_empty() {
-        1
-    } else {
-        (known.iter().sum::<i64>() / known.len() as i64).max(1)
-    };
-    let pct: Vec<i64> = given
+/// Column widths in twips summing to `text_w`: [`crate::widths::column_widths`] for the text
+/// width in points (`text_pt`, from the page's millimetres as the PDF exporter has it) measured
+/// with Times New Roman's advance widths at `size_pt`, scaled to `text_w` twips and rounded, the
+/// last column taking the rounding.
+fn column_widths(t: &Table, text_w: i64, text_pt: f64, size_pt: f64) -> Vec<i64> {
+    let pad = crate::widths::CELL_PAD_PT;
+    let w = crate::widths::column_widths(t, text_pt, pad, |s, bold| {
+        crate::widths::times_width(s, size_pt, bold)
+    });
+    let total: f64 = w.iter().sum::<f64>().max(f64::MIN_POSITIVE);
+    let mut widths: Vec<i64> = w
         .iter()
-        .map(|&w| if w > 0 { w } else { fill })
+        .map(|x| (x * text_w as f64 / total).round() as i64)
         .collect();
-    let total: i64 = pct.iter().sum::<i64>().max(1);
-    let mut widths: Vec<i64> = pct.iter().map(|w| text_w * w / total).collect();
     let used: i64 = widths.iter().sum();
     if let Some(last) = widths.last_mut() {
         *last += text_w - used;
@@ -1311,20 +1228,25 @@ mod tests {
             caption: None,
             columns: vec![
                 crate::model::Column {
-                    width_pct: 10,
                     align: CellAlign::Center,
                 },
                 crate::model::Column {
-                    width_pct: 50,
                     align: CellAlign::Left,
                 },
             ],
-            header_rows: 0,
-            rows: vec![vec![Cell::text("a"), Cell::text("b"), Cell::text("c")]],
+            header_rows: 1,
+            rows: vec![
+                vec![Cell::text("STT"), Cell::text("Nội dung"), Cell::text("Số")],
+                vec![
+                    Cell::text("1"),
+                    Cell::text("Một nội dung dài hơn nhiều so với các cột còn lại của bảng"),
+                    Cell::text("12"),
+                ],
+            ],
         };
-        let w = column_widths(&t, 3, 9355);
+        let w = column_widths(&t, 9355, 9355.0 / 20.0, 13.0);
         assert_eq!(w.len(), 3);
         assert_eq!(w.iter().sum::<i64>(), 9355);
-        assert!(w[1] > w[2] && w[2] > w[0]);
+        assert!(w[1] > w[2] && w[1] > w[0], "{w:?}");
     }
 }

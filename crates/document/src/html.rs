@@ -371,15 +371,16 @@ impl HtmlWriter<'_> {
             let _ = writeln!(o, "<p class=\"caption\">{}</p>", esc(caption));
         }
         o.push_str("<table class=\"data\">\n<colgroup>");
-        let total: u32 = t.columns.iter().map(|c| c.width_pct).sum();
-        for c in 0..ncols {
-            match t.columns.get(c) {
-                Some(col) if total > 0 && col.width_pct > 0 => {
-                    let pct = f64::from(col.width_pct) * 100.0 / f64::from(total);
-                    let _ = write!(o, "<col style=\"width: {pct:.2}%\">");
-                }
-                _ => o.push_str("<col>"),
-            }
+        // The DOCX's widths, as shares of the text width.
+        let pg = &self.p.page;
+        let text_w = (pg.width_mm - pg.margin_left_mm - pg.margin_right_mm) * 72.0 / 25.4;
+        let size = self.p.table.size_pt;
+        let widths = crate::widths::column_widths(t, text_w, crate::widths::CELL_PAD_PT, |s, b| {
+            crate::widths::times_width(s, size, b)
+        });
+        for w in widths {
+            let pct = w * 100.0 / text_w;
+            let _ = write!(o, "<col style=\"width: {pct:.2}%\">");
         }
         o.push_str("</colgroup>\n");
         let empty = Cell::text("");

@@ -1,7 +1,8 @@
 //! From a report to the official document: [`build()`] lays a report out as a neutral
 //! [`Document`] (header, title, numbered body, tables, footnotes, closing) using the template and
 //! the layout profile; the exporters turn that one document into DOCX ([`docx`]), HTML
-//! ([`html`]) and Markdown ([`markdown`]). Exporters know nothing of templates or reports.
+//! ([`html`]) and Markdown ([`markdown`]). Exporters know nothing of templates or reports; the
+//! DOCX and PDF exporters size table columns by one computation ([`widths`]).
 //!
 //! Output is deterministic: the same input gives the same bytes.
 
@@ -11,6 +12,7 @@ pub mod docx;
 pub mod html;
 pub mod markdown;
 pub mod model;
+pub mod widths;
 
 pub use build::build;
 pub use model::*;

@@ -109,14 +109,10 @@ impl Chart {
     /// The chart's figures as a table (title as caption), for outputs that draw no charts.
     pub fn as_table(&self) -> Table {
         let n = self.series.len();
-        let label_pct = if n > 1 { 50 } else { 70 };
-        let value_pct = (100 - label_pct) / n.max(1) as u32;
         let mut columns = vec![Column {
-            width_pct: label_pct,
             align: CellAlign::Left,
         }];
         columns.extend((0..n).map(|_| Column {
-            width_pct: value_pct,
             align: CellAlign::Right,
         }));
         let mut header = vec![Cell::bold("")];
@@ -177,10 +173,10 @@ pub struct Table {
     pub rows: Vec<Vec<Cell>>,
 }
 
-/// A table column: relative width in per cent of the text width.
+/// A table column. Its width follows from the content: see [`crate::widths`], which every
+/// exporter uses.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Column {
-    pub width_pct: u32,
     pub align: CellAlign,
 }
 

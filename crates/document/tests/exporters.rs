@@ -46,19 +46,15 @@ fn sample() -> Document {
             caption: Some("Đơn vị tính: người".into()),
             columns: vec![
                 Column {
-                    width_pct: 10,
                     align: CellAlign::Center,
                 },
                 Column {
-                    width_pct: 50,
                     align: CellAlign::Left,
                 },
                 Column {
-                    width_pct: 20,
                     align: CellAlign::Right,
                 },
                 Column {
-                    width_pct: 20,
                     align: CellAlign::Right,
                 },
             ],
@@ -532,14 +528,28 @@ fn docx_tables_have_borders_widths_and_repeating_headers() {
         ),
         6
     );
-    // 10/50/20/20 % of 165 mm (9355 twips).
+    // Widths from the content, filling 165 mm (9355 twips): the model's name widest, "TT" and
+    // the percentage narrow but whole; every cell as wide as its grid column.
+    let grid: Vec<i64> = table
+        .split("<w:gridCol w:w=\"")
+        .skip(1)
+        .map(|p| p[..p.find('"').expect("quote")].parse().expect("twips"))
+        .collect();
+    assert_eq!(grid.len(), 4, "{table}");
+    assert_eq!(grid.iter().sum::<i64>(), 9355, "{grid:?}");
     assert!(
-        table.contains(
-            "<w:tblGrid><w:gridCol w:w=\"935\"/><w:gridCol w:w=\"4677\"/><w:gridCol w:w=\"1871\"/>\
-         <w:gridCol w:w=\"1872\"/></w:tblGrid>"
-        ),
-        "{table}"
+        grid[1] > grid[2] && grid[2] > grid[3] && grid[1] > grid[0],
+        "{grid:?}"
     );
+    let tt = (document::widths::times_width("TT", 13.0, true) * 20.0) as i64 + 2 * 108;
+    assert!(grid[0] >= tt && grid[0] < 2 * tt, "{grid:?}");
+    for (i, w) in grid.iter().enumerate() {
+        assert_eq!(
+            count(table, &format!("<w:tcW w:w=\"{w}\" w:type=\"dxa\"/>")),
+            4 * grid.iter().filter(|x| *x == w).count(),
+            "column {i}"
+        );
+    }
     assert_eq!(count(table, "<w:tblHeader/>"), 1);
     assert_eq!(count(table, "<w:tr>"), 4);
     // Header cells bold centred at 13 pt; numbers right-aligned; the total bold; the gap marked.

@@ -358,6 +358,17 @@ fn an_empty_block_says_none_and_an_unanswered_one_prints_the_outline() {
         "no skeleton of a block answered “none”"
     );
     let gaps = doc.body.iter().filter(|b| matches!(b, Block::Paragraph { inlines, .. } if inlines.iter().any(|i| matches!(i, Inline::Gap(_))))).count();
+    // A report that answers one block and leaves the others out: those say "none" too (a
+    // submitted report never prints the working outline).
+    let mut one = r.clone();
+    one.blocks.retain(|k, _| k == "B.I.1.m");
+    let doc = document::build(&f.t, &one, &f.p, &f.u).unwrap();
+    let printed = lines(&doc);
+    assert_eq!(
+        printed.iter().filter(|l| l.as_str() == "Không có.").count(),
+        4
+    );
+    assert!(!printed.iter().any(|l| l.starts_with("1.1- ")));
     r.blocks.clear();
     let blank = document::build(&f.t, &r, &f.p, &f.u).unwrap();
     let printed = lines(&blank);
@@ -367,4 +378,110 @@ fn an_empty_block_says_none_and_an_unanswered_one_prints_the_outline() {
     assert!(!printed.iter().any(|l| l.as_str() == "Không có."));
     let blank_gaps = blank.body.iter().filter(|b| matches!(b, Block::Paragraph { inlines, .. } if inlines.iter().any(|i| matches!(i, Inline::Gap(_))))).count();
     assert!(blank_gaps > gaps, "{blank_gaps} > {gaps}");
+}
+
+/// Whether a document shows a gap anywhere: a gap inline, a gap cell, a gap in the closing.
+fn gaps_of(doc: &Document) -> Vec<String> {
+    let mut out = Vec::new();
+    for b in &doc.body {
+        match b {
+            Block::Heading { inlines, .. } | Block::Paragraph { inlines, .. } => {
+                for i in inlines {
+                    if let Inline::Gap(s) = i {
+                        out.push(format!("{s} in “{}”", inline_text(inlines)));
+                    }
+                }
+            }
+            Block::Table(t) => {
+                for c in t.rows.iter().flatten().filter(|c| c.gap) {
+                    out.push(format!("cell “{}”", c.text));
+                }
+            }
+            _ => {}
+        }
+    }
+    for s in [&doc.closing.signer_name, &doc.closing.signer_title] {
+        if s.contains(document::build::GAP) {
+            out.push(s.clone());
+        }
+    }
+    out
+}
+
+/// The block right after the heading whose text ends with `end`.
+fn after_heading<'a>(doc: &'a Document, end: &str) -> &'a Block {
+    let i = doc
+        .body
+        .iter()
+        .position(
+            |b| matches!(b, Block::Heading { inlines, .. } if inline_text(inlines).ends_with(end)),
+        )
+        .unwrap_or_else(|| panic!("no heading ending with {end}"));
+    &doc.body[i + 1]
+}
+
+fn para_text(b: &Block) -> String {
+    match b {
+        Block::Paragraph { inlines, .. } => inline_text(inlines),
+        other => format!("{other:?}"),
+    }
+}
+
+/// A report that validates prints no gap at all; A.III.1 ("… (nếu có)", `when_empty = "none"`)
+/// left empty says "Không có.", and answered does not; a draft still shows its gaps.
+#[test]
+fn a_valid_report_prints_no_gap_and_an_empty_if_any_item_says_none() {
+    let f = fx();
+    let strict = report::validate::Options { draft: false };
+    for (p, seed, full) in [
+        ("02", 7, false),
+        ("01", 3, true),
+        ("96", 11, false),
+        ("79", 4, false),
+        ("26", 7, false),
+    ] {
+        let r = report::sample::sample_with(
+            &f.t,
+            &f.u,
+            p,
+            seed,
+            report::sample::SampleOptions { full },
+        )
+        .unwrap();
+        let problems = report::validate::validate(&f.t, &r, &f.u, strict);
+        assert!(
+            !report::validate::has_errors(&problems),
+            "{p}: {problems:#?}"
+        );
+        let doc = document::build(&f.t, &r, &f.p, &f.u).unwrap();
+        let gaps = gaps_of(&doc);
+        assert!(gaps.is_empty(), "{p}/{seed}: {gaps:#?}");
+    }
+
+    let if_any = "trên địa bàn tỉnh, thành phố (nếu có)";
+    let mut r = sample(&f.t, &f.u, "02", 7).unwrap();
+    r.answers.remove("A.III.1");
+    r.answers.remove("A.III.1.vb");
+    let problems = report::validate::validate(&f.t, &r, &f.u, strict);
+    assert!(!report::validate::has_errors(&problems), "{problems:#?}");
+    let doc = document::build(&f.t, &r, &f.p, &f.u).unwrap();
+    assert_eq!(para_text(after_heading(&doc, if_any)), "Không có.");
+    assert!(gaps_of(&doc).is_empty());
+
+    // Documents listed, no text: the list, no "Không có.".
+    r.answers.insert(
+        "A.III.1.vb".into(),
+        serde_json::json!([{"number": "12-QĐ/TU", "date": "2019-01-02",
+            "issuer": "Ban Thường vụ Tỉnh ủy", "title": "Quyết định về tổ chức bộ máy"}]),
+    );
+    let doc = document::build(&f.t, &r, &f.p, &f.u).unwrap();
+    assert_eq!(
+        para_text(after_heading(&doc, if_any)),
+        "Các văn bản đã ban hành:"
+    );
+
+    // A draft missing a required answer (A.III.2) still shows the gap.
+    r.answers.remove("A.III.2");
+    let doc = document::build(&f.t, &r, &f.p, &f.u).unwrap();
+    assert_eq!(gaps_of(&doc).len(), 1, "{:#?}", gaps_of(&doc));
 }

@@ -472,6 +472,21 @@ impl Template {
         if let Some(c) = &a.required_if {
             self.check_condition(s, place, c);
         }
+        if a.when_empty == WhenEmpty::None {
+            if a.required {
+                s.err(
+                    place,
+                    "mục bắt buộc không thể để trống: when_empty = \"none\" (in “Không có.”) \
+                     chỉ dùng cho mục không bắt buộc",
+                );
+            }
+            if n.silent {
+                s.err(
+                    place,
+                    "mục “silent” không in câu trả lời: when_empty = \"none\" không có tác dụng",
+                );
+            }
+        }
         match a.kind {
             AnswerType::Choice | AnswerType::Multichoice => check_options(s, place, &a.option),
             AnswerType::Records => {

@@ -324,6 +324,22 @@ pub struct Answer {
     pub not_after_cutoff: bool,
     /// Records and docrefs: at least this many entries when required.
     pub min_rows: Option<usize>,
+    /// What the document prints when this optional answer is left empty.
+    #[serde(default)]
+    pub when_empty: WhenEmpty,
+}
+
+/// What the document prints for an optional answer left empty (a required one missing prints
+/// as a gap in a draft, and cannot be missing in a report that validates).
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum WhenEmpty {
+    /// Nothing: an item is left out, a heading keeps only what is under it.
+    #[default]
+    Omit,
+    /// "Không có.": for the outline's "(nếu có)" items, which ask whether there is any.
+    /// Under a heading, printed only when nothing under the heading is printed either.
+    None,
 }
 
 /// A choice option.
@@ -368,7 +384,8 @@ pub struct Column {
     pub unique: bool,
     #[serde(default)]
     pub option: Vec<ChoiceOption>,
-    /// Relative width in the printed table (per cent).
+    /// Formerly the relative width in the printed table; still read so older templates load, but
+    /// no longer used: printed columns are as wide as their content needs.
     pub width: Option<u32>,
     /// What the column means for consolidation.
     pub role: Option<ColumnRole>,

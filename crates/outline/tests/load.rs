@@ -148,3 +148,22 @@ fn roles_must_fit_their_answers_and_blocks() {
         "{p:?}"
     );
 }
+
+#[test]
+fn when_empty_none_is_for_optional_answers_only() {
+    // Required: an answer that must be given never prints "Không có.".
+    let bad = MINIMAL.replace("required = true", "required = true\nwhen_empty = \"none\"");
+    let p = problems(&bad);
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert!(p[0].starts_with("lỗi: A: mục bắt buộc"), "{}", p[0]);
+    // Optional: clean.
+    let good = MINIMAL.replace("required = true", "when_empty = \"none\"");
+    assert!(problems(&good).is_empty(), "{:?}", problems(&good));
+    let (t, _) = Template::load(&good, "t.toml");
+    let a = t.unwrap().node[0].answer.clone().unwrap();
+    assert_eq!(a.when_empty, outline::WhenEmpty::None);
+    // Only "omit" and "none" are read.
+    let p = problems(&MINIMAL.replace("required = true", "when_empty = \"khong\""));
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert!(p[0].contains("không đọc được"), "{}", p[0]);
+}

@@ -1,12 +1,14 @@
-//! Fonts: found on the system at run time, never downloaded, never bundled.
+//! Fonts: found on the system at run time, with Liberation Serif bundled as the last fallback.
 //!
 //! The profile names the family (Times New Roman). When the system lacks it, a free
 //! metric-compatible family takes its place without comment: Liberation Serif (what LibreOffice
-//! substitutes, so the DOCX and the PDF share glyphs) or Tinos. Failing those, the best serif
-//! family with every Vietnamese letter in all four styles is used, and failing that the family
-//! with the most of them; both cases are reported as a Vietnamese warning and in the PDF's
-//! keywords. Characters that the chosen family lacks are taken from another installed font;
-//! a character that no font has is an error: the PDF never shows a missing glyph.
+//! substitutes, so the DOCX and the PDF share glyphs) or Tinos. When the system has none of
+//! them with every Vietnamese letter in all four styles (a bare server, a container), the
+//! Liberation Serif compiled into the program is used (Debian's fonts-liberation2 2.1.5, SIL
+//! Open Font License 1.1, `assets/fonts/LICENSE`): every PDF is set in Times New Roman's metrics,
+//! on every machine, with no install step. Characters the chosen family lacks are taken from
+//! another installed font; a character that no font has is an error: the PDF never shows a
+//! missing glyph.
 //!
 //! This module is the crate's only I/O: it reads font files.
 
@@ -27,16 +29,29 @@ pub const VIETNAMESE_LETTERS: &str = concat!(
 /// Families that stand in for Times New Roman with the same metrics (SIL OFL).
 const METRIC_COMPATIBLE: [&str; 2] = ["Liberation Serif", "Tinos"];
 
-/// Vietnamese-complete serif families worth preferring, in order, when neither Times New Roman
-/// nor a metric-compatible family is installed.
-const GOOD_SERIFS: [&str; 6] = [
-    "Noto Serif",
-    "DejaVu Serif",
-    "FreeSerif",
-    "Gentium Plus",
-    "Charis SIL",
-    "Source Serif 4",
+/// The family bundled in the program: what a PDF is set in when the system has neither the
+/// profile's family nor a metric-compatible one.
+pub const BUNDLED_FAMILY: &str = "Liberation Serif";
+
+/// Liberation Serif 2.1.5 (Debian fonts-liberation2): regular, bold, italic, bold italic.
+/// SIL Open Font License 1.1, see `assets/fonts/LICENSE`.
+const BUNDLED: [&[u8]; 4] = [
+    include_bytes!("../assets/fonts/LiberationSerif-Regular.ttf"),
+    include_bytes!("../assets/fonts/LiberationSerif-Bold.ttf"),
+    include_bytes!("../assets/fonts/LiberationSerif-Italic.ttf"),
+    include_bytes!("../assets/fonts/LiberationSerif-BoldItalic.ttf"),
 ];
+
+/// The bundled family's four faces, parsed once per process.
+fn bundled() -> Family {
+    static FAMILY: OnceLock<Family> = OnceLock::new();
+    FAMILY
+        .get_or_init(|| Family {
+            name: BUNDLED_FAMILY.to_string(),
+            faces: BUNDLED.map(|data| Font::new(data.to_vec(), 0, BUNDLED_FAMILY.to_string())),
+        })
+        .clone()
+}
 
 /// Where fonts come from.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -421,11 +436,11 @@ pub struct Selection {
     pub styles: [Vec<usize>; 4],
     /// The main family's name.
     pub main: String,
-    /// Vietnamese warnings (a substitute family, characters from other fonts).
+    /// Vietnamese warnings (characters taken from other fonts).
     pub warnings: Vec<String>,
-    /// What to put in the PDF's keywords when the main family is not the profile's nor
-    /// metric-compatible with it.
-    pub note: Option<String>,
+    /// True when the main family is the one bundled in the program (the system has neither
+    /// the profile's family nor a metric-compatible one with every Vietnamese letter).
+    pub bundled: bool,
 }
 
 /// The installed style nearest to `style` (0 regular, 1 bold, 2 italic, 3 bold italic).
@@ -441,8 +456,9 @@ fn nearest(faces: &[Option<Font>; 4], style: usize) -> Option<&Font> {
 
 /// Chooses the fonts of `source` for a text made of `chars`, with `wanted` first. For the
 /// system's fonts, the few files named like `wanted` or a metric-compatible family are tried
-/// first; only when they do not give a clean choice (no such family complete, or characters
-/// they lack) are all the system's fonts scanned, and the choice made among them.
+/// first; only when they do not give a clean choice (no such family complete, so the bundled
+/// one would be used, or characters they lack) are all the system's fonts scanned, and the
+/// choice made among them.
 ///
 /// # Errors
 /// See [`select`].
@@ -454,7 +470,7 @@ pub fn select_source(
     if *source == FontSource::System {
         let quick = FontLibrary::quick(wanted);
         if let Ok(sel) = select(&quick, wanted, chars) {
-            if sel.warnings.is_empty() && sel.note.is_none() {
+            if sel.warnings.is_empty() && !sel.bundled {
                 return Ok(sel);
             }
         }
@@ -462,82 +478,18 @@ pub fn select_source(
     select(&FontLibrary::get(source), wanted, chars)
 }
 
-/// Chooses the fonts for a text made of `chars`, with `wanted` (the profile's family) first.
+/// Chooses the fonts for a text made of `chars`, with `wanted` (the profile's family) first,
+/// then the metric-compatible families installed, then the bundled Liberation Serif.
 pub fn select(lib: &FontLibrary, wanted: &str, chars: &BTreeSet<char>) -> Result<Selection, Error> {
-    if lib.is_empty() {
-        return Err(Error::NoFonts);
-    }
     let mut warnings = Vec::new();
-    let mut note = None;
-
     let mut preferred: Vec<&str> = vec![wanted];
     preferred.extend(METRIC_COMPATIBLE.iter().filter(|f| **f != wanted));
-    let main = preferred
+    let installed = preferred
         .iter()
         .map(|name| lib.family(name))
         .find(Family::vietnamese_complete);
-    let main = match main {
-        Some(f) => f,
-        None => {
-            // Any Vietnamese-complete serif, the well-known ones first.
-            let names = lib.family_names();
-            let mut order: Vec<String> = GOOD_SERIFS
-                .iter()
-                .filter(|g| names.iter().any(|n| n.eq_ignore_ascii_case(g)))
-                .map(|g| g.to_string())
-                .collect();
-            let rest: Vec<String> = names
-                .iter()
-                .filter(|n| !order.contains(n))
-                .cloned()
-                .collect();
-            order.extend(rest);
-            let families: Vec<Family> = order.iter().map(|n| lib.family(n)).collect();
-            let complete_serif = families
-                .iter()
-                .find(|f| f.serif() && f.vietnamese_complete());
-            match complete_serif {
-                Some(f) => {
-                    let msg = format!(
-                        "máy không có phông {wanted} (hay Liberation Serif, Tinos cùng cỡ chữ): \
-                         dùng phông {}, đủ chữ tiếng Việt nhưng số dòng, số trang có thể khác bản \
-                         Word; cài gói fonts-liberation2 để có bản giống Word",
-                        f.display_name()
-                    );
-                    note = Some(format!("phông thay thế: {}", f.display_name()));
-                    warnings.push(msg);
-                    f.clone()
-                }
-                None => {
-                    // The best there is: most Vietnamese letters, serif first, most styles.
-                    let best = families
-                        .iter()
-                        .filter(|f| f.installed().next().is_some())
-                        .max_by_key(|f| {
-                            (
-                                f.vietnamese_score(),
-                                f.serif(),
-                                f.installed().count(),
-                                std::cmp::Reverse(f.name.clone()),
-                            )
-                        })
-                        .ok_or(Error::NoFonts)?;
-                    let msg = format!(
-                        "máy không có phông chữ có chân nào đủ chữ tiếng Việt ở cả bốn kiểu \
-                         (thường, đậm, nghiêng, đậm nghiêng): dùng phông {}, chữ thiếu lấy từ phông \
-                         khác; cài gói fonts-liberation2 để có bản đúng thể thức",
-                        best.display_name()
-                    );
-                    note = Some(format!(
-                        "phông thay thế, không đủ chữ tiếng Việt: {}",
-                        best.display_name()
-                    ));
-                    warnings.push(msg);
-                    best.clone()
-                }
-            }
-        }
-    };
+    let bundled_main = installed.is_none();
+    let main = installed.unwrap_or_else(bundled);
 
     let mut fonts: Vec<Font> = Vec::new();
     let mut styles: [Vec<usize>; 4] = Default::default();
@@ -612,7 +564,7 @@ pub fn select(lib: &FontLibrary, wanted: &str, chars: &BTreeSet<char>) -> Result
         fonts,
         styles,
         warnings,
-        note,
+        bundled: bundled_main,
     })
 }
 
@@ -649,5 +601,52 @@ mod tests {
                 "{name}"
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod bundled_tests {
+    use super::*;
+
+    /// The DOCX exporter sizes table columns with `document::widths::times_width`; the PDF
+    /// measures with its font. Both give the same widths only if that table is Liberation
+    /// Serif's (Times New Roman's) advance widths: checked here for every character a report's
+    /// tables commonly hold, regular and bold.
+    #[test]
+    fn the_docx_width_table_is_liberation_serifs_advance_widths() {
+        let chars: String = (' '..='~')
+            .chain(VIETNAMESE_LETTERS.chars())
+            .chain("–—‘’“”…".chars())
+            .collect();
+        let mut wrong = Vec::new();
+        for (bold, data) in [(false, BUNDLED[0]), (true, BUNDLED[1])] {
+            let face = ttf_parser::Face::parse(data, 0).expect("bundled font");
+            assert_eq!(face.units_per_em(), 2048);
+            for c in chars.chars() {
+                let gid = face.glyph_index(c).expect("a glyph");
+                let font = face.glyph_hor_advance(gid).unwrap_or(0);
+                let table = document::widths::times_width(&c.to_string(), 2048.0, bold);
+                if (table - f64::from(font)).abs() > 0.5 {
+                    wrong.push(format!("{c:?} bold={bold}: table {table}, font {font}"));
+                }
+            }
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
+
+    #[test]
+    fn the_bundled_family_is_vietnamese_complete_in_four_styles() {
+        let fam = bundled();
+        assert!(fam.vietnamese_complete());
+        assert_eq!(fam.display_name(), BUNDLED_FAMILY);
+        let empty = FontLibrary {
+            faces: Vec::new(),
+            loaded: std::sync::Mutex::new(BTreeMap::new()),
+        };
+        let chars: BTreeSet<char> = VIETNAMESE_LETTERS.chars().collect();
+        let sel = select(&empty, "Times New Roman", &chars).expect("bundled");
+        assert!(sel.bundled && sel.warnings.is_empty());
+        assert_eq!(sel.main, BUNDLED_FAMILY);
+        assert_eq!(sel.fonts.len(), 4);
     }
 }

@@ -20,8 +20,8 @@ use crate::Error;
 /// Points per millimetre.
 const MM: f32 = 72.0 / 25.4;
 
-/// Left and right cell padding of tables, points: Word's default (108 twips).
-const CELL_PAD: f32 = 5.4;
+/// Left and right cell padding of tables, points: Word's default (108 twips), as the DOCX.
+const CELL_PAD: f32 = document::widths::CELL_PAD_PT as f32;
 
 /// The closing table's left ("Nơi nhận") column, per cent of the text width: the DOCX
 /// exporter's figure (FORMAT.md only says "a borderless two-column table").
@@ -696,7 +696,27 @@ impl<'p, 's, 'f> Composer<'p, 's, 'f> {
         }
         let size = Self::pt(self.p.table.size_pt);
         let m = self.single(size);
-        let widths = column_widths(t, ncols, self.tw);
+        // The DOCX exporter's computation, measured exactly with the fonts set here (Times New
+        // Roman's metrics, or a metric-compatible family's: the same widths).
+        let mut failed = None;
+        let widths: Vec<f32> = document::widths::column_widths(
+            t,
+            f64::from(self.tw),
+            document::widths::CELL_PAD_PT,
+            |s, bold| match self.sh.width(&clean(s), Style::new(size).bold(bold)) {
+                Ok(w) => f64::from(w),
+                Err(e) => {
+                    failed.get_or_insert(e);
+                    0.0
+                }
+            },
+        )
+        .into_iter()
+        .map(|w| w as f32)
+        .collect();
+        if let Some(e) = failed {
+            return Err(e);
+        }
         let empty = Cell::text("");
         let mut head = Vec::new();
         let mut rows = Vec::new();
@@ -1296,26 +1316,6 @@ fn push_line(items: &mut Vec<Item>, line: Line, x: f32, top: f32, m: Metric) {
     }
 }
 
-/// Column widths in points summing to `text_w`: from the columns' `width_pct` (normalised), a
-/// column without a width getting the average of the others (as the DOCX exporter does).
-pub fn column_widths(t: &Table, ncols: usize, text_w: f32) -> Vec<f32> {
-    let given: Vec<f32> = (0..ncols)
-        .map(|c| t.columns.get(c).map_or(0.0, |col| col.width_pct as f32))
-        .collect();
-    let known: Vec<f32> = given.iter().copied().filter(|&w| w > 0.0).collect();
-    let fill = if known.is_empty() {
-        1.0
-    } else {
-        known.iter().sum::<f32>() / known.len() as f32
-    };
-    let pct: Vec<f32> = given
-        .iter()
-        .map(|&w| if w > 0.0 { w } else { fill })
-        .collect();
-    let total: f32 = pct.iter().sum::<f32>().max(1.0);
-    pct.iter().map(|w| text_w * w / total).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1331,32 +1331,5 @@ mod tests {
             clean("a\u{200b}b\u{feff}c\u{2009}d\u{ad}e\u{a0}f\u{200e}g"),
             "abc de\u{a0}fg"
         );
-    }
-
-    #[test]
-    fn widths_fill_the_text_width() {
-        let t = Table {
-            caption: None,
-            columns: vec![
-                document::Column {
-                    width_pct: 10,
-                    align: CellAlign::Left,
-                },
-                document::Column {
-                    width_pct: 0,
-                    align: CellAlign::Right,
-                },
-                document::Column {
-                    width_pct: 30,
-                    align: CellAlign::Right,
-                },
-            ],
-            header_rows: 0,
-            rows: vec![],
-        };
-        let w = column_widths(&t, 3, 400.0);
-        assert!((w.iter().sum::<f32>() - 400.0).abs() < 1e-3);
-        // The middle column gets the average of the others (20 of 60).
-        assert!((w[1] - 400.0 / 3.0).abs() < 1e-3, "{w:?}");
     }
 }

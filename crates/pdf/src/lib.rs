@@ -3,7 +3,7 @@
 //!
 //! One source of truth, several exporters: this crate reads the same [`Document`] the DOCX
 //! exporter writes, with the same layout profile. [`fonts`] picks a Vietnamese-complete serif
-//! from the system's fonts (its only I/O); [`text`] sets lines as Word does (one glyph per
+//! from the system's fonts (its only I/O), else the Liberation Serif bundled in the crate; [`text`] sets lines as Word does (one glyph per
 //! character, first-fit breaking at spaces, justification by stretching spaces); [`layout`]
 //! composes the Party layout into pages; [`write`] writes them as PDF with pdf-writer (fonts
 //! subset by subsetter, metadata in the information dictionary and XMP, PDF/A-2b on request).
@@ -21,7 +21,7 @@ use std::collections::BTreeSet;
 use document::Document;
 use outline::Profile;
 
-pub use fonts::{FontSource, VIETNAMESE_LETTERS};
+pub use fonts::{FontSource, BUNDLED_FAMILY, VIETNAMESE_LETTERS};
 
 /// What a PDF is made with.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -38,22 +38,20 @@ pub struct PdfOptions {
 #[derive(Debug, Clone)]
 pub struct Pdf {
     pub bytes: Vec<u8>,
-    /// Vietnamese warnings: a substitute font, characters taken from another font.
+    /// Vietnamese warnings: characters taken from another font.
     pub warnings: Vec<String>,
     /// The number of pages.
     pub pages: usize,
     /// The main font family the text is set in.
     pub font: String,
+    /// True when it is the Liberation Serif bundled in the program (the system has neither the
+    /// profile's family nor a metric-compatible one).
+    pub bundled_font: bool,
 }
 
 /// Errors of this crate.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error(
-        "không tìm thấy phông chữ nào trên máy; cài phông Liberation Serif \
-         (Debian/Ubuntu: apt-get install fonts-liberation2)"
-    )]
-    NoFonts,
     #[error(
         "không phông chữ nào trên máy có các ký tự: {0} (văn bản PDF sẽ thiếu chữ nên không \
          xuất); cài thêm phông có các ký tự đó"
@@ -68,7 +66,7 @@ pub enum Error {
 /// Writes `doc` as a PDF laid out by `profile`.
 ///
 /// # Errors
-/// See [`Error`]: no font, a character no installed font has, or a failure of the writer.
+/// See [`Error`]: a character no font has, or a failure of the writer.
 pub fn to_pdf(doc: &Document, profile: &Profile, opts: &PdfOptions) -> Result<Vec<u8>, Error> {
     render(doc, profile, opts).map(|pdf| pdf.bytes)
 }
@@ -86,13 +84,13 @@ pub fn render(doc: &Document, profile: &Profile, opts: &PdfOptions) -> Result<Pd
     if doc.meta.draft {
         keywords.push("dự thảo".to_string());
     }
-    keywords.extend(sel.note.clone());
     let bytes = write::write(&laid, &sel, &doc.meta, &keywords, opts.pdfa)?;
     Ok(Pdf {
         bytes,
         warnings: sel.warnings.clone(),
         pages: laid.pages.len(),
         font: sel.main.clone(),
+        bundled_font: sel.bundled,
     })
 }
 

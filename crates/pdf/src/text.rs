@@ -230,6 +230,15 @@ impl<'a> Shaper<'a> {
         Ok(out)
     }
 
+    /// The width of `text` set on one line in `style`, points.
+    pub fn width(&mut self, text: &str, style: Style) -> Result<f32, Error> {
+        Ok(self
+            .glyphs(&[Span::new(text, style)])?
+            .iter()
+            .map(|g| g.adv)
+            .sum())
+    }
+
     fn size_of(&self, style: &Style) -> f32 {
         if style.sup {
             style.size * self.superscript(style).0

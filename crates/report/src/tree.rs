@@ -120,9 +120,11 @@ fn walk<'a>(
         if node.kind == NodeKind::Repeat {
             let instances: Vec<Option<&Instance>> = match r.blocks.get(&node.id) {
                 Some(list) => list.iter().map(Some).collect(),
-                // Not answered yet (an empty list means "none"): a skeleton, then the heading of
-                // a second instance, as the outline shows it.
-                None if opts.skeletons && node.skeleton => vec![None, None],
+                // A blank report (no block answered yet) prints as the working outline: a
+                // skeleton, then the heading of a second instance, as the outline shows it.
+                None if opts.skeletons && node.skeleton && r.blocks.is_empty() => {
+                    vec![None, None]
+                }
                 None => Vec::new(),
             };
             for (i, inst) in instances.into_iter().enumerate() {
@@ -217,6 +219,16 @@ fn letter(k: usize, base: u8) -> String {
     }
     s.reverse();
     String::from_utf8(s).unwrap_or_default()
+}
+
+/// Whether the report answers the repeated block `id` with "none": an empty list, or a block
+/// left out of a report that answers others (only a report with no block at all, a blank draft,
+/// prints the working outline's skeleton instead).
+pub fn answers_none(r: &Report, id: &str) -> bool {
+    match r.blocks.get(id) {
+        Some(list) => list.is_empty(),
+        None => !r.blocks.is_empty(),
+    }
 }
 
 /// Roman numerals (the outline's I, II, III…).
