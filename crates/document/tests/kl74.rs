@@ -480,6 +480,28 @@ fn a_valid_report_prints_no_gap_and_an_empty_if_any_item_says_none() {
         "Các văn bản đã ban hành:"
     );
 
+    // An item with `when_empty = "none"` left empty prints its lead-in and "Không có." (and
+    // then the heading above it has something under it: no second "Không có.").
+    let mut t = f.t.clone();
+    for n in t.node.iter_mut().filter(|n| n.id == "A.III.1.vb") {
+        if let Some(a) = n.answer.as_mut() {
+            a.when_empty = outline::WhenEmpty::None;
+        }
+    }
+    let mut empty = r.clone();
+    empty.answers.remove("A.III.1.vb");
+    let doc = document::build(&t, &empty, &f.p, &f.u).unwrap();
+    let i = doc
+        .body
+        .iter()
+        .position(|b| matches!(b, Block::Heading { inlines, .. } if inline_text(inlines).ends_with(if_any)))
+        .unwrap();
+    assert_eq!(para_text(&doc.body[i + 1]), "Các văn bản đã ban hành:");
+    assert_eq!(para_text(&doc.body[i + 2]), "Không có.");
+    assert!(
+        !matches!(&doc.body[i + 3], Block::Paragraph { inlines, .. } if inline_text(inlines) == "Không có.")
+    );
+
     // A draft missing a required answer (A.III.2) still shows the gap.
     r.answers.remove("A.III.2");
     let doc = document::build(&f.t, &r, &f.p, &f.u).unwrap();
