@@ -972,7 +972,11 @@ impl Store {
              resolved_by = $4 WHERE id = $5 AND report_id = $6 AND resolution IS NULL \
              RETURNING body",
         )
-        .bind(if item.is_some() { "assigned" } else { "dismissed" })
+        .bind(if item.is_some() {
+            "assigned"
+        } else {
+            "dismissed"
+        })
         .bind(item)
         .bind(now_ms())
         .bind(by.id)

@@ -506,10 +506,12 @@ async fn csrf_ok(req: Request, expected: &str) -> AppResult<Request> {
     let (parts, body) = req.into_parts();
     let bytes = axum::body::to_bytes(body, report::MAX_REPORT_BYTES + 64 * 1024)
         .await
-        .map_err(|_| AppError::bad_request(
-            "Nội dung gửi lên quá lớn (tệp tối đa 16 MB) hoặc không được gửi hết; chưa có gì \
+        .map_err(|_| {
+            AppError::bad_request(
+                "Nội dung gửi lên quá lớn (tệp tối đa 16 MB) hoặc không được gửi hết; chưa có gì \
              thay đổi.",
-        ))?;
+            )
+        })?;
     let found = match boundary {
         None => {
             let pairs: Vec<(String, String)> =

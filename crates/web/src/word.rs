@@ -462,7 +462,12 @@ async fn upload(
     }
 }
 
-async fn upload_inner(app: &Arc<App>, v: &Viewer, id: i64, mut form: Multipart) -> AppResult<Response> {
+async fn upload_inner(
+    app: &Arc<App>,
+    v: &Viewer,
+    id: i64,
+    mut form: Multipart,
+) -> AppResult<Response> {
     let info = app.store.report_info(id).await?;
     require_import(v, &info)?;
     let round = app.round(info.round_id).await?;
@@ -725,7 +730,9 @@ async fn accept_inner(
         .iter()
         .find(|(k, _)| k == "revision")
         .and_then(|(_, x)| x.trim().parse().ok())
-        .ok_or_else(|| AppError::bad_request("Thiếu số phiên bản của báo cáo; hãy tải lại trang."))?;
+        .ok_or_else(|| {
+            AppError::bad_request("Thiếu số phiên bản của báo cáo; hãy tải lại trang.")
+        })?;
     let info = app.store.report_info(id).await?;
     require_import(v, &info)?;
     let (up, bytes) = app.store.upload(id, file).await?;
@@ -764,7 +771,14 @@ async fn download(
         "attachment; filename=\"tep-word-{file}.docx\"; filename*=UTF-8''{}",
         percent(&up.filename)
     );
-    Ok(([(CONTENT_TYPE, DOCX_TYPE.to_string()), (CONTENT_DISPOSITION, disposition)], bytes).into_response())
+    Ok((
+        [
+            (CONTENT_TYPE, DOCX_TYPE.to_string()),
+            (CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 /// RFC 5987 percent-encoding of a file name.
@@ -821,17 +835,20 @@ async fn set_aside_inner(
         "xep" => {
             let item = get("muc").to_string();
             if item.is_empty() {
-                return Err(AppError::bad_request(
-                    "Hãy chọn mục để đưa đoạn văn vào.",
-                ));
+                return Err(AppError::bad_request("Hãy chọn mục để đưa đoạn văn vào."));
             }
             let base: i64 = get("revision").parse().map_err(|_| {
                 AppError::bad_request("Thiếu số phiên bản của báo cáo; hãy tải lại trang.")
             })?;
             let body = e.body.clone();
-            ops::mutate(app, v, id, base, "xếp đoạn để riêng vào mục", |t, r| {
-                append_text(t, r, &targets(t), &item, &body)
-            })
+            ops::mutate(
+                app,
+                v,
+                id,
+                base,
+                "xếp đoạn để riêng vào mục",
+                |t, r| append_text(t, r, &targets(t), &item, &body),
+            )
             .await?;
             app.store
                 .resolve_set_aside(id, entry, Some(&item), (&v.user).into())
@@ -850,7 +867,9 @@ async fn set_aside_inner(
                 .await?;
             Ok(Redirect::to(&format!("/bao-cao/{id}?tb=da-bo")).into_response())
         }
-        _ => Err(AppError::bad_request("Hãy chọn xếp đoạn vào mục hoặc bỏ đoạn.")),
+        _ => Err(AppError::bad_request(
+            "Hãy chọn xếp đoạn vào mục hoặc bỏ đoạn.",
+        )),
     }
 }
 
