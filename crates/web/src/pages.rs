@@ -417,7 +417,6 @@ pub(crate) async fn editor_response(
                 }
             }
         }
-        (crate::word::report_panel(v, t, &l.info, &uploads, &aside))
         div.editor {
             nav.outline aria-label="Các phần của đề cương" {
                 ol {
@@ -458,6 +457,7 @@ pub(crate) async fn editor_response(
                 } @else {
                     (form)
                 }
+                (crate::word::report_panel(v, t, &l.info, &uploads, &aside))
                 @if access::can_submit(&v.user, &l.info) && l.info.state.editable() {
                     form.submit method="post" action=(format!("/bao-cao/{id}/gui")) {
                         input type="hidden" name="_csrf" value=(v.csrf);
