@@ -35,7 +35,8 @@ ONSET = r"(ngh|ng|nh|ch|gh|gi|kh|ph|th|tr|qu|b|c|d|g|h|k|l|m|n|p|r|s|t|v|x)?"
 SYLLABLE = re.compile(r"^" + ONSET + r"[aeiouy]{1,3}(ch|ng|nh|c|m|n|p|t)?$", re.I)
 # English words that also have the shape of a Vietnamese syllable without marks.
 ENGLISH_SHAPED = {"the", "not", "on", "at", "he", "we", "me", "go", "yes", "up", "it"}
-ALLOWED = {"demo", "hagiang", "caobang", "hanoi", "quantri", "btctw", "soan", "duyet", "docx", "pdf", "json"}
+ALLOWED = {"demo", "hagiang", "caobang", "hanoi", "quantri", "btctw", "soan", "duyet", "docx", "pdf", "json",
+           "word"}  # "tệp Word": the product's name
 seen_pages = set()
 
 
@@ -127,7 +128,7 @@ try:
     login("hagiang.soan")
     report_url = d.current_url.split("?")[0]
     rid = report_url.rstrip("/").split("/")[-1]
-    docx = os.path.join(ARTIFACTS, "e2e-ha-giang.docx")
+    docx = os.path.join(os.path.realpath(os.path.dirname(SAMPLE)), "du-thao-ha-giang.docx")
     word_file(docx)
     d.find_element(By.CSS_SELECTOR, "details.word-upload input[type=file]").send_keys(docx)
     click(d.find_element(By.CSS_SELECTOR, "details.word-upload button"))
@@ -137,6 +138,7 @@ try:
     photo = next(li for li in d.find_elements(By.CSS_SELECTOR, "section.unplaced li")
                  if WORD_PHOTO in li.text)
     Select(photo.find_element(By.TAG_NAME, "select")).select_by_value("A.III.2")
+    d.save_screenshot(os.path.join(ARTIFACTS, "e2e-nhap-word.png"))
     click(d.find_element(By.CSS_SELECTOR, "form.import-review button.primary"))
     wait.until(lambda d: "Đã nhập nội dung từ tệp Word" in d.page_source)
     check_vietnamese("sau khi nhập tệp Word")
@@ -147,7 +149,7 @@ try:
         assert textarea("A.I") == WORD_AI, textarea("A.I")
         go(f"/bao-cao/{rid}?muc=A.III")
         assert textarea("A.III.2") == WORD_PHOTO, textarea("A.III.2")
-    assert "e2e-ha-giang.docx" in d.page_source, "the file is kept with the report"
+    assert "du-thao-ha-giang.docx" in d.page_source, "the file is kept with the report"
 
     # 1. Then the province's existing report (JSON) replaces it all, and the drafter adds a
     #    district-level merger model.
