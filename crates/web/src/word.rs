@@ -154,9 +154,13 @@ pub fn review_of(t: &Template, current: &Report, imp: &import::Import) -> Review
             .find(|p| &p.item == k && p.instance.is_none());
         fields.push(FieldReview {
             key: k.clone(),
-            place: placed
-                .map(|p| p.place.clone())
-                .unwrap_or_else(|| ops::item_label(t, k)),
+            place: named(
+                t,
+                k,
+                placed
+                    .map(|p| p.place.clone())
+                    .unwrap_or_else(|| ops::item_label(t, k)),
+            ),
             imported: v.clone(),
             current: current
                 .answers
@@ -185,7 +189,7 @@ pub fn review_of(t: &Template, current: &Report, imp: &import::Import) -> Review
             place: entries
                 .iter()
                 .find(|e| &e.node.id == b)
-                .map(|e| e.place())
+                .map(|e| named(t, b, e.place()))
                 .unwrap_or_else(|| ops::item_label(t, b)),
             imported: list.clone(),
             current: current.blocks.get(b).cloned(),
@@ -203,6 +207,15 @@ pub fn review_of(t: &Template, current: &Report, imp: &import::Import) -> Review
         to_confirm: pl.to_confirm.clone(),
         unplaced: pl.unplaced.clone(),
         notes: pl.notes.clone(),
+    }
+}
+
+/// A place with the item's words: numbered headings' places are their number alone ("A.I").
+fn named(t: &Template, id: &str, place: String) -> String {
+    if place.contains(' ') {
+        place
+    } else {
+        format!("{place} – {}", ops::item_label(t, id))
     }
 }
 
@@ -344,7 +357,7 @@ pub fn targets(t: &Template) -> Vec<(String, Vec<(String, String)>)> {
                 }
             })
             .unwrap_or_default();
-        let label = e.place();
+        let label = named(t, &n.id, e.place());
         match out.last_mut() {
             Some((k, items)) if *k == title => items.push((n.id.clone(), label)),
             _ => out.push((title, vec![(n.id.clone(), label)])),

@@ -186,6 +186,10 @@ async fn our_own_output(s: &Server, id: i64) -> Vec<String> {
     assert!(page.contains("Nhập từ tệp Word"), "{page}");
     assert!(page.contains(OWN), "the review shows what is there");
     assert!(page.contains("Giữ nội dung đang có"));
+    assert!(
+        page.contains("A.I – Về công tác quán triệt"),
+        "places are named with the item's words"
+    );
     // Default: keep what the report has, take the file's where it has nothing.
     assert!(
         page.contains(r#"name="f|A.I" value="giu" checked"#),
