@@ -326,7 +326,8 @@ async fn set_aside(s: &Server, id: i64) {
         p("Ảnh 2: Đoàn công tác làm việc tại huyện Quản Bạ."),
     ]
     .concat();
-    let review = upload_ok(&d, id, "tay.docx", &hand_made(&body)).await;
+    // A Vietnamese file name, as browsers send it (UTF-8 in the multipart header).
+    let review = upload_ok(&d, id, "Dự thảo báo cáo Hà Giang.docx", &hand_made(&body)).await;
     let rev = d.revision(id).await;
     let (st, page) = d.get(&review).await;
     assert_eq!(st, StatusCode::OK);
@@ -380,6 +381,7 @@ async fn set_aside(s: &Server, id: i64) {
     let (_, report_page) = d.get(&format!("/bao-cao/{id}")).await;
     assert!(report_page.contains("Nội dung từ tệp Word chưa xếp vào mục"));
     assert!(report_page.contains("Ảnh 2: Đoàn công tác làm việc tại huyện Quản Bạ."));
+    assert!(report_page.contains("Tệp “Dự thảo báo cáo Hà Giang.docx”"));
     // The reviewer sees them too; another province cannot touch them.
     let (_, btctw_page) = s.login("btctw").await.get(&format!("/bao-cao/{id}")).await;
     assert!(btctw_page.contains("Ảnh 2: Đoàn công tác"));
