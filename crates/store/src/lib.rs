@@ -1590,4 +1590,62 @@ mod tests {
         let s = Store::open(&url).await.unwrap();
         assert_eq!(s.versions(id).await.unwrap()[0].content, "{\"a\":1}");
     }
+
+    #[tokio::test]
+    async fn an_uploaded_file_is_applied_once_with_its_set_aside_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("t.db").display());
+        let s = Store::open(&url).await.unwrap();
+        let sys = Actor {
+            id: None,
+            username: "hệ thống",
+        };
+        let round = s
+            .create_round("Đợt 1", "kl74-2021", "2021-08-15", "2021-06-30", sys)
+            .await
+            .unwrap();
+        let id = s.ensure_report(round, "02", "{}", (0, 0)).await.unwrap();
+        let other = s.ensure_report(round, "04", "{}", (0, 0)).await.unwrap();
+        let bytes: Vec<u8> = (0..=255u8).cycle().take(5000).collect();
+        let f = s.add_upload(id, "Dự thảo.docx", &bytes, sys).await.unwrap();
+        let (info, got) = s.upload(id, f).await.unwrap();
+        assert_eq!(got, bytes, "the bytes kept as they came");
+        assert_eq!((info.size, info.applied_at), (5000, None));
+        assert!(matches!(s.upload(other, f).await, Err(Error::NotFound(_))));
+        let aside = [("đoạn 7".to_string(), "Ảnh 1".to_string())];
+        let meta = SaveMeta {
+            errors: 0,
+            warnings: 0,
+            action: "nhập từ tệp Word",
+            changes: &[],
+            upload: Some(UploadApplied {
+                upload: f,
+                set_aside: &aside,
+            }),
+        };
+        assert_eq!(s.save(id, 1, "{\"a\":1}", &meta, sys).await.unwrap(), 2);
+        // Applied once: a second time changes nothing.
+        assert!(matches!(
+            s.save(id, 2, "{\"a\":2}", &meta, sys).await,
+            Err(Error::AlreadyApplied)
+        ));
+        assert_eq!(s.report(id).await.unwrap().info.revision, 2);
+        assert!(s.uploads(id).await.unwrap()[0].applied_at.is_some());
+        let waiting = s.set_aside(id).await.unwrap();
+        assert_eq!(waiting.len(), 1);
+        assert_eq!(waiting[0].filename, "Dự thảo.docx");
+        // Dealt with once, by the report it belongs to.
+        assert!(s
+            .resolve_set_aside(other, waiting[0].id, None, sys)
+            .await
+            .is_err());
+        s.resolve_set_aside(id, waiting[0].id, Some("A.I"), sys)
+            .await
+            .unwrap();
+        assert!(s.set_aside(id).await.unwrap().is_empty());
+        assert!(s
+            .resolve_set_aside(id, waiting[0].id, None, sys)
+            .await
+            .is_err());
+    }
 }
