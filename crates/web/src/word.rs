@@ -52,6 +52,8 @@ pub struct FieldReview {
     pub confirm: Vec<String>,
     /// Where in the file ("đoạn 12, bảng 2").
     pub sources: String,
+    /// Parts of the answer the file did not give.
+    pub missing: Vec<String>,
 }
 
 impl FieldReview {
@@ -103,6 +105,8 @@ pub struct Review {
     pub to_confirm: Vec<import::ToConfirm>,
     pub unplaced: Vec<import::Unplaced>,
     pub notes: Vec<String>,
+    /// Items outside repeated blocks the file gave nothing for (the drafter fills them by hand).
+    pub empty: Vec<String>,
 }
 
 /// The review of `imp` against the report `current`, in outline order.
@@ -139,6 +143,7 @@ pub fn review_of(t: &Template, current: &Report, imp: &import::Import) -> Review
                     .cloned(),
                 confirm: Vec::new(),
                 sources: "phần đầu và phần cuối văn bản".to_string(),
+                missing: Vec::new(),
             });
         }
     }
@@ -177,6 +182,7 @@ pub fn review_of(t: &Template, current: &Report, imp: &import::Import) -> Review
                         .join(", ")
                 })
                 .unwrap_or_default(),
+            missing: placed.map(|p| p.missing.clone()).unwrap_or_default(),
         });
     }
     let entries = report::tree::resolve(t, &imp.report, report::tree::TreeOptions::default());
@@ -207,6 +213,12 @@ pub fn review_of(t: &Template, current: &Report, imp: &import::Import) -> Review
         to_confirm: pl.to_confirm.clone(),
         unplaced: pl.unplaced.clone(),
         notes: pl.notes.clone(),
+        empty: pl
+            .items
+            .iter()
+            .filter(|p| p.empty && p.instance.is_none())
+            .map(|p| named(t, &p.item, p.place.clone()))
+            .collect(),
     }
 }
 
@@ -625,6 +637,7 @@ async fn review_response(
                                         (f.place)
                                         @if !f.confirm.is_empty() { " " span.badge.partial { "cần xác nhận" } }
                                         @if !f.sources.is_empty() { br; span.muted { "(" (f.sources) ")" } }
+                                        @if !f.missing.is_empty() { br; span.muted { "Còn thiếu: " (f.missing.join("; ")) } }
                                     }
                                     td { div.import-text { (readable(&f.key, &f.imported)) } }
                                     td { @match &f.current { Some(c) => { div.import-text { (readable(&f.key, c)) } }, None => { span.muted { "(trống)" } } } }
@@ -640,6 +653,12 @@ async fn review_response(
                             }
                         }
                     }
+                }
+            }
+            @if !rv.empty.is_empty() {
+                details.import-empty {
+                    summary { "Các mục tệp không có nội dung (" (rv.empty.len()) "): nhập tay sau" }
+                    ul { @for e in &rv.empty { li { (e) } } }
                 }
             }
             @if !rv.blocks.is_empty() {

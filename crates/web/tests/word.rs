@@ -340,6 +340,10 @@ async fn set_aside(s: &Server, id: i64) {
         page.contains("<optgroup"),
         "the picker groups items by section"
     );
+    assert!(
+        page.contains("Các mục tệp không có nội dung"),
+        "what the file did not give is listed"
+    );
     // Which paragraph is the "Ảnh 1" one.
     let pos = |needle: &str| {
         (0..n)
