@@ -59,12 +59,6 @@ pub enum Cell {
     Bytes { hex: String },
 }
 
-/// Tables restored first, in this order (those referenced by others); any other table follows,
-/// by name. `schema_version` is not copied as a table: the backup carries its number.
-const ORDER: &[&str] = &[
-    "users", "rounds", "reports", "versions", "comments", "sessions", "audit",
-];
-
 fn kind_of(declared: &str) -> Kind {
     let t = declared.to_ascii_lowercase();
     if t.contains("int") {
@@ -129,16 +123,59 @@ impl Store {
         .iter()
         .map(|r| r.try_get::<String, _>("name"))
         .collect::<std::result::Result<_, _>>()?;
-        let mut names: Vec<String> = names
+        let names: Vec<String> = names
             .into_iter()
             .filter(|n| n != "schema_version")
             .collect();
-        names.sort_by_key(|n| {
-            (
-                ORDER.iter().position(|o| o == n).unwrap_or(ORDER.len()),
-                n.clone(),
-            )
-        });
+        // Restored in an order where every table comes after those it references: repeatedly
+        // the tables whose references are all placed, by name (deterministic).
+        let mut refs: Vec<(String, Vec<String>)> = Vec::new();
+        for name in &names {
+            let rows = if self.postgres {
+                sqlx::query(
+                    "SELECT ccu.table_name::text AS r FROM information_schema.table_constraints tc \
+                     JOIN information_schema.constraint_column_usage ccu \
+                     ON tc.constraint_name = ccu.constraint_name \
+                     AND tc.table_schema = ccu.table_schema \
+                     WHERE tc.constraint_type = 'FOREIGN KEY' AND tc.table_name = $1 \
+                     AND tc.table_schema = current_schema()",
+                )
+                .bind(name)
+                .fetch_all(&mut **tx)
+                .await?
+            } else {
+                sqlx::query("SELECT \"table\" AS r FROM pragma_foreign_key_list($1)")
+                    .bind(name)
+                    .fetch_all(&mut **tx)
+                    .await?
+            };
+            let mut r = Vec::new();
+            for row in rows {
+                let t: String = row.try_get("r")?;
+                if t != *name {
+                    r.push(t);
+                }
+            }
+            refs.push((name.clone(), r));
+        }
+        let mut names: Vec<String> = Vec::new();
+        while !refs.is_empty() {
+            let mut ready: Vec<String> = refs
+                .iter()
+                .filter(|(_, r)| {
+                    r.iter()
+                        .all(|x| names.contains(x) || !refs.iter().any(|(n, _)| n == x))
+                })
+                .map(|(n, _)| n.clone())
+                .collect();
+            if ready.is_empty() {
+                // A cycle of references (none in our schema): the rest by name.
+                ready = refs.iter().map(|(n, _)| n.clone()).collect();
+            }
+            ready.sort();
+            refs.retain(|(n, _)| !ready.contains(n));
+            names.extend(ready);
+        }
         let mut out = Vec::new();
         for name in names {
             let rows = if self.postgres {

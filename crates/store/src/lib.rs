@@ -55,6 +55,8 @@ pub enum Error {
     Corrupt(String),
     #[error("không phục hồi được: {0}")]
     Restore(String),
+    #[error("tệp Word này đã được nhập vào báo cáo rồi")]
+    AlreadyApplied,
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
@@ -328,6 +330,42 @@ pub struct SaveMeta<'a> {
     pub warnings: i64,
     pub action: &'a str,
     pub changes: &'a [ItemChange],
+    /// An uploaded Word file this save applies: marked applied, and the text the drafter set
+    /// aside kept with the report, in the same transaction.
+    pub upload: Option<UploadApplied<'a>>,
+}
+
+/// What applying an uploaded Word file keeps besides the report's content.
+#[derive(Debug, Clone, Copy)]
+pub struct UploadApplied<'a> {
+    pub upload: i64,
+    /// (where in the file, text) of every paragraph set aside.
+    pub set_aside: &'a [(String, String)],
+}
+
+/// An uploaded Word file, without its bytes.
+#[derive(Debug, Clone, Serialize)]
+pub struct UploadInfo {
+    pub id: i64,
+    pub report_id: i64,
+    pub filename: String,
+    pub size: i64,
+    pub uploaded_by: String,
+    pub uploaded_at: i64,
+    /// When it was applied to the report (None: uploaded, not applied yet).
+    pub applied_at: Option<i64>,
+}
+
+/// Text of an uploaded file set aside, waiting to be assigned to an item or dismissed.
+#[derive(Debug, Clone, Serialize)]
+pub struct SetAside {
+    pub id: i64,
+    pub upload_id: i64,
+    pub filename: String,
+    /// Where in the file ("đoạn 12").
+    pub source: String,
+    pub body: String,
+    pub created_at: i64,
 }
 
 /// The database.
@@ -792,8 +830,187 @@ impl Store {
             )
             .await?;
         }
+        if let Some(u) = meta.upload {
+            let now = now_ms();
+            let n = sqlx::query(
+                "UPDATE uploads SET applied_at = $1, applied_revision = $2 \
+                 WHERE id = $3 AND report_id = $4 AND applied_at IS NULL",
+            )
+            .bind(now)
+            .bind(base + 1)
+            .bind(u.upload)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if n == 0 {
+                return Err(Error::AlreadyApplied);
+            }
+            for (source, body) in u.set_aside {
+                sqlx::query(
+                    "INSERT INTO set_aside (report_id, upload_id, source, body, created_at) \
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(id)
+                .bind(u.upload)
+                .bind(source)
+                .bind(body)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                audit(
+                    &mut tx,
+                    by,
+                    meta.action,
+                    Some(id),
+                    Some("để riêng"),
+                    None,
+                    Some(&format!("{source}: {body}")),
+                )
+                .await?;
+            }
+        }
         tx.commit().await?;
         Ok(base + 1)
+    }
+
+    // ---- uploaded Word files ----
+
+    /// Keeps an uploaded Word file with report `id` (audited). Returns its id.
+    pub async fn add_upload(
+        &self,
+        id: i64,
+        filename: &str,
+        content: &[u8],
+        by: Actor<'_>,
+    ) -> Result<i64> {
+        let mut tx = self.write.begin().await?;
+        let upload: i64 = sqlx::query(
+            "INSERT INTO uploads (report_id, filename, content, size, uploaded_by, uploaded_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(id)
+        .bind(filename)
+        .bind(content.to_vec())
+        .bind(content.len() as i64)
+        .bind(by.id)
+        .bind(now_ms())
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("id")?;
+        audit(
+            &mut tx,
+            by,
+            "tải lên tệp Word",
+            Some(id),
+            None,
+            None,
+            Some(&format!("{filename} ({} byte)", content.len())),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(upload)
+    }
+
+    /// The Word files uploaded to report `id`, oldest first.
+    pub async fn uploads(&self, id: i64) -> Result<Vec<UploadInfo>> {
+        let rows = sqlx::query(
+            "SELECT f.id, f.report_id, f.filename, f.size, f.uploaded_at, f.applied_at, \
+             u.username AS uploader FROM uploads f LEFT JOIN users u ON u.id = f.uploaded_by \
+             WHERE f.report_id = $1 ORDER BY f.id",
+        )
+        .bind(id)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(upload_info).collect()
+    }
+
+    /// An uploaded file of report `id` with its bytes (not found: another report's, or none).
+    pub async fn upload(&self, id: i64, upload: i64) -> Result<(UploadInfo, Vec<u8>)> {
+        let row = sqlx::query(
+            "SELECT f.id, f.report_id, f.filename, f.size, f.uploaded_at, f.applied_at, \
+             f.content, u.username AS uploader FROM uploads f \
+             LEFT JOIN users u ON u.id = f.uploaded_by WHERE f.report_id = $1 AND f.id = $2",
+        )
+        .bind(id)
+        .bind(upload)
+        .fetch_optional(&self.read)
+        .await?
+        .ok_or(Error::NotFound("tệp đã tải lên"))?;
+        Ok((upload_info(&row)?, row.try_get("content")?))
+    }
+
+    /// The text of report `id` set aside and not yet assigned or dismissed, in file order.
+    pub async fn set_aside(&self, id: i64) -> Result<Vec<SetAside>> {
+        let rows = sqlx::query(
+            "SELECT s.id, s.upload_id, s.source, s.body, s.created_at, f.filename \
+             FROM set_aside s JOIN uploads f ON f.id = s.upload_id \
+             WHERE s.report_id = $1 AND s.resolution IS NULL ORDER BY s.id",
+        )
+        .bind(id)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(SetAside {
+                    id: r.try_get("id")?,
+                    upload_id: r.try_get("upload_id")?,
+                    filename: r.try_get("filename")?,
+                    source: r.try_get("source")?,
+                    body: r.try_get("body")?,
+                    created_at: r.try_get("created_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Marks set-aside text `entry` of report `id` dealt with: assigned to `item` (the item's
+    /// change itself is a save), or dismissed when `item` is None. Audited; not found when it
+    /// is not waiting any more.
+    pub async fn resolve_set_aside(
+        &self,
+        id: i64,
+        entry: i64,
+        item: Option<&str>,
+        by: Actor<'_>,
+    ) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        let body: Option<String> = sqlx::query(
+            "UPDATE set_aside SET resolution = $1, resolved_item = $2, resolved_at = $3, \
+             resolved_by = $4 WHERE id = $5 AND report_id = $6 AND resolution IS NULL \
+             RETURNING body",
+        )
+        .bind(if item.is_some() {
+            "assigned"
+        } else {
+            "dismissed"
+        })
+        .bind(item)
+        .bind(now_ms())
+        .bind(by.id)
+        .bind(entry)
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .map(|r| r.try_get("body"))
+        .transpose()?;
+        let body = body.ok_or(Error::NotFound("đoạn để riêng"))?;
+        audit(
+            &mut tx,
+            by,
+            if item.is_some() {
+                "xếp đoạn để riêng vào mục"
+            } else {
+                "bỏ đoạn để riêng"
+            },
+            Some(id),
+            item.or(Some("để riêng")),
+            Some(&body),
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn why_not(&self, id: i64, base: i64, action: &'static str) -> Error {
@@ -1182,6 +1399,20 @@ fn user(r: &AnyRow) -> Result<User> {
     })
 }
 
+fn upload_info(r: &AnyRow) -> Result<UploadInfo> {
+    Ok(UploadInfo {
+        id: r.try_get("id")?,
+        report_id: r.try_get("report_id")?,
+        filename: r.try_get("filename")?,
+        size: r.try_get("size")?,
+        uploaded_by: r
+            .try_get::<Option<String>, _>("uploader")?
+            .unwrap_or_default(),
+        uploaded_at: r.try_get("uploaded_at")?,
+        applied_at: r.try_get("applied_at")?,
+    })
+}
+
 fn round(r: &AnyRow) -> Result<Round> {
     Ok(Round {
         id: r.try_get("id")?,
@@ -1342,6 +1573,7 @@ mod tests {
             warnings: 0,
             action: "sửa",
             changes: &[],
+            upload: None,
         };
         assert_eq!(s.save(id, 1, "{\"a\":1}", &meta, sys).await.unwrap(), 2);
         match s.save(id, 1, "{\"a\":2}", &meta, sys).await {
@@ -1365,5 +1597,63 @@ mod tests {
         drop(s);
         let s = Store::open(&url).await.unwrap();
         assert_eq!(s.versions(id).await.unwrap()[0].content, "{\"a\":1}");
+    }
+
+    #[tokio::test]
+    async fn an_uploaded_file_is_applied_once_with_its_set_aside_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("t.db").display());
+        let s = Store::open(&url).await.unwrap();
+        let sys = Actor {
+            id: None,
+            username: "hệ thống",
+        };
+        let round = s
+            .create_round("Đợt 1", "kl74-2021", "2021-08-15", "2021-06-30", sys)
+            .await
+            .unwrap();
+        let id = s.ensure_report(round, "02", "{}", (0, 0)).await.unwrap();
+        let other = s.ensure_report(round, "04", "{}", (0, 0)).await.unwrap();
+        let bytes: Vec<u8> = (0..=255u8).cycle().take(5000).collect();
+        let f = s.add_upload(id, "Dự thảo.docx", &bytes, sys).await.unwrap();
+        let (info, got) = s.upload(id, f).await.unwrap();
+        assert_eq!(got, bytes, "the bytes kept as they came");
+        assert_eq!((info.size, info.applied_at), (5000, None));
+        assert!(matches!(s.upload(other, f).await, Err(Error::NotFound(_))));
+        let aside = [("đoạn 7".to_string(), "Ảnh 1".to_string())];
+        let meta = SaveMeta {
+            errors: 0,
+            warnings: 0,
+            action: "nhập từ tệp Word",
+            changes: &[],
+            upload: Some(UploadApplied {
+                upload: f,
+                set_aside: &aside,
+            }),
+        };
+        assert_eq!(s.save(id, 1, "{\"a\":1}", &meta, sys).await.unwrap(), 2);
+        // Applied once: a second time changes nothing.
+        assert!(matches!(
+            s.save(id, 2, "{\"a\":2}", &meta, sys).await,
+            Err(Error::AlreadyApplied)
+        ));
+        assert_eq!(s.report(id).await.unwrap().info.revision, 2);
+        assert!(s.uploads(id).await.unwrap()[0].applied_at.is_some());
+        let waiting = s.set_aside(id).await.unwrap();
+        assert_eq!(waiting.len(), 1);
+        assert_eq!(waiting[0].filename, "Dự thảo.docx");
+        // Dealt with once, by the report it belongs to.
+        assert!(s
+            .resolve_set_aside(other, waiting[0].id, None, sys)
+            .await
+            .is_err());
+        s.resolve_set_aside(id, waiting[0].id, Some("A.I"), sys)
+            .await
+            .unwrap();
+        assert!(s.set_aside(id).await.unwrap().is_empty());
+        assert!(s
+            .resolve_set_aside(id, waiting[0].id, None, sys)
+            .await
+            .is_err());
     }
 }

@@ -9,6 +9,7 @@ pub(crate) fn migrations(postgres: bool) -> Vec<String> {
     } else {
         "INTEGER PRIMARY KEY"
     };
+    let bytes = if postgres { "BYTEA" } else { "BLOB" };
     vec![
         format!(
             "CREATE TABLE users (
@@ -93,5 +94,35 @@ pub(crate) fn migrations(postgres: bool) -> Vec<String> {
         "DELETE FROM sessions;
         ALTER TABLE sessions RENAME COLUMN token TO token_hash"
             .to_string(),
+        // Word files uploaded to a report (kept with it: nothing from a file is lost), and the
+        // text of a file the drafter set aside, listed on the report until someone assigns it to
+        // an item or dismisses it.
+        format!(
+            "CREATE TABLE uploads (
+            id {id},
+            report_id BIGINT NOT NULL REFERENCES reports(id),
+            filename TEXT NOT NULL,
+            content {bytes} NOT NULL,
+            size BIGINT NOT NULL,
+            uploaded_by BIGINT,
+            uploaded_at BIGINT NOT NULL,
+            applied_at BIGINT,
+            applied_revision BIGINT
+        );
+        CREATE TABLE set_aside (
+            id {id},
+            report_id BIGINT NOT NULL REFERENCES reports(id),
+            upload_id BIGINT NOT NULL REFERENCES uploads(id),
+            source TEXT NOT NULL,
+            body TEXT NOT NULL,
+            created_at BIGINT NOT NULL,
+            resolution TEXT,
+            resolved_item TEXT,
+            resolved_at BIGINT,
+            resolved_by BIGINT
+        );
+        CREATE INDEX uploads_report ON uploads(report_id);
+        CREATE INDEX set_aside_report ON set_aside(report_id)"
+        ),
     ]
 }

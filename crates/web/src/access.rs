@@ -33,6 +33,17 @@ pub fn can_edit(u: &User, r: &ReportInfo) -> bool {
     is_author(u, r) && r.state.editable()
 }
 
+/// Whether `u` may import a Word file into `r` (upload, review, accept) and deal with the text
+/// set aside from one: the province's drafters and approvers while the report is editable.
+pub fn can_import(u: &User, r: &ReportInfo) -> bool {
+    can_edit(u, r)
+}
+
+/// Whether `u` may download the Word files uploaded to `r`: whoever may read the report.
+pub fn can_download_upload(u: &User, r: &ReportInfo) -> bool {
+    can_view(u, r)
+}
+
 /// Whether `u` may submit `r` (an approver of the province; the state is checked on submit).
 pub fn can_submit(u: &User, r: &ReportInfo) -> bool {
     u.role == Role::Approver && is_author(u, r)

@@ -504,9 +504,7 @@ async fn csrf_ok(req: Request, expected: &str) -> AppResult<Request> {
         return Err(csrf_refused());
     }
     let (parts, body) = req.into_parts();
-    let bytes = axum::body::to_bytes(body, report::MAX_REPORT_BYTES + 64 * 1024)
-        .await
-        .map_err(|_| AppError::bad_request("Nội dung gửi lên quá lớn hoặc không được gửi hết."))?;
+    let bytes = read_body(body, report::MAX_REPORT_BYTES + 64 * 1024).await?;
     let found = match boundary {
         None => {
             let pairs: Vec<(String, String)> =
@@ -531,6 +529,41 @@ async fn csrf_ok(req: Request, expected: &str) -> AppResult<Request> {
     }
     Ok(Request::from_parts(parts, Body::from(bytes)))
 }
+
+/// Reads a request body of at most `limit` bytes. A larger one is read on to its end (up to
+/// [`DRAIN_BYTES`], discarded) before it is refused, so that the browser that sent it gets the
+/// Vietnamese message instead of a connection reset.
+async fn read_body(mut body: Body, limit: usize) -> AppResult<axum::body::Bytes> {
+    use axum::body::HttpBody as _;
+    let too_large = || {
+        AppError::bad_request(
+            "Nội dung gửi lên quá lớn (tệp tối đa 16 MB) hoặc không được gửi hết; chưa có gì \
+             thay đổi.",
+        )
+    };
+    let mut buf = Vec::new();
+    let mut total = 0usize;
+    while let Some(frame) =
+        std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await
+    {
+        let Ok(data) = frame.map_err(|_| too_large())?.into_data() else {
+            continue;
+        };
+        total = total.saturating_add(data.len());
+        if total <= limit {
+            buf.extend_from_slice(&data);
+        } else if total > DRAIN_BYTES {
+            return Err(too_large());
+        }
+    }
+    if total > limit {
+        return Err(too_large());
+    }
+    Ok(buf.into())
+}
+
+/// How much of a body over the limit is still read (and discarded) to answer it properly.
+pub const DRAIN_BYTES: usize = 64 * 1024 * 1024;
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0

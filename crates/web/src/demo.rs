@@ -106,6 +106,7 @@ pub async fn seed(app: &App) -> Result<(), Error> {
                     warnings,
                     action: "nhập dữ liệu mẫu",
                     changes: &[],
+                    upload: None,
                 },
                 author,
             )

@@ -73,6 +73,7 @@ impl From<store::Error> for AppError {
             }
             store::Error::WrongState { .. } => AppError::new(StatusCode::CONFLICT, e.to_string()),
             store::Error::NotFound(_) => AppError::not_found(),
+            store::Error::AlreadyApplied => AppError::new(StatusCode::CONFLICT, e.to_string()),
             store::Error::DuplicateUser(_) => AppError::new(StatusCode::CONFLICT, e.to_string()),
             other => AppError::internal(other),
         }

@@ -9,6 +9,7 @@
 //!   each loads the report, checks access, applies, validates and stores through `store`;
 //! - `editor`: the report form generated from the template, and the form's parser;
 //! - `pages`, `api`: the two faces over `ops`;
+//! - `word`: a Word report into a report (upload, review, accept, text set aside);
 //! - `demo`: the demonstration database of `baocao serve --demo`.
 
 pub mod access;
@@ -20,6 +21,7 @@ pub mod error;
 pub mod national;
 pub mod ops;
 pub mod pages;
+pub mod word;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -247,6 +249,7 @@ pub fn router(app: Arc<App>) -> Router {
     Router::new()
         .merge(pages)
         .merge(national::routes())
+        .merge(word::routes())
         .nest("/api/v1", api)
         .route("/healthz", get(healthz))
         .route("/tai-nguyen/{file}", get(pages::asset))

@@ -186,6 +186,20 @@ pub async fn mutate(
     action: &str,
     f: impl FnOnce(&Template, &mut Report) -> AppResult<()>,
 ) -> AppResult<Saved> {
+    mutate_with(app, v, id, base, action, None, f).await
+}
+
+/// [`mutate`], applying an uploaded Word file: the file is marked applied and the text set
+/// aside is kept in the same transaction as the change (a save even when no item changed).
+pub async fn mutate_with(
+    app: &App,
+    v: &Viewer,
+    id: i64,
+    base: i64,
+    action: &str,
+    upload: Option<store::UploadApplied<'_>>,
+    f: impl FnOnce(&Template, &mut Report) -> AppResult<()>,
+) -> AppResult<Saved> {
     let _permit = work_permit().await?;
     let l = load(app, v, id).await?;
     access::require(access::is_author(&v.user, &l.info))?;
@@ -218,14 +232,14 @@ pub async fn mutate(
         let all = validate(app, &l.template, &r, false);
         let (errors, warnings) = counts(&all);
         let draft_problems: Vec<Problem> = all.into_iter().filter(|p| !p.missing).collect();
-        let json = if changes.is_empty() {
+        let json = if changes.is_empty() && upload.is_none() {
             String::new()
         } else {
             r.to_json()
         };
         Ok((changes, errors, warnings, json, draft_problems))
     })?;
-    let revision = if changes.is_empty() {
+    let revision = if changes.is_empty() && upload.is_none() {
         base
     } else {
         app.store
@@ -238,6 +252,7 @@ pub async fn mutate(
                     warnings,
                     action,
                     changes: &changes,
+                    upload,
                 },
                 (&v.user).into(),
             )

@@ -241,7 +241,7 @@ async fn home(State(app): State<Arc<App>>, v: Viewer) -> AppResult<Response> {
     })
 }
 
-fn province_name(app: &App, code: &str) -> String {
+pub(crate) fn province_name(app: &App, code: &str) -> String {
     app.units
         .province(code)
         .map(|p| p.name.clone())
@@ -297,6 +297,9 @@ fn notice(code: Option<&str>) -> Option<&'static str> {
         "da-tai-len" => "Đã nhập nội dung từ tệp JSON.",
         "da-gop-y" => "Đã ghi ý kiến.",
         "da-them" => "Đã thêm mô hình.",
+        "da-nhap-word" => "Đã nhập nội dung từ tệp Word. Các đoạn để riêng (nếu có) được liệt kê bên dưới cho đến khi được xếp vào mục hoặc bỏ.",
+        "da-xep" => "Đã đưa đoạn văn vào mục.",
+        "da-bo" => "Đã bỏ đoạn văn khỏi danh sách chờ (đoạn vẫn còn trong tệp đã tải lên).",
         _ => return None,
     })
 }
@@ -320,12 +323,12 @@ async fn editor_page(
 }
 
 /// Unsaved input kept on a refused save, shown for the user to merge.
-struct Kept {
-    message: String,
-    lines: Vec<(String, String)>,
+pub(crate) struct Kept {
+    pub(crate) message: String,
+    pub(crate) lines: Vec<(String, String)>,
 }
 
-async fn editor_response(
+pub(crate) async fn editor_response(
     app: &App,
     v: &Viewer,
     id: i64,
@@ -344,6 +347,8 @@ async fn editor_response(
     let all = ops::problems(app, t, &l.report, false);
     let states = editor::section_states(t, &l.report, &wrong, &all);
     let comments = app.store.comments(id).await?;
+    let uploads = app.store.uploads(id).await?;
+    let aside = app.store.set_aside(id).await?;
     let editable = access::can_edit(&v.user, &l.info);
     let ctx = FormCtx {
         t,
@@ -453,6 +458,7 @@ async fn editor_response(
                 } @else {
                     (form)
                 }
+                (crate::word::report_panel(v, t, &l.info, &uploads, &aside))
                 @if access::can_submit(&v.user, &l.info) && l.info.state.editable() {
                     form.submit method="post" action=(format!("/bao-cao/{id}/gui")) {
                         input type="hidden" name="_csrf" value=(v.csrf);

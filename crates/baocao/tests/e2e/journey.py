@@ -1,5 +1,7 @@
 """Browser end-to-end journey in real headless Chromium (Debian's chromium + chromedriver,
-driven by Selenium): a province drafter fills a district-level merger model, an approver submits,
+driven by Selenium): a province drafter imports a Word file (reviews it, assigns a paragraph
+that belongs nowhere to an item, accepts, sees the items filled after a reload), fills a
+district-level merger model, an approver submits,
 the BTCTW returns it with a comment, the drafter sees the comment. Along the way every page's
 visible text is checked for English. Usage: journey.py BASE_URL SAMPLE_JSON ARTIFACT_DIR"""
 
@@ -7,6 +9,7 @@ import os
 import re
 import sys
 import time
+import zipfile
 
 from selenium import webdriver
 from selenium.common.exceptions import TimeoutException
@@ -32,7 +35,8 @@ ONSET = r"(ngh|ng|nh|ch|gh|gi|kh|ph|th|tr|qu|b|c|d|g|h|k|l|m|n|p|r|s|t|v|x)?"
 SYLLABLE = re.compile(r"^" + ONSET + r"[aeiouy]{1,3}(ch|ng|nh|c|m|n|p|t)?$", re.I)
 # English words that also have the shape of a Vietnamese syllable without marks.
 ENGLISH_SHAPED = {"the", "not", "on", "at", "he", "we", "me", "go", "yes", "up", "it"}
-ALLOWED = {"demo", "hagiang", "caobang", "hanoi", "quantri", "btctw", "soan", "duyet", "docx", "pdf", "json"}
+ALLOWED = {"demo", "hagiang", "caobang", "hanoi", "quantri", "btctw", "soan", "duyet", "docx", "pdf", "json",
+           "word"}  # "tệp Word": the product's name
 seen_pages = set()
 
 
@@ -74,16 +78,82 @@ def accept_confirm():
     d.switch_to.alert.accept()
 
 
+def word_file(path):
+    """A small Word file written by hand: two items of section A and a photo appendix that
+    belongs nowhere in the outline."""
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+    def para(text, bold=False):
+        rpr = "<w:rPr><w:b/></w:rPr>" if bold else ""
+        return f'<w:p><w:r>{rpr}<w:t xml:space="preserve">{text}</w:t></w:r></w:p>'
+
+    body = "".join([
+        para("BÁO CÁO"),
+        para("A- VỀ TỔ CHỨC TRIỂN KHAI THỰC HIỆN", True),
+        para("I- Về công tác quán triệt, học tập, triển khai Nghị quyết, Kế hoạch, Kết luận của "
+             "Trung ương; các văn bản của Quốc hội, Ủy ban Thường vụ Quốc hội, Chính phủ, Bộ Nội vụ… "
+             "về thực hiện thí điểm các mô hình tổ chức mới và kiêm nhiệm chức danh", True),
+        para(WORD_AI),
+        para("C- PHỤ LỤC ẢNH HOẠT ĐỘNG", True),
+        para(WORD_PHOTO),
+    ])
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml",
+                   '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                   '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                   '<Default Extension="xml" ContentType="application/xml"/>'
+                   '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')
+        z.writestr("_rels/.rels",
+                   '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                   '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>')
+        z.writestr("word/document.xml",
+                   f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="{w}"><w:body>{body}</w:body></w:document>')
+
+
+WORD_AI = "Ban Thường vụ Tỉnh ủy đã tổ chức hội nghị quán triệt cho cán bộ chủ chốt toàn tỉnh."
+WORD_PHOTO = "Ảnh 1: Hội nghị sơ kết việc thực hiện thí điểm, tháng 6 năm 2021."
+
+
+def textarea(item):
+    return d.find_element(By.CSS_SELECTOR, f'textarea[name$="|{item}"]').get_attribute("value")
+
+
 def saved():
     wait.until(lambda d: "Đã lưu lúc" in d.find_element(By.ID, "save-status").text)
 
 
 try:
-    # 1. The drafter of Hà Giang: import the province's existing report (JSON), then add a
-    #    district-level merger model.
+    # 0. The drafter of Hà Giang imports the province's Word draft: review, assign the paragraph
+    #    that belongs nowhere to an item, accept; the items are filled and stay after a reload.
     login("hagiang.soan")
     report_url = d.current_url.split("?")[0]
     rid = report_url.rstrip("/").split("/")[-1]
+    docx = os.path.join(os.path.realpath(os.path.dirname(SAMPLE)), "du-thao-ha-giang.docx")
+    word_file(docx)
+    d.find_element(By.CSS_SELECTOR, "details.word-upload input[type=file]").send_keys(docx)
+    click(d.find_element(By.CSS_SELECTOR, "details.word-upload button"))
+    wait.until(lambda d: "/nhap-word/" in d.current_url)
+    check_vietnamese("xem lại trước khi nhập tệp Word")
+    assert WORD_AI in d.page_source, "the review shows what goes into A.I"
+    photo = next(li for li in d.find_elements(By.CSS_SELECTOR, "section.unplaced li")
+                 if WORD_PHOTO in li.text)
+    Select(photo.find_element(By.TAG_NAME, "select")).select_by_value("A.III.2")
+    d.save_screenshot(os.path.join(ARTIFACTS, "e2e-nhap-word.png"))
+    click(d.find_element(By.CSS_SELECTOR, "form.import-review button.primary"))
+    wait.until(lambda d: "Đã nhập nội dung từ tệp Word" in d.page_source)
+    check_vietnamese("sau khi nhập tệp Word")
+    for reload in (False, True):
+        go(f"/bao-cao/{rid}?muc=A.I")
+        if reload:
+            d.refresh()
+        assert textarea("A.I") == WORD_AI, textarea("A.I")
+        go(f"/bao-cao/{rid}?muc=A.III")
+        assert textarea("A.III.2") == WORD_PHOTO, textarea("A.III.2")
+    assert "du-thao-ha-giang.docx" in d.page_source, "the file is kept with the report"
+
+    # 1. Then the province's existing report (JSON) replaces it all, and the drafter adds a
+    #    district-level merger model.
+    go(f"/bao-cao/{rid}")
     d.find_element(By.CSS_SELECTOR, "details.upload summary").click()
     d.find_element(By.CSS_SELECTOR, "details.upload input[type=file]").send_keys(SAMPLE)
     d.find_element(By.CSS_SELECTOR, "details.upload button").click()
