@@ -11,7 +11,7 @@ import sys
 from pyhanko.keys import load_cert_from_pemder
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.sign import signers
+from pyhanko.sign import fields, signers
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
@@ -36,7 +36,7 @@ def verify(path, root):
 def sign(src, dst, key, cert, chain):
     signer = signers.SimpleSigner.load(key, cert, ca_chain_files=tuple(chain))
     meta = signers.PdfSignatureMetadata(field_name="ChuKyPyHanko",
-                                        subfilter=signers.SigSeedSubFilter.PADES)
+                                        subfilter=fields.SigSeedSubFilter.PADES)
     with open(src, "rb") as f:
         w = IncrementalPdfFileWriter(f, strict=False)
         with open(dst, "wb") as out:

@@ -148,6 +148,13 @@ fn pyhanko(path: &Path, root: &Path) -> Vec<serde_json::Value> {
         .collect()
 }
 
+/// Where `needle` first occurs in `hay` (bytes: the files have binary parts).
+fn pos(hay: &[u8], needle: &str) -> usize {
+    hay.windows(needle.len())
+        .position(|w| w == needle.as_bytes())
+        .unwrap_or_else(|| panic!("{needle} not found"))
+}
+
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     let p = dir.join(name);
     std::fs::write(&p, bytes).unwrap();
@@ -311,9 +318,7 @@ fn tampering_untrusted_roots_and_expired_certificates_are_reported() {
 
     // A byte changed inside the signed range: the page's text.
     let mut changed = signed.clone();
-    let at = String::from_utf8_lossy(&changed)
-        .find("Bao cao trang 1")
-        .unwrap();
+    let at = pos(&changed, "Bao cao trang 1");
     changed[at] = b'X';
     let v = sign::verify(&changed, Some(&roots), now()).unwrap();
     let s = &v.signatures[0];
@@ -433,9 +438,8 @@ fn bad_input_gives_vietnamese_errors() {
     // A malformed signature dictionary: /ByteRange beyond the file (same length, so the file
     // still parses).
     let signed = req(&minimal_pdf(1)).unwrap();
-    let text = String::from_utf8_lossy(&signed).into_owned();
-    let at = text.find("/ByteRange [").unwrap() + 11;
-    let end = at + text[at..].find(']').unwrap() + 1;
+    let at = pos(&signed, "/ByteRange [") + 11;
+    let end = at + pos(&signed[at..], "]") + 1;
     let mut bad = signed.clone();
     let repl = format!("{:<w$}", "[0 10 99999999 5]", w = end - at);
     bad[at..end].copy_from_slice(repl.as_bytes());
@@ -490,14 +494,9 @@ fn bad_input_gives_vietnamese_errors() {
         format!("xref\n{size} 1\n{sig_at:010} 00000 n\r\ntrailer\n<< /Size {} /Root 1 0 R /Prev {prev} >>\nstartxref\n{xref}\n%%EOF\n", size + 1).as_bytes(),
     );
     let len = huge.len();
-    let fixed = String::from_utf8_lossy(&huge).replacen(
-        &format!("{:<10}]", 0),
-        &format!("{:<10}]", len - c),
-        1,
-    );
-    let s = &sign::verify(fixed.as_bytes(), Some(&roots), now())
-        .unwrap()
-        .signatures[0];
+    let last = sig_at + pos(&huge[sig_at..], &format!("{:<10}]", 0));
+    huge[last..last + 11].copy_from_slice(format!("{:<10}]", len - c).as_bytes());
+    let s = &sign::verify(&huge, Some(&roots), now()).unwrap().signatures[0];
     assert!(
         s.problems[0].contains("/Contents quá lớn"),
         "{:?}",
