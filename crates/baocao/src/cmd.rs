@@ -59,6 +59,28 @@ pub fn run(c: Command) -> Result<Outcome> {
             query,
             limit,
         } => search(&reports, &query, limit),
+        Command::Verify { pdf, trust, json } => {
+            crate::signing::verify(&pdf, trust.as_deref(), json)
+        }
+        Command::Sign {
+            pdf,
+            p12,
+            password_file,
+            signer_title,
+            reason,
+            page,
+            rect,
+            output,
+        } => crate::signing::sign(crate::signing::SignArgs {
+            pdf: &pdf,
+            p12: &p12,
+            password_file: password_file.as_deref(),
+            signer_title: signer_title.as_deref(),
+            reason: &reason,
+            page,
+            rect: rect.as_deref(),
+            output: &output,
+        }),
         Command::Serve {
             listen,
             database_url,
@@ -90,7 +112,7 @@ fn read(path: &Path) -> Result<String> {
     })
 }
 
-fn write(path: &Path, bytes: &[u8]) -> Result<()> {
+pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         fs::create_dir_all(dir)
             .map_err(|e| format!("không tạo được thư mục {}: {e}", shown(dir)))?;

@@ -37,6 +37,7 @@ mod write;
 
 pub use cert::parse_certificates;
 pub use cert::CertInfo;
+pub use pdf::signature_place;
 pub use sign::{sign, Appearance, FontData, Key, SignRequest};
 pub use verify::{verify, SignatureReport, Trust, Verification};
 

@@ -291,6 +291,73 @@ fn unhex(h: &[u8]) -> Option<Vec<u8>> {
     )
 }
 
+/// The place baocao's PDF exporter reserves for the signature (the document information
+/// entry `/BaocaoSignatureBox`, "page x1 y1 x2 y2"): the page from 1 and the rectangle in PDF
+/// coordinates. None for other PDFs.
+pub fn signature_box(doc: &Document) -> Option<(usize, [f32; 4])> {
+    let (_, Object::Dictionary(info)) = doc.dereference(doc.trailer.get(b"Info").ok()?).ok()?
+    else {
+        return None;
+    };
+    let s = text(doc, info.get(b"BaocaoSignatureBox").ok()?)?;
+    let mut parts = s.split_whitespace();
+    let page: usize = parts.next()?.parse().ok()?;
+    let mut r = [0f32; 4];
+    for v in &mut r {
+        *v = parts.next()?.parse().ok()?;
+    }
+    (page >= 1 && r[2] > r[0] && r[3] > r[1]).then_some((page, r))
+}
+
+/// Where a visible signature goes: the place baocao's exporter reserved ([`signature_box`]),
+/// else the lower right of the last page (a box 220 × 70 points above a 2 cm margin).
+/// Returns the page (from 1), the rectangle, and whether it was the reserved place.
+///
+/// # Errors
+/// The PDF cannot be read, or has no page.
+pub fn signature_place(bytes: &[u8]) -> Result<(usize, [f32; 4], bool), Error> {
+    let doc = load(bytes)?;
+    if let Some((page, r)) = signature_box(&doc) {
+        return Ok((page, r, true));
+    }
+    let pages = doc.get_pages();
+    let (&n, &id) = pages
+        .iter()
+        .next_back()
+        .ok_or_else(|| Error::Unreadable("tệp không có trang nào".into()))?;
+    let mut width = 595.0;
+    let mut cur = Some(id);
+    // /MediaBox may be inherited from the page tree.
+    for _ in 0..32 {
+        let Some(node) = cur.and_then(|i| doc.get_dictionary(i).ok()) else {
+            break;
+        };
+        if let Some(mb) = get_array(&doc, node, b"MediaBox") {
+            let num = |o: &Object| {
+                o.as_float()
+                    .ok()
+                    .or_else(|| o.as_i64().ok().map(|i| i as f32))
+            };
+            if let (Some(x1), Some(x2)) = (mb.first().and_then(num), mb.get(2).and_then(num)) {
+                width = x2 - x1;
+            }
+            break;
+        }
+        cur = node.get(b"Parent").and_then(Object::as_reference).ok();
+    }
+    let margin = 56.7;
+    Ok((
+        n as usize,
+        [
+            width - margin - 220.0,
+            margin,
+            width - margin,
+            margin + 70.0,
+        ],
+        false,
+    ))
+}
+
 /// Where each revision ends: just after each `%%EOF` marker and its end of line.
 pub fn revision_ends(bytes: &[u8]) -> Vec<usize> {
     let mut ends = Vec::new();

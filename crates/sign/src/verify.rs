@@ -186,7 +186,8 @@ fn check(
         // Bytes after the signed range that do not even form a revision.
         rep.updates_after = 1;
     }
-    if !ends.contains(&end) && !(end == bytes.len() && ends.is_empty()) {
+    let ends_a_revision = ends.contains(&end) || (ends.is_empty() && end == bytes.len());
+    if !ends_a_revision {
         rep.problems
             .push("phạm vi ký không kết thúc ở cuối một phiên bản của tệp (%%EOF)".to_string());
     }
