@@ -158,11 +158,10 @@ fn reserved_box(pdf: &Path) -> (usize, [f32; 4]) {
     let out = String::from_utf8_lossy(&o.stdout).into_owned();
     let line = out
         .lines()
-        .find(|l| l.starts_with("BaocaoSignatureBox:"))
+        .find_map(|l| l.strip_prefix("BaocaoSignatureBox:"))
         .unwrap_or_else(|| panic!("no BaocaoSignatureBox in the PDF's information: {out}"));
     let v: Vec<f32> = line
         .split_whitespace()
-        .skip(1)
         .map(|w| w.parse().unwrap())
         .collect();
     (v[0] as usize, [v[1], v[2], v[3], v[4]])
