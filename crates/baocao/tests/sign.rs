@@ -348,6 +348,20 @@ fn untrusted_expired_pyhanko_signed_and_bad_input() {
     let o = t.verify("ph.pdf", true);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert!(text(&o).contains("Người ký: Nguyễn Văn An"), "{}", text(&o));
+    // ... and signed again by us: pyHanko's own signature stays intact, and pyHanko reads our
+    // update as a form filling (a permitted change), not as a change of the page.
+    let o = t.sign("ph.pdf", "signer-ec", "ph2.pdf");
+    assert!(o.status.success(), "{}", text(&o));
+    let o = t.verify("ph2.pdf", true);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let ph = pyhanko(&t.p("ph2.pdf"), &t.pki("root.pem"));
+    assert_eq!(ph.len(), 2, "{ph:?}");
+    for sig in &ph {
+        assert_eq!(sig["intact"], true, "{ph:?}");
+        assert_eq!(sig["valid"], true, "{ph:?}");
+    }
+    assert_eq!(ph[0]["modification"], "FORM_FILLING", "{ph:?}");
+    assert_eq!(ph[1]["coverage"], "ENTIRE_FILE", "{ph:?}");
 
     // Unsigned: nothing to trust.
     let o = t.verify("r.pdf", true);

@@ -922,7 +922,7 @@ impl<'p, 's, 'f> Composer<'p, 's, 'f> {
         let (rx, rw) = (left_w + CELL_PAD, right_w - 2.0 * CELL_PAD);
         let mut y = self.stack(&signer, rx, rw, 0.0, Align::Center, &mut items)?;
         let blank = cl.signature_blank_lines as f32 * m.h;
-        let signature = [left_w, y, right_w, blank];
+        let signature = [left_w + CELL_PAD, y, right_w - 2.0 * CELL_PAD, blank];
         y += blank;
         y += self.stack(&name, rx, rw, y, Align::Center, &mut items)?;
         Ok(Fixed {

@@ -63,14 +63,15 @@ pub(crate) fn object(o: &Object, out: &mut Vec<u8>) {
         Object::Boolean(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
         Object::Integer(i) => out.extend_from_slice(i.to_string().as_bytes()),
         Object::Real(r) => {
-            let mut s = format!("{r:.4}");
-            while s.contains('.') && (s.ends_with('0') || s.ends_with('.')) {
-                s.pop();
-            }
-            if s == "-0" || s.is_empty() {
-                s = "0".into();
-            }
-            out.extend_from_slice(s.as_bytes());
+            // The shortest text that reads back as the same number: a page's /MediaBox copied
+            // into the update must compare equal to the original's, or verifiers that compare
+            // revisions (pyHanko) call the update a modification of the page.
+            let s = if r.is_finite() {
+                format!("{r}")
+            } else {
+                "0".into()
+            };
+            out.extend_from_slice(if s == "-0" { b"0" } else { s.as_bytes() });
         }
         Object::Name(n) => name(n, out),
         Object::String(s, fmt) => match fmt {
@@ -152,6 +153,7 @@ mod tests {
             Object::Array(vec![
                 Object::Integer(1),
                 Object::Real(0.5),
+                Object::Real(595.27563),
                 Object::Reference((3, 0)),
             ]),
         );
@@ -160,7 +162,7 @@ mod tests {
         object(&Object::Dictionary(d), &mut out);
         assert_eq!(
             String::from_utf8(out).unwrap(),
-            "<< /Type /Page /A#20b [1 0.5 3 0 R] /T (a\\(b\\)) >>"
+            "<< /Type /Page /A#20b [1 0.5 595.27563 3 0 R] /T (a\\(b\\)) >>"
         );
         assert_eq!(text_string("Bí thư"), "<FEFF004200ED00200074006801B0>");
         assert_eq!(text_string("a(b)"), "(a\\(b\\))");

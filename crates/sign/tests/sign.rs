@@ -232,6 +232,49 @@ fn signatures_are_valid_for_us_pdfsig_and_pyhanko_rsa_and_ecdsa_and_a_second_kee
 }
 
 #[test]
+fn a_pdf_with_cross_reference_streams_gets_one_too() {
+    let pki = Pki::new();
+    let dir = tempfile::tempdir().unwrap();
+    let src = write(dir.path(), "in.pdf", &minimal_pdf(2));
+    let packed = dir.path().join("packed.pdf");
+    let st = Command::new("python3")
+        .args([
+            "-c",
+            "import pikepdf,sys; p=pikepdf.open(sys.argv[1]); p.save(sys.argv[2], object_stream_mode=pikepdf.ObjectStreamMode.generate)",
+        ])
+        .arg(&src)
+        .arg(&packed)
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let signed = sign_with(
+        &std::fs::read(&packed).unwrap(),
+        &pki.key("signer"),
+        &font(),
+        1,
+    );
+    let tail = String::from_utf8_lossy(&signed[signed.len() - 2000..]).into_owned();
+    assert!(
+        tail.contains("/Type /XRef") && !tail.contains("\ntrailer"),
+        "{tail}"
+    );
+    let v = sign::verify(&signed, Some(&pki.roots()), now()).unwrap();
+    assert!(v.all_ok(), "{v:?}");
+    let p = write(dir.path(), "signed.pdf", &signed);
+    let out = pdfsig(&p);
+    assert!(
+        out.contains("Signature is Valid.") && out.contains("Total document signed"),
+        "{out}"
+    );
+    let ph = pyhanko(&p, &pki.path("root.pem"));
+    assert_eq!(
+        (ph[0]["intact"].clone(), ph[0]["valid"].clone()),
+        (true.into(), true.into()),
+        "{ph:?}"
+    );
+}
+
+#[test]
 fn a_pdf_signed_by_pyhanko_is_verified() {
     let pki = Pki::new();
     let dir = tempfile::tempdir().unwrap();
