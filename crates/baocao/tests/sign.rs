@@ -415,6 +415,12 @@ fn untrusted_expired_pyhanko_signed_and_bad_input() {
         "{}",
         text(&o)
     );
+    // A huge file (sparse: nothing is read before its size is checked).
+    let huge = std::fs::File::create(t.p("huge.pdf")).unwrap();
+    huge.set_len(300 * 1024 * 1024).unwrap();
+    let o = t.verify("huge.pdf", true);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("tệp PDF quá lớn"), "{}", text(&o));
     // A trust store that is not one.
     let o = baocao(&["verify", s(&t.p("r.pdf")), "--trust", s(&t.p("wrong.txt"))]);
     assert_eq!(o.status.code(), Some(2));

@@ -88,8 +88,9 @@ pub struct SignRequest<'a> {
 
 /// A signing key with its certificates, from a PKCS#12 file.
 pub struct Key {
-    /// The signer's certificate first, then the rest of the chain the file holds.
-    pub certs: Vec<Certificate>,
+    /// The signer's certificate first, then the rest of the chain the file holds (never
+    /// empty).
+    certs: Vec<Certificate>,
     key: KeyKind,
 }
 
@@ -149,6 +150,11 @@ impl Key {
             Error::Certificate("chứng thư đầu tiên không khớp với khóa bí mật".into())
         })?;
         Ok(k)
+    }
+
+    /// The signer's certificate first, then the rest of the chain.
+    pub fn certificates(&self) -> &[Certificate] {
+        &self.certs
     }
 
     /// What the signer's certificate says.

@@ -495,6 +495,17 @@ fn bad_input_gives_vietnamese_errors() {
         "{:?}",
         s.problems
     );
+    // A signature value that is not CMS.
+    let mut bad = signed.clone();
+    let c = pos(&signed, "/Contents <") + 11;
+    bad[c..c + 4].copy_from_slice(b"FFFF");
+    let s = &sign::verify(&bad, Some(&roots), now()).unwrap().signatures[0];
+    assert!(!s.crypto_valid && !s.ok());
+    assert!(
+        s.problems[0].starts_with("giá trị chữ ký (CMS) hỏng"),
+        "{:?}",
+        s.problems
+    );
     // ... or not four integers.
     let mut bad = signed.clone();
     let repl = format!("{:<w$}", "[0 (x) 1]", w = end - at);
