@@ -80,4 +80,69 @@ pub enum Error {
     Signing(String),
     #[error("không tạo được hình chữ ký: {0}")]
     Appearance(String),
+    #[error("tệp đã ký không phải bản PDF này: {0}")]
+    NotThisDocument(String),
+}
+
+/// Checks that `signed` is `original` signed: the original's bytes unchanged at its start (a
+/// signature is an incremental update) and a valid signature covering all of them. The web app
+/// uses it to tell that a signed PDF uploaded for a version is that version's PDF.
+///
+/// # Errors
+/// [`Error::NotThisDocument`] with where they differ, or why no signature covers the original;
+/// the errors of [`verify()`] when `signed` cannot be read.
+pub fn check_signed_copy(signed: &[u8], original: &[u8]) -> Result<(), Error> {
+    if let Some(at) = signed.iter().zip(original).position(|(a, b)| a != b) {
+        let page = page_at(original, at);
+        return Err(Error::NotThisDocument(format!(
+            "nội dung khác nhau từ byte {at}{}",
+            page.map(|p| format!(" (trang {p} của bản gốc)"))
+                .unwrap_or_default()
+        )));
+    }
+    if signed.len() < original.len() {
+        return Err(Error::NotThisDocument(format!(
+            "tệp đã ký ngắn hơn bản gốc ({} so với {} byte)",
+            signed.len(),
+            original.len()
+        )));
+    }
+    let doc = pdf::load(signed)?;
+    let covered = pdf::signature_fields(&doc, signed)
+        .iter()
+        .filter_map(|f| f.value.as_ref().ok())
+        .any(|v| v.end() >= original.len());
+    if covered {
+        Ok(())
+    } else {
+        Err(Error::NotThisDocument(
+            "không có chữ ký nào bao trùm toàn bộ bản gốc".into(),
+        ))
+    }
+}
+
+/// The page (from 1) whose content stream holds byte `at` of a PDF, when that can be told.
+fn page_at(pdf_bytes: &[u8], at: usize) -> Option<usize> {
+    let doc = pdf::load(pdf_bytes).ok()?;
+    let offsets = &doc.reference_table.entries;
+    // The object whose start is the last before `at`.
+    let (obj, _) = offsets
+        .iter()
+        .filter_map(|(id, e)| match e {
+            lopdf::xref::XrefEntry::Normal { offset, .. } if (*offset as usize) <= at => {
+                Some((*id, *offset))
+            }
+            _ => None,
+        })
+        .max_by_key(|(_, off)| *off)?;
+    doc.get_pages().iter().find_map(|(n, pid)| {
+        let page = doc.get_dictionary(*pid).ok()?;
+        let holds = |o: &lopdf::Object| matches!(o, lopdf::Object::Reference((i, _)) if *i == obj);
+        let hit = pid.0 == obj
+            || match page.get(b"Contents").ok()? {
+                lopdf::Object::Array(a) => a.iter().any(holds),
+                o => holds(o),
+            };
+        hit.then_some(*n as usize)
+    })
 }

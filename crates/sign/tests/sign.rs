@@ -590,3 +590,47 @@ fn bad_input_gives_vietnamese_errors() {
     .to_string();
     assert_eq!(e, "trang 3 không có (tệp có 1 trang)");
 }
+
+#[test]
+fn a_signed_copy_is_recognised_and_another_version_or_a_changed_copy_is_not() {
+    let pki = Pki::new();
+    let key = pki.key("signer");
+    let original = minimal_pdf(3);
+    let signed = sign_with(&original, &key, &font(), 3);
+    sign::check_signed_copy(&signed, &original).unwrap();
+    // Signed twice: still the same document.
+    let twice = sign_with(&signed, &pki.key("signer-ec"), &font(), 1);
+    sign::check_signed_copy(&twice, &original).unwrap();
+
+    // Another version: its second page says something else.
+    let mut other = minimal_pdf(3);
+    let at = pos(&other, "trang 2");
+    other[at..at + 7].copy_from_slice(b"trang X");
+    let e = sign::check_signed_copy(&signed, &other)
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        e,
+        format!(
+            "tệp đã ký không phải bản PDF này: nội dung khác nhau từ byte {} (trang 2 của bản gốc)",
+            at + 6
+        )
+    );
+    // The unsigned original itself is not a signed copy.
+    let e = sign::check_signed_copy(&original, &original)
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        e,
+        "tệp đã ký không phải bản PDF này: không có chữ ký nào bao trùm toàn bộ bản gốc"
+    );
+    // A copy signed after a page was added covers more than the original, but starts with it;
+    // one whose content was changed does not.
+    let mut changed = signed.clone();
+    let at = pos(&changed, "trang 3");
+    changed[at + 6] = b'9';
+    let e = sign::check_signed_copy(&changed, &original)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("(trang 3 của bản gốc)"), "{e}");
+}
