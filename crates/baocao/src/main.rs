@@ -149,7 +149,8 @@ pub enum Command {
         /// BAOCAO_P12_PASSWORD, không có nữa thì mật khẩu rỗng.
         #[arg(long, value_name = "TỆP")]
         password_file: Option<PathBuf>,
-        /// Chức vụ của người ký, hiện trong chữ ký (ví dụ "BÍ THƯ").
+        /// Chức vụ của người ký, hiện trong chữ ký (ví dụ "BÍ THƯ"; mặc định: chức vụ in ở
+        /// phần ký của văn bản baocao xuất ra).
         #[arg(long, value_name = "CHỨC_VỤ")]
         signer_title: Option<String>,
         /// Lý do ký.

@@ -283,7 +283,10 @@ pub fn sign(a: SignArgs<'_>) -> Result<Outcome> {
     }
     let time = vietnam_now();
     let signer = key.signer();
-    let lines = sign::Appearance::lines(&signer, a.signer_title, time);
+    // The title the document prints under "T/M ...", unless one is given.
+    let recorded = sign::pdf::signer_title(&bytes).map_err(|e| format!("{}: {e}", shown(a.pdf)))?;
+    let title = a.signer_title.map(str::to_string).or(recorded);
+    let lines = sign::Appearance::lines(&signer, title.as_deref(), time);
     let font = font_for(&lines)?;
     let (data, index) = font.data();
     let req = sign::SignRequest {

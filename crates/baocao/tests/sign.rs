@@ -200,6 +200,34 @@ fn a_report_is_signed_at_its_signature_place_and_verified_by_us_pdfsig_and_pyhan
             .unwrap()
     };
     assert!(page >= 1 && page <= pages);
+    // The signer's title as printed, recorded for `sign` to show by default.
+    let info = String::from_utf8_lossy(&tool("pdfinfo", &["-custom", s(&t.p("r.pdf"))]).stdout)
+        .into_owned();
+    let title = info
+        .lines()
+        .find_map(|l| l.strip_prefix("BaocaoSignerTitle:"))
+        .unwrap_or_else(|| panic!("{info}"))
+        .trim()
+        .to_string();
+    let printed = String::from_utf8_lossy(
+        &tool(
+            "pdftotext",
+            &[
+                "-f",
+                &page.to_string(),
+                "-l",
+                &page.to_string(),
+                s(&t.p("r.pdf")),
+                "-",
+            ],
+        )
+        .stdout,
+    )
+    .into_owned();
+    assert!(
+        title.contains("BÍ THƯ") && printed.contains(&title),
+        "{title}: {printed}"
+    );
     // The reserved room is blank before signing.
     assert_eq!(dark_pixels(&t.p("r.pdf"), page, rect, t.dir.path()), 0);
 

@@ -96,6 +96,8 @@ pub struct Laid {
     pub bookmarks: Vec<Bookmark>,
     /// The signature's room in the closing block.
     pub signature: Option<SignatureBox>,
+    /// The signer's title as the closing block prints it ("PHÓ BÍ THƯ"), when it was entered.
+    pub signer_title: Option<String>,
 }
 
 /// The height of a line and where its baseline sits below the line's top.
@@ -196,6 +198,7 @@ pub fn layout(doc: &Document, p: &Profile, sh: &mut Shaper<'_>) -> Result<Laid, 
         pages: c.pages,
         bookmarks: c.bookmarks,
         signature: c.signature,
+        signer_title: c.signer_title,
     })
 }
 
@@ -262,6 +265,7 @@ struct Composer<'p, 's, 'f> {
     page_notes: Vec<usize>,
     bookmarks: Vec<Bookmark>,
     signature: Option<SignatureBox>,
+    signer_title: Option<String>,
     started: bool,
 }
 
@@ -286,6 +290,7 @@ impl<'p, 's, 'f> Composer<'p, 's, 'f> {
             page_notes: Vec::new(),
             bookmarks: Vec::new(),
             signature: None,
+            signer_title: None,
             started: false,
         }
     }
@@ -920,6 +925,9 @@ impl<'p, 's, 'f> Composer<'p, 's, 'f> {
             Style::new(size).bold(true),
         )];
         let (rx, rw) = (left_w + CELL_PAD, right_w - 2.0 * CELL_PAD);
+        let title = clean(&c.signer_title).to_uppercase();
+        self.signer_title = Some(title.trim().to_string())
+            .filter(|t| !t.is_empty() && *t != document::build::GAP.to_uppercase());
         let mut y = self.stack(&signer, rx, rw, 0.0, Align::Center, &mut items)?;
         let blank = cl.signature_blank_lines as f32 * m.h;
         let signature = [left_w + CELL_PAD, y, right_w - 2.0 * CELL_PAD, blank];

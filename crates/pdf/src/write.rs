@@ -24,6 +24,10 @@ const SRGB_ICC: &[u8] = include_bytes!("../assets/sRGB-v4.icc");
 /// The document information entry that records where the signature goes.
 pub const SIGNATURE_BOX_KEY: &[u8] = b"BaocaoSignatureBox";
 
+/// The document information entry with the signer's title as printed ("PHÓ BÍ THƯ"), which
+/// `baocao sign` shows in the visible signature unless told otherwise.
+pub const SIGNER_TITLE_KEY: &[u8] = b"BaocaoSignerTitle";
+
 /// Compression of content and font streams: level 1, zlib-rs's quick path. Level 6 (zlib's
 /// default) makes these streams about 13 % smaller and takes several times as long (measured on
 /// the full sample report).
@@ -221,6 +225,9 @@ pub fn write(
                 height - b.y
             );
             info.pair(Name(SIGNATURE_BOX_KEY), TextStr(&value));
+        }
+        if let Some(t) = &laid.signer_title {
+            info.pair(Name(SIGNER_TITLE_KEY), TextStr(t));
         }
         if let Some((y, m, d)) = date {
             info.creation_date(

@@ -309,6 +309,25 @@ pub fn signature_box(doc: &Document) -> Option<(usize, [f32; 4])> {
     (page >= 1 && r[2] > r[0] && r[3] > r[1]).then_some((page, r))
 }
 
+/// The signer's title baocao's PDF exporter records (the document information entry
+/// `/BaocaoSignerTitle`, "PHÓ BÍ THƯ"), if any.
+///
+/// # Errors
+/// The PDF cannot be read.
+pub fn signer_title(bytes: &[u8]) -> Result<Option<String>, Error> {
+    let doc = load(bytes)?;
+    let Some(Ok((_, Object::Dictionary(info)))) =
+        doc.trailer.get(b"Info").ok().map(|i| doc.dereference(i))
+    else {
+        return Ok(None);
+    };
+    Ok(info
+        .get(b"BaocaoSignerTitle")
+        .ok()
+        .and_then(|t| text(&doc, t))
+        .filter(|t| !t.trim().is_empty()))
+}
+
 /// Where a visible signature goes: the place baocao's exporter reserved ([`signature_box`]),
 /// else the lower right of the last page (a box 220 × 70 points above a 2 cm margin).
 /// Returns the page (from 1), the rectangle, and whether it was the reserved place.
