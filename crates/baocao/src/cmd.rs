@@ -59,9 +59,12 @@ pub fn run(c: Command) -> Result<Outcome> {
             query,
             limit,
         } => search(&reports, &query, limit),
-        Command::Verify { pdf, trust, json } => {
-            crate::signing::verify(&pdf, trust.as_deref(), json)
-        }
+        Command::Verify {
+            pdf,
+            trust,
+            original,
+            json,
+        } => crate::signing::verify(&pdf, trust.as_deref(), original.as_deref(), json),
         Command::Sign {
             pdf,
             p12,

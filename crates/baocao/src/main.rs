@@ -132,6 +132,9 @@ pub enum Command {
         /// Danh sách chứng thư gốc tin cậy (PEM, một hay nhiều chứng thư; hoặc một tệp DER).
         #[arg(long, env = "BAOCAO_TRUST", value_name = "TỆP_PEM")]
         trust: Option<PathBuf>,
+        /// Bản PDF gốc (chưa ký): kiểm tra thêm tệp đã ký có đúng là bản này được ký không.
+        #[arg(long, value_name = "TỆP_PDF")]
+        original: Option<PathBuf>,
         /// In kết quả dạng JSON (cho máy).
         #[arg(long)]
         json: bool,

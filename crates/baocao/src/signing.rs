@@ -40,7 +40,12 @@ fn read_bytes(path: &Path) -> Result<Vec<u8>> {
     std::fs::read(path).map_err(|e| format!("không đọc được tệp {}: {e}", shown(path)))
 }
 
-pub fn verify(pdf: &Path, trust: Option<&Path>, as_json: bool) -> Result<Outcome> {
+pub fn verify(
+    pdf: &Path,
+    trust: Option<&Path>,
+    original: Option<&Path>,
+    as_json: bool,
+) -> Result<Outcome> {
     let roots = match trust {
         Some(t) => Some(
             sign::parse_certificates(&read_bytes(t)?).map_err(|e| format!("{}: {e}", shown(t)))?,
@@ -50,12 +55,35 @@ pub fn verify(pdf: &Path, trust: Option<&Path>, as_json: bool) -> Result<Outcome
     let bytes = read_bytes(pdf)?;
     let v = sign::verify(&bytes, roots.as_deref(), OffsetDateTime::now_utc())
         .map_err(|e| format!("{}: {e}", shown(pdf)))?;
+    // Is it that PDF, signed? (None: not asked.)
+    let same = match original {
+        Some(o) => {
+            Some(sign::check_signed_copy(&bytes, &read_bytes(o)?).map_err(|e| e.to_string()))
+        }
+        None => None,
+    };
     if as_json {
-        out(&serde_json::to_string_pretty(&to_json(&v)).unwrap_or_default());
+        let mut j = to_json(&v);
+        if let Some(r) = &same {
+            j["original"] = json!({
+                "same": r.is_ok(),
+                "problem": r.as_ref().err(),
+            });
+        }
+        out(&serde_json::to_string_pretty(&j).unwrap_or_default());
     } else {
         print_report(pdf, &v, trust.is_some());
+        match (&same, original) {
+            (Some(Ok(())), Some(o)) => out(&format!(
+                "Bản gốc: tệp đã ký đúng là {} được ký (không sai một byte).",
+                shown(o)
+            )),
+            (Some(Err(e)), _) => out(&format!("Bản gốc: {e}.")),
+            _ => {}
+        }
     }
-    Ok(if v.all_ok() {
+    let same_ok = same.as_ref().is_none_or(|r| r.is_ok());
+    Ok(if v.all_ok() && same_ok {
         Outcome::Clean
     } else {
         Outcome::Problems

@@ -325,6 +325,41 @@ fn a_report_is_signed_at_its_signature_place_and_verified_by_us_pdfsig_and_pyhan
     let out = text(&tool("pdfsig", &[s(&t.p("s2.pdf"))]));
     assert_eq!(out.matches("Signature is Valid.").count(), 2, "{out}");
 
+    // Compared with the original: the signed file is that PDF signed; another version is not.
+    let o = baocao(&[
+        "verify",
+        s(&t.p("s2.pdf")),
+        "--trust",
+        &t.pki("root.pem"),
+        "--original",
+        s(&t.p("r.pdf")),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        text(&o).contains("Bản gốc: tệp đã ký đúng là"),
+        "{}",
+        text(&o)
+    );
+    let json = t.p("r2.json");
+    let o = baocao(&["sample", "--province", "02", "--seed", "4", "-o", s(&json)]);
+    assert!(o.status.success());
+    let o = baocao(&["render", s(&json), "-o", s(&t.p("r2.pdf"))]);
+    assert!(o.status.success());
+    let o = baocao(&[
+        "verify",
+        s(&t.p("s.pdf")),
+        "--trust",
+        &t.pki("root.pem"),
+        "--original",
+        s(&t.p("r2.pdf")),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains("Bản gốc: tệp đã ký không phải bản PDF này: nội dung khác nhau từ byte"),
+        "{}",
+        text(&o)
+    );
+
     // A byte changed inside the signed range.
     let mut bad = signed.clone();
     let at = original.len() / 2;
