@@ -22,6 +22,7 @@ pub(crate) mod oid {
     pub const RSA_SHA384: O = O::new_unwrap("1.2.840.113549.1.1.12");
     pub const RSA_SHA512: O = O::new_unwrap("1.2.840.113549.1.1.13");
     pub const RSA_SHA1: O = O::new_unwrap("1.2.840.113549.1.1.5");
+    pub const RSASSA_PSS: O = O::new_unwrap("1.2.840.113549.1.1.10");
     pub const EC_PUBLIC_KEY: O = O::new_unwrap("1.2.840.10045.2.1");
     pub const ECDSA_SHA256: O = O::new_unwrap("1.2.840.10045.4.3.2");
     pub const ECDSA_SHA384: O = O::new_unwrap("1.2.840.10045.4.3.3");

@@ -358,6 +358,10 @@ fn check_cms(contents: &[u8], ranges: &[&[u8]]) -> Result<CmsFound, String> {
         None => attrs.to_der().map_err(bad)?,
     };
     let sig_alg = si.signature_algorithm.oid;
+    if sig_alg == oid::RSASSA_PSS {
+        found.problem = Some("chữ ký RSA-PSS chưa được hỗ trợ kiểm tra".into());
+        return Ok(found);
+    }
     let hash_alg = cert::hash_of_signature_alg(sig_alg).unwrap_or(alg);
     let Some(hashed) = cert::digest(hash_alg, &[&signed]) else {
         found.problem = Some(format!("thuật toán băm {hash_alg} chưa được hỗ trợ"));
