@@ -634,3 +634,36 @@ fn a_signed_copy_is_recognised_and_another_version_or_a_changed_copy_is_not() {
         .to_string();
     assert!(e.contains("(trang 3 của bản gốc)"), "{e}");
 }
+
+#[test]
+fn the_same_input_and_time_give_the_same_bytes() {
+    let pki = Pki::new();
+    let font = font();
+    let t = signing_time();
+    for key in ["signer", "signer-ec"] {
+        let key = pki.key(key);
+        let make = || {
+            sign::sign(
+                &SignRequest {
+                    pdf: &minimal_pdf(1),
+                    time: t,
+                    field: None,
+                    reason: None,
+                    location: None,
+                    appearance: Some(Appearance {
+                        page: 1,
+                        rect: [300.0, 100.0, 520.0, 170.0],
+                        lines: Appearance::lines(&key.signer(), Some("Bí thư"), t),
+                        font: FontData {
+                            data: &font,
+                            index: 0,
+                        },
+                    }),
+                },
+                &key,
+            )
+            .unwrap()
+        };
+        assert_eq!(make(), make());
+    }
+}
