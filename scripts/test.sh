@@ -3,7 +3,8 @@
 # back with: LibreOffice (DOCX -> PDF), poppler-utils (pdftotext, pdfinfo, pdffonts, pdftoppm),
 # the Liberation fonts (metric-compatible with Times New Roman; our PDFs are set in them when Times
 # New Roman is absent), fontconfig and DejaVu Serif (PDF font tests), python-docx, jsonschema,
-# openpyxl and pikepdf (PDF/A metadata), and for the browser tests Debian's Chromium and
+# openpyxl and pikepdf (PDF/A metadata), pyHanko (an independent check of digital signatures;
+# poppler's pdfsig is the other; the test PKI is made with the openssl command), and for the browser tests Debian's Chromium and
 # ChromeDriver with Selenium. Debian/Ubuntu, as root or with sudo.
 # The web tests run on SQLite and on PostgreSQL: a server at 127.0.0.1:5432 with trust auth for
 # user postgres (as in CI), or the URL in BAOCAO_TEST_POSTGRES (e.g. postgres://u:p@host:5432).
@@ -14,7 +15,8 @@ say() { printf '\033[1m%s\033[0m\n' "$*"; }
 
 apt_packages=()
 command -v soffice >/dev/null 2>&1 || apt_packages+=(libreoffice-writer-nogui)
-command -v pdftotext >/dev/null 2>&1 || apt_packages+=(poppler-utils)
+{ command -v pdftotext >/dev/null 2>&1 && command -v pdfsig >/dev/null 2>&1; } || apt_packages+=(poppler-utils)
+command -v openssl >/dev/null 2>&1 || apt_packages+=(openssl)
 { command -v fc-list >/dev/null 2>&1 && fc-list | grep -qi "Liberation Serif"; } || apt_packages+=(fonts-liberation2)
 command -v python3 >/dev/null 2>&1 || apt_packages+=(python3 python3-pip)
 # PDF tests: fontconfig's fc-list checks the embedded fonts' Vietnamese letters; DejaVu Serif is
@@ -49,6 +51,12 @@ if ! python3 -c 'import pikepdf' >/dev/null 2>&1; then
   say "Cài đặt pikepdf (đọc PDF/A)"
   python3 -m pip install -q pikepdf 2>/dev/null \
     || python3 -m pip install -q --break-system-packages pikepdf
+fi
+
+if ! python3 -c 'import pyhanko, pyhanko_certvalidator' >/dev/null 2>&1; then
+  say "Cài đặt pyHanko (kiểm tra chữ ký số độc lập)"
+  python3 -m pip install -q pyhanko 2>/dev/null \
+    || python3 -m pip install -q --break-system-packages pyhanko
 fi
 
 say "Dựng bản không có phần xuất PDF (--no-default-features)"

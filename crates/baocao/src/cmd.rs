@@ -66,6 +66,31 @@ pub fn run(c: Command) -> Result<Outcome> {
             query,
             limit,
         } => search(&reports, &query, limit),
+        Command::Verify {
+            pdf,
+            trust,
+            original,
+            json,
+        } => crate::signing::verify(&pdf, trust.as_deref(), original.as_deref(), json),
+        Command::Sign {
+            pdf,
+            p12,
+            password_file,
+            signer_title,
+            reason,
+            page,
+            rect,
+            output,
+        } => crate::signing::sign(crate::signing::SignArgs {
+            pdf: &pdf,
+            p12: &p12,
+            password_file: password_file.as_deref(),
+            signer_title: signer_title.as_deref(),
+            reason: &reason,
+            page,
+            rect: rect.as_deref(),
+            output: &output,
+        }),
         Command::Serve {
             listen,
             database_url,
@@ -116,7 +141,7 @@ fn read(path: &Path) -> Result<String> {
     })
 }
 
-fn write(path: &Path, bytes: &[u8]) -> Result<()> {
+pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         fs::create_dir_all(dir).map_err(|e| {
             format!(

@@ -9,6 +9,7 @@ use clap::{Arg, ArgAction, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 mod cmd;
 mod serve;
+mod signing;
 
 /// mimalloc rather than glibc's allocator: the server's many short-lived report-sized buffers
 /// fragmented glibc's per-thread arenas (780 MB resident after a load test, docs/benchmarks.md).
@@ -140,6 +141,52 @@ pub enum Command {
         /// Số kết quả tối đa.
         #[arg(long, default_value_t = 10, value_name = "SỐ")]
         limit: usize,
+    },
+    /// Kiểm tra mọi chữ ký số của một tệp PDF: người ký, chứng thư, thời điểm ký, tính toàn
+    /// vẹn, độ tin cậy. Mã thoát 0 chỉ khi mọi chữ ký hợp lệ, nguyên vẹn và được tin cậy.
+    Verify {
+        /// Tệp PDF đã ký.
+        #[arg(value_name = "TỆP_PDF")]
+        pdf: PathBuf,
+        /// Danh sách chứng thư gốc tin cậy (PEM, một hay nhiều chứng thư; hoặc một tệp DER).
+        #[arg(long, env = "BAOCAO_TRUST", value_name = "TỆP_PEM")]
+        trust: Option<PathBuf>,
+        /// Bản PDF gốc (chưa ký): kiểm tra thêm tệp đã ký có đúng là bản này được ký không.
+        #[arg(long, value_name = "TỆP_PDF")]
+        original: Option<PathBuf>,
+        /// In kết quả dạng JSON (cho máy).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Ký số một tệp PDF (PAdES B-B) bằng khóa trong tệp PKCS#12, chữ ký hiện ở chỗ ký của
+    /// người ký; ghi thêm vào cuối tệp nên các chữ ký trước vẫn hợp lệ.
+    Sign {
+        /// Tệp PDF cần ký.
+        #[arg(value_name = "TỆP_PDF")]
+        pdf: PathBuf,
+        /// Tệp khóa và chứng thư số PKCS#12 (.p12, .pfx).
+        #[arg(long, value_name = "TỆP_P12")]
+        p12: PathBuf,
+        /// Tệp chứa mật khẩu của tệp PKCS#12 (dòng đầu); không có thì lấy biến môi trường
+        /// BAOCAO_P12_PASSWORD, không có nữa thì mật khẩu rỗng.
+        #[arg(long, value_name = "TỆP")]
+        password_file: Option<PathBuf>,
+        /// Chức vụ của người ký, hiện trong chữ ký (ví dụ "BÍ THƯ"; mặc định: chức vụ in ở
+        /// phần ký của văn bản baocao xuất ra).
+        #[arg(long, value_name = "CHỨC_VỤ")]
+        signer_title: Option<String>,
+        /// Lý do ký.
+        #[arg(long, default_value = "Ký ban hành báo cáo", value_name = "LÝ_DO")]
+        reason: String,
+        /// Trang đặt chữ ký (mặc định: chỗ ký văn bản đã dành, nếu không có thì trang cuối).
+        #[arg(long, value_name = "SỐ")]
+        page: Option<usize>,
+        /// Ô chữ ký "x1 y1 x2 y2" (điểm, gốc ở góc dưới bên trái trang).
+        #[arg(long, value_name = "Ô", allow_hyphen_values = true)]
+        rect: Option<String>,
+        /// Tệp PDF đã ký ghi ra.
+        #[arg(short, long, value_name = "TỆP")]
+        output: PathBuf,
     },
     /// Chạy máy chủ web: trang nhập báo cáo cho 63 tỉnh, trang tổng hợp, API JSON.
     Serve {

@@ -32,6 +32,8 @@ fn help_of_every_command_is_vietnamese() {
         vec!["import", "--help"],
         vec!["sample", "--help"],
         vec!["demo", "--help"],
+        vec!["sign", "--help"],
+        vec!["verify", "--help"],
         vec!["template", "--help"],
         vec!["template", "check", "--help"],
     ] {

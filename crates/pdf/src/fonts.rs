@@ -145,6 +145,12 @@ impl Font {
     }
 
     /// True for a serif face (OS/2 family class or PANOSE, else the name).
+    /// The font file's bytes and the face's index in it (for embedding elsewhere, e.g. the
+    /// visible signature of `baocao sign`).
+    pub fn data(&self) -> (&[u8], u32) {
+        (&self.data, self.index)
+    }
+
     pub fn is_serif(&self) -> bool {
         self.serif
     }

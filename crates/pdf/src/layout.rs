@@ -76,11 +76,28 @@ pub struct Bookmark {
     pub y: f32,
 }
 
+/// The room left for the signature in the closing block: where a signer's visible signature
+/// goes (the PDF records it so that signing software finds it; see `write`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SignatureBox {
+    /// The page, from 0.
+    pub page: usize,
+    /// From the page's top-left corner, points.
+    pub x: f32,
+    pub y: f32,
+    pub w: f32,
+    pub h: f32,
+}
+
 /// The document laid out.
 #[derive(Debug, Clone)]
 pub struct Laid {
     pub pages: Vec<Page>,
     pub bookmarks: Vec<Bookmark>,
+    /// The signature's room in the closing block.
+    pub signature: Option<SignatureBox>,
+    /// The signer's title as the closing block prints it ("PHÓ BÍ THƯ"), when it was entered.
+    pub signer_title: Option<String>,
 }
 
 /// The height of a line and where its baseline sits below the line's top.
@@ -135,6 +152,8 @@ struct Fixed {
     h: f32,
     before: f32,
     after: f32,
+    /// The signature's room in it (x, y, w, h relative to its top-left corner).
+    signature: Option<[f32; 4]>,
 }
 
 #[derive(Debug, Clone)]
@@ -178,6 +197,8 @@ pub fn layout(doc: &Document, p: &Profile, sh: &mut Shaper<'_>) -> Result<Laid, 
     Ok(Laid {
         pages: c.pages,
         bookmarks: c.bookmarks,
+        signature: c.signature,
+        signer_title: c.signer_title,
     })
 }
 
@@ -243,6 +264,8 @@ struct Composer<'p, 's, 'f> {
     notes: Vec<Vec<Line>>,
     page_notes: Vec<usize>,
     bookmarks: Vec<Bookmark>,
+    signature: Option<SignatureBox>,
+    signer_title: Option<String>,
     started: bool,
 }
 
@@ -266,6 +289,8 @@ impl<'p, 's, 'f> Composer<'p, 's, 'f> {
             notes: Vec::new(),
             page_notes: Vec::new(),
             bookmarks: Vec::new(),
+            signature: None,
+            signer_title: None,
             started: false,
         }
     }
@@ -531,6 +556,7 @@ impl<'p, 's, 'f> Composer<'p, 's, 'f> {
             h: row1 + a.max(b),
             before: 0.0,
             after: 0.0,
+            signature: None,
         }));
 
         // BÁO CÁO, the subject, the rule.
@@ -554,6 +580,7 @@ impl<'p, 's, 'f> Composer<'p, 's, 'f> {
             h: y,
             before: line,
             after: line,
+            signature: None,
         }));
         Ok(())
     }
@@ -884,6 +911,7 @@ impl<'p, 's, 'f> Composer<'p, 's, 'f> {
             h: y,
             before: self.after(),
             after: self.after(),
+            signature: None,
         }))
     }
 
@@ -917,14 +945,20 @@ impl<'p, 's, 'f> Composer<'p, 's, 'f> {
             Style::new(size).bold(true),
         )];
         let (rx, rw) = (left_w + CELL_PAD, right_w - 2.0 * CELL_PAD);
+        let title = clean(&c.signer_title).to_uppercase();
+        self.signer_title = Some(title.trim().to_string())
+            .filter(|t| !t.is_empty() && *t != document::build::GAP.to_uppercase());
         let mut y = self.stack(&signer, rx, rw, 0.0, Align::Center, &mut items)?;
-        y += cl.signature_blank_lines as f32 * m.h;
+        let blank = cl.signature_blank_lines as f32 * m.h;
+        let signature = [left_w + CELL_PAD, y, right_w - 2.0 * CELL_PAD, blank];
+        y += blank;
         y += self.stack(&name, rx, rw, y, Align::Center, &mut items)?;
         Ok(Fixed {
             items,
             h: left_h.max(y),
             before: self.after() + m.h,
             after: 0.0,
+            signature: (blank > 0.0).then_some(signature),
         })
     }
 
@@ -990,6 +1024,15 @@ impl<'p, 's, 'f> Composer<'p, 's, 'f> {
         }
         self.y += self.gap(f.before);
         let (dx, dy) = (self.left, self.y);
+        if let Some([x, y, w, h]) = f.signature {
+            self.signature = Some(SignatureBox {
+                page: self.pages.len().saturating_sub(1),
+                x: dx + x,
+                y: dy + y,
+                w,
+                h,
+            });
+        }
         if let Some(page) = self.pages.last_mut() {
             page.items
                 .extend(f.items.drain(..).map(|it| shift(it, dx, dy)));

@@ -21,6 +21,13 @@ use crate::Error;
 /// saucecontrol/Compact-ICC-Profiles (CC0; see `assets/README.md`).
 const SRGB_ICC: &[u8] = include_bytes!("../assets/sRGB-v4.icc");
 
+/// The document information entry that records where the signature goes.
+pub const SIGNATURE_BOX_KEY: &[u8] = b"BaocaoSignatureBox";
+
+/// The document information entry with the signer's title as printed ("PHÓ BÍ THƯ"), which
+/// `baocao sign` shows in the visible signature unless told otherwise.
+pub const SIGNER_TITLE_KEY: &[u8] = b"BaocaoSignerTitle";
+
 /// Compression of content and font streams: level 1, zlib-rs's quick path. Level 6 (zlib's
 /// default) makes these streams about 13 % smaller and takes several times as long (measured on
 /// the full sample report).
@@ -204,6 +211,24 @@ pub fn write(
             .keywords(TextStr(&keywords))
             .creator(TextStr("baocao"))
             .producer(TextStr("baocao"));
+        // Where the signature goes (the room between the signer's title and name), for
+        // `baocao sign` and other signing software: "page x1 y1 x2 y2", the page from 1, the
+        // rectangle in the page's PDF coordinates.
+        if let Some(b) = &laid.signature {
+            let height = laid.pages.get(b.page).map_or(0.0, |p| p.height);
+            let value = format!(
+                "{} {:.2} {:.2} {:.2} {:.2}",
+                b.page + 1,
+                b.x,
+                height - b.y - b.h,
+                b.x + b.w,
+                height - b.y
+            );
+            info.pair(Name(SIGNATURE_BOX_KEY), TextStr(&value));
+        }
+        if let Some(t) = &laid.signer_title {
+            info.pair(Name(SIGNER_TITLE_KEY), TextStr(t));
+        }
         if let Some((y, m, d)) = date {
             info.creation_date(
                 Date::new(y)
