@@ -557,25 +557,6 @@ fn ended_of(options: &[outline::ChoiceOption], v: &str) -> Option<bool> {
 /// one pilot (1), ongoing or ended (1 or 0). A district-level model's figures concern the model
 /// as a whole, not one district, so they go to a sheet of their own, one row per (province,
 /// model), instead of repeating on every district row.
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_text_longer_than_a_cell_is_cut_with_a_mark_and_fits() {
-        let short = "Lý do kết thúc.";
-        assert_eq!(fit_cell(short), short);
-        // Vietnamese letters are one UTF-16 unit each; the cut never splits a character.
-        let long = "Nguyên nhân kết thúc thí điểm. ".repeat(3000);
-        let cut = fit_cell(&long);
-        assert!(cut.encode_utf16().count() <= CELL_MAX);
-        assert!(cut.ends_with(CUT_MARK));
-        assert!(long.starts_with(cut.trim_end_matches(CUT_MARK)));
-        let astral = "𝔸".repeat(20_000);
-        assert!(fit_cell(&astral).encode_utf16().count() <= CELL_MAX);
-    }
-}
-
 #[allow(clippy::too_many_arguments)]
 fn block_sheet<'a>(
     wb: &mut Workbook,
@@ -827,4 +808,23 @@ fn block_sheet<'a>(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_text_longer_than_a_cell_is_cut_with_a_mark_and_fits() {
+        let short = "Lý do kết thúc.";
+        assert_eq!(fit_cell(short), short);
+        // Vietnamese letters are one UTF-16 unit each; the cut never splits a character.
+        let long = "Nguyên nhân kết thúc thí điểm. ".repeat(3000);
+        let cut = fit_cell(&long);
+        assert!(cut.encode_utf16().count() <= CELL_MAX);
+        assert!(cut.ends_with(CUT_MARK));
+        assert!(long.starts_with(cut.trim_end_matches(CUT_MARK)));
+        let astral = "𝔸".repeat(20_000);
+        assert!(fit_cell(&astral).encode_utf16().count() <= CELL_MAX);
+    }
 }
