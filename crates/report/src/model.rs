@@ -141,6 +141,39 @@ fn translate_serde(msg: &str) -> String {
 }
 
 /// Normalises every string (and key) of a JSON value to NFC.
+/// Converts every text of `v` that is TCVN3 or VNI text that lost its font (pasted from an old
+/// Word document: "Hµ Giang", "Haø Giang") to Unicode, when `vi::detect_legacy` is confident
+/// (0.5 and above). Returns how many texts were converted.
+pub fn convert_legacy_value(v: &mut Value) -> usize {
+    match v {
+        Value::String(s) => match vi::detect_legacy(s).filter(|d| d.confidence >= 0.5) {
+            Some(d) => {
+                *s = d.text;
+                1
+            }
+            None => 0,
+        },
+        Value::Array(a) => a.iter_mut().map(convert_legacy_value).sum(),
+        Value::Object(o) => o.values_mut().map(convert_legacy_value).sum(),
+        _ => 0,
+    }
+}
+
+/// [`convert_legacy_value`] over every answer of a report, blocks included.
+pub fn convert_legacy_report(r: &mut Report) -> usize {
+    let mut n: usize = r.answers.values_mut().map(convert_legacy_value).sum();
+    for list in r.blocks.values_mut() {
+        for inst in list {
+            n += inst
+                .answers
+                .values_mut()
+                .map(convert_legacy_value)
+                .sum::<usize>();
+        }
+    }
+    n
+}
+
 pub fn nfc_value(v: &mut Value) {
     match v {
         Value::String(s) if !vi::is_nfc(s) => *s = vi::nfc(s),

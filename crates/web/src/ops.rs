@@ -389,6 +389,9 @@ pub fn apply_changes(t: &Template, r: &mut Report, changes: &[Change]) -> AppRes
             Some(v) if !report::validate::is_empty(v) => {
                 let mut v = v.clone();
                 report::nfc_value(&mut v);
+                // Text pasted from a TCVN3 or VNI document that lost its font is stored as
+                // Unicode (PRODUCT.md §6).
+                report::convert_legacy_value(&mut v);
                 scope.insert(c.item.clone(), v);
             }
             _ => {
@@ -486,7 +489,9 @@ pub enum InstanceOp {
 
 /// Replaces the whole content with an uploaded report JSON (same province and template).
 pub fn replace(t: &Template, r: &mut Report, json: &str) -> AppResult<()> {
-    let new = Report::from_json(json).map_err(|e| AppError::bad_request(e.to_string()))?;
+    let mut new = Report::from_json(json).map_err(|e| AppError::bad_request(e.to_string()))?;
+    // Answers in TCVN3 or VNI that lost their font are stored as Unicode.
+    report::convert_legacy_report(&mut new);
     if new.unit.province != r.unit.province {
         return Err(AppError::bad_request(format!(
             "Tệp là báo cáo của tỉnh mã {}, không phải của tỉnh này (mã {}).",

@@ -462,7 +462,9 @@ async fn workflow(s: &Server) {
     // A complete report (upload of a valid sample), then submit.
     let t = outline::builtin("kl74-2021").unwrap();
     let sample = report::sample::sample(&t, units::Units::embedded().unwrap(), "02", 5).unwrap();
-    let sample_json: Value = serde_json::from_str(&sample.to_json()).unwrap();
+    let mut sample_json: Value = serde_json::from_str(&sample.to_json()).unwrap();
+    // One answer pasted from an old TCVN3 document that lost its font: stored as Unicode.
+    sample_json["answers"]["B.IV"] = json!("TØnh ñy Hµ Giang b¸o c¸o kÕt qu¶ thùc hiÖn");
     let (st, saved) = drafter
         .json(
             Method::PUT,
@@ -473,6 +475,28 @@ async fn workflow(s: &Server) {
     assert_eq!(st, StatusCode::OK, "{saved}");
     assert_eq!(saved["errors"], json!(0), "{saved}");
     let rev = saved["revision"].as_i64().unwrap();
+    let got = drafter.report(id).await;
+    assert_eq!(
+        got["report"]["answers"]["B.IV"], "Tỉnh ủy Hà Giang báo cáo kết quả thực hiện",
+        "TCVN3 text converted on upload"
+    );
+    // And a VNI paste through a save.
+    let (st, saved) = drafter
+        .json(
+            Method::PATCH,
+            &format!("/api/v1/reports/{id}"),
+            Some(json!({"revision": rev, "changes": [{"item": "B.IV", "value": "Tænh uûy Haø Giang baùo caùo keát quaû thöïc hieän"}]})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{saved}");
+    let rev = saved["revision"].as_i64().unwrap();
+    let got = drafter.report(id).await;
+    assert_eq!(
+        got["report"]["answers"]["B.IV"], "Tỉnh ủy Hà Giang báo cáo kết quả thực hiện",
+        "VNI text converted on save"
+    );
+    // What the version keeps: the sample with that answer in Unicode.
+    sample_json["answers"]["B.IV"] = json!("Tỉnh ủy Hà Giang báo cáo kết quả thực hiện");
     // A drafter may not submit.
     let (st, _) = drafter
         .json(
