@@ -42,6 +42,17 @@ fn date_format() -> Format {
     Format::new().set_num_format("dd/mm/yyyy")
 }
 
+/// A new named sheet (see [`add_sheet`]), written from its first row.
+fn new_sheet<'a>(
+    wb: &'a mut Workbook,
+    low_memory: bool,
+    name: impl Into<String>,
+    head: &'a Format,
+) -> Result<Sheet<'a>, Error> {
+    let ws = add_sheet(wb, low_memory)?.set_name(name).map_err(e)?;
+    Ok(Sheet { ws, head, row: 0 })
+}
+
 struct Sheet<'a> {
     ws: &'a mut Worksheet,
     head: &'a Format,
@@ -246,14 +257,7 @@ pub fn workbook(
 
     // Reporting state.
     {
-        let ws = add_sheet(&mut wb, low_memory)?
-            .set_name("Tình hình báo cáo")
-            .map_err(e)?;
-        let mut s = Sheet {
-            ws,
-            head: &head,
-            row: 0,
-        };
+        let mut s = new_sheet(&mut wb, low_memory, "Tình hình báo cáo", &head)?;
         s.header(
             "Mỗi tỉnh, thành phố một dòng: báo cáo được tổng hợp (phiên bản, thời điểm) hoặc chưa có báo cáo.",
             &[
@@ -299,14 +303,7 @@ pub fn workbook(
     }
     // By model type, one sheet per group, and the national totals.
     for g in &c.groups {
-        let ws = add_sheet(&mut wb, low_memory)?
-            .set_name(sheet_name(g, ""))
-            .map_err(e)?;
-        let mut s = Sheet {
-            ws,
-            head: &head,
-            row: 0,
-        };
+        let mut s = new_sheet(&mut wb, low_memory, sheet_name(g, ""), &head)?;
         let (cols, widths) = measure_header(g, &["Mã", "Mô hình"], &[8.0, 50.0]);
         s.header(
             &format!(
@@ -329,14 +326,7 @@ pub fn workbook(
         }
     }
     {
-        let ws = add_sheet(&mut wb, low_memory)?
-            .set_name("Toàn quốc")
-            .map_err(e)?;
-        let mut s = Sheet {
-            ws,
-            head: &head,
-            row: 0,
-        };
+        let mut s = new_sheet(&mut wb, low_memory, "Toàn quốc", &head)?;
         s.header(
             &format!(
                 "Số toàn quốc của từng nhóm mô hình: số tỉnh, số huyện tính không trùng. {}",
@@ -388,14 +378,7 @@ pub fn workbook(
     // By province: every measure of every group; each numeric column adds up to the national
     // figure (a province and its districts belong to it alone).
     {
-        let ws = add_sheet(&mut wb, low_memory)?
-            .set_name("Theo tỉnh")
-            .map_err(e)?;
-        let mut s = Sheet {
-            ws,
-            head: &head,
-            row: 0,
-        };
+        let mut s = new_sheet(&mut wb, low_memory, "Theo tỉnh", &head)?;
         let mut cols: Vec<String> = vec!["Mã".into(), "Tỉnh, thành phố".into(), "Ghi chú".into()];
         let mut widths = vec![6.0, 22.0, 18.0];
         for g in &c.groups {
@@ -440,14 +423,7 @@ pub fn workbook(
     }
     // Ended pilots.
     {
-        let ws = add_sheet(&mut wb, low_memory)?
-            .set_name("Đã kết thúc")
-            .map_err(e)?;
-        let mut s = Sheet {
-            ws,
-            head: &head,
-            row: 0,
-        };
+        let mut s = new_sheet(&mut wb, low_memory, "Đã kết thúc", &head)?;
         s.header(
             "Mỗi thí điểm đã kết thúc một dòng: một mô hình cấp tỉnh, hoặc một đơn vị cấp huyện của một loại mô hình cấp huyện.",
             &[
@@ -478,14 +454,7 @@ pub fn workbook(
     }
     // Models outside the catalogue.
     {
-        let ws = add_sheet(&mut wb, low_memory)?
-            .set_name("Mô hình khác")
-            .map_err(e)?;
-        let mut s = Sheet {
-            ws,
-            head: &head,
-            row: 0,
-        };
+        let mut s = new_sheet(&mut wb, low_memory, "Mô hình khác", &head)?;
         s.header(
             "Mỗi mô hình ngoài danh mục (“khác”) một tỉnh báo cáo một dòng.",
             &[
@@ -510,14 +479,7 @@ pub fn workbook(
     }
     // Merged bodies and their local names.
     {
-        let ws = add_sheet(&mut wb, low_memory)?
-            .set_name("Cơ quan sau hợp nhất")
-            .map_err(e)?;
-        let mut s = Sheet {
-            ws,
-            head: &head,
-            row: 0,
-        };
+        let mut s = new_sheet(&mut wb, low_memory, "Cơ quan sau hợp nhất", &head)?;
         s.header(
             "Mỗi cơ quan sau hợp nhất một dòng, với tên gọi ở địa phương.",
             &[
@@ -673,10 +635,7 @@ fn block_sheet<'a>(
         }
     };
 
-    let ws = add_sheet(wb, low_memory)?
-        .set_name(sheet_name(g, "Khối "))
-        .map_err(e)?;
-    let mut s = Sheet { ws, head, row: 0 };
+    let mut s = new_sheet(wb, low_memory, sheet_name(g, "Khối "), head)?;
     let mut cols: Vec<String> = Vec::new();
     lead_cols(&mut cols);
     if g.district_level {
@@ -773,10 +732,7 @@ fn block_sheet<'a>(
     }
     // A district-level block's figures: one row per (province, model).
     if g.district_level && !g.figure_rows.is_empty() {
-        let ws = add_sheet(wb, low_memory)?
-            .set_name(sheet_name(g, "Số liệu "))
-            .map_err(e)?;
-        let mut s = Sheet { ws, head, row: 0 };
+        let mut s = new_sheet(wb, low_memory, sheet_name(g, "Số liệu "), head)?;
         let mut cols: Vec<String> = Vec::new();
         lead_cols(&mut cols);
         cols.push("Số thí điểm (lượt huyện)".into());

@@ -466,29 +466,7 @@ fn format_number(n: i64, format: &str) -> String {
 }
 
 fn roman(n: i64) -> String {
-    let mut n = n.max(0) as usize;
-    let mut s = String::new();
-    for (v, r) in [
-        (1000, "M"),
-        (900, "CM"),
-        (500, "D"),
-        (400, "CD"),
-        (100, "C"),
-        (90, "XC"),
-        (50, "L"),
-        (40, "XL"),
-        (10, "X"),
-        (9, "IX"),
-        (5, "V"),
-        (4, "IV"),
-        (1, "I"),
-    ] {
-        while n >= v {
-            s.push_str(r);
-            n -= v;
-        }
-    }
-    s
+    report::tree::roman(n.max(0) as usize)
 }
 
 fn letter(n: i64) -> String {
