@@ -123,6 +123,9 @@ pub fn count_columns(g: &Group) -> Vec<CountColumn> {
     cols
 }
 
+/// What a group with no model reported says, instead of empty tables and charts.
+pub const NO_MODEL: &str = "Không có tỉnh, thành phố nào báo cáo mô hình thuộc nhóm này.";
+
 /// How the counts are made, for the document's notes.
 pub const COUNTING_NOTE: &str = "Cách tính: số tỉnh, thành phố và số đơn vị cấp huyện tính mỗi \
 đơn vị một lần. Một đơn vị có ít nhất một thí điểm đang thực hiện được tính là “đang thực hiện”; \
@@ -312,6 +315,10 @@ pub fn document(c: &Consolidation, t: &Template, profile: &Profile, opts: &Optio
     for (i, g) in c.groups.iter().enumerate() {
         let title = format!("{}, {}", upper_first(&g.family_label), g.level_label);
         body.push(heading("arabic-1", &format!("{}-", i + 1), &title));
+        if g.rows.is_empty() {
+            body.push(para(NO_MODEL));
+            continue;
+        }
         body.extend(group_tables(g));
         body.push(Block::Chart(provinces_chart(g)));
         if let Some(f) = figures_table(g) {

@@ -657,3 +657,31 @@ fn an_end_reason_longer_than_an_excel_cell_still_exports() {
     let bytes = consolidate::xlsx::workbook(&c, &t, &u, &refs).expect("the workbook is written");
     assert!(bytes.starts_with(b"PK"));
 }
+
+/// A group no province reports a model of says so in the BTCTW's report, instead of an empty
+/// table and an empty chart.
+#[test]
+fn a_group_without_models_says_so() {
+    let (t, u, sources) = adversarial();
+    let c = consolidate(&t, &u, &sources).unwrap();
+    let empty: Vec<&consolidate::Group> = c.groups.iter().filter(|g| g.rows.is_empty()).collect();
+    assert_eq!(empty.len(), 2, "the adversarial reports have no merger");
+    let p = outline::Profile::builtin("hd36-2018").unwrap();
+    let doc = consolidate::document::document(&c, &t, &p, &Default::default());
+    let says = doc
+        .body
+        .iter()
+        .filter(|b| {
+            matches!(b, document::Block::Paragraph { inlines, .. }
+                if inlines.iter().any(|i| matches!(i, document::Inline::Text(s) if s == consolidate::document::NO_MODEL)))
+        })
+        .count();
+    assert_eq!(says, 2);
+    let charts = doc
+        .body
+        .iter()
+        .filter(|b| matches!(b, document::Block::Chart(_)))
+        .count();
+    // Two groups with models: the provinces chart and the proposals chart each.
+    assert_eq!(charts, 4);
+}

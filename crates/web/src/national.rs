@@ -364,6 +364,9 @@ async fn page(State(app): State<Arc<App>>, v: Viewer, Query(q): Query<Q>) -> App
         @for (gi, g) in c.groups.iter().enumerate() {
             section.group {
                 h2 { "Thí điểm " (g.family_label) " – " (g.level_label) }
+                @if g.rows.is_empty() {
+                    p { (consolidate::document::NO_MODEL) }
+                } @else {
                 @let cols = measures_cols(g);
                 table.list {
                     thead { tr { th { "Mô hình" } @for (_, l) in &cols { th { (l) } } } }
@@ -414,6 +417,7 @@ async fn page(State(app): State<Arc<App>>, v: Viewer, Query(q): Query<Q>) -> App
                         }
                     }
                     @if let Some(c) = consolidate::document::proposals_chart(g) { (chart(&c)) }
+                }
                 }
             }
         }
