@@ -93,8 +93,7 @@ pub fn run(c: Command) -> Result<Outcome> {
         }),
         Command::Serve {
             listen,
-            database_url,
-            data_dir,
+            db,
             demo,
             secure_cookies,
             trust_forwarded_for,
@@ -103,8 +102,8 @@ pub fn run(c: Command) -> Result<Outcome> {
             backup_keep,
         } => crate::serve::run(crate::serve::Options {
             listen,
-            database_url,
-            data_dir,
+            database_url: db.database_url,
+            data_dir: db.data_dir,
             demo,
             secure_cookies,
             trust_forwarded_for,
@@ -115,16 +114,12 @@ pub fn run(c: Command) -> Result<Outcome> {
                 .transpose()?,
             backup_keep: backup_keep.max(1),
         }),
-        Command::Backup {
-            output,
-            database_url,
-            data_dir,
-        } => crate::serve::backup(database_url.as_deref(), &data_dir, &output),
-        Command::Restore {
-            file,
-            database_url,
-            data_dir,
-        } => crate::serve::restore(database_url.as_deref(), &data_dir, &file),
+        Command::Backup { output, db } => {
+            crate::serve::backup(db.database_url.as_deref(), &db.data_dir, &output)
+        }
+        Command::Restore { file, db } => {
+            crate::serve::restore(db.database_url.as_deref(), &db.data_dir, &file)
+        }
         Command::Demo {
             output,
             province,

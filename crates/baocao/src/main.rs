@@ -198,17 +198,8 @@ pub enum Command {
             value_name = "ĐỊA_CHỈ"
         )]
         listen: std::net::SocketAddr,
-        /// Cơ sở dữ liệu: postgres://… (mặc định: SQLite trong thư mục dữ liệu).
-        #[arg(long, env = "BAOCAO_DATABASE_URL", value_name = "URL")]
-        database_url: Option<String>,
-        /// Thư mục dữ liệu (tệp SQLite).
-        #[arg(
-            long,
-            env = "BAOCAO_DATA_DIR",
-            default_value = "du-lieu",
-            value_name = "THƯ_MỤC"
-        )]
-        data_dir: PathBuf,
+        #[command(flatten)]
+        db: Database,
         /// Cơ sở dữ liệu trình diễn (tạo mới mỗi lần chạy): tài khoản cho mọi vai trò, báo cáo mẫu ở mọi trạng thái.
         #[arg(long)]
         demo: bool,
@@ -244,34 +235,16 @@ pub enum Command {
         /// Tệp sao lưu ghi ra.
         #[arg(short, long, value_name = "TỆP")]
         output: PathBuf,
-        /// Cơ sở dữ liệu: postgres://… hoặc sqlite://… (mặc định: SQLite trong thư mục dữ liệu).
-        #[arg(long, env = "BAOCAO_DATABASE_URL", value_name = "URL")]
-        database_url: Option<String>,
-        /// Thư mục dữ liệu (tệp SQLite).
-        #[arg(
-            long,
-            env = "BAOCAO_DATA_DIR",
-            default_value = "du-lieu",
-            value_name = "THƯ_MỤC"
-        )]
-        data_dir: PathBuf,
+        #[command(flatten)]
+        db: Database,
     },
     /// Phục hồi một bản sao lưu vào một cơ sở dữ liệu mới (SQLite hoặc PostgreSQL).
     Restore {
         /// Tệp sao lưu (do `baocao backup` hoặc trang quản trị tạo ra).
         #[arg(value_name = "TỆP")]
         file: PathBuf,
-        /// Cơ sở dữ liệu đích: postgres://… hoặc sqlite://… (mặc định: SQLite trong thư mục dữ liệu).
-        #[arg(long, env = "BAOCAO_DATABASE_URL", value_name = "URL")]
-        database_url: Option<String>,
-        /// Thư mục dữ liệu (tệp SQLite).
-        #[arg(
-            long,
-            env = "BAOCAO_DATA_DIR",
-            default_value = "du-lieu",
-            value_name = "THƯ_MỤC"
-        )]
-        data_dir: PathBuf,
+        #[command(flatten)]
+        db: Database,
     },
     /// Chạy thử: tạo báo cáo mẫu và xuất DOCX, HTML, Markdown vào một thư mục.
     Demo {
@@ -285,6 +258,22 @@ pub enum Command {
         #[arg(long, default_value_t = 7, value_name = "SỐ")]
         seed: u64,
     },
+}
+
+/// The database `serve`, `backup` and `restore` use.
+#[derive(clap::Args)]
+pub struct Database {
+    /// Cơ sở dữ liệu: postgres://… hoặc sqlite://… (mặc định: SQLite trong thư mục dữ liệu).
+    #[arg(long, env = "BAOCAO_DATABASE_URL", value_name = "URL")]
+    pub database_url: Option<String>,
+    /// Thư mục dữ liệu (tệp SQLite, bản sao lưu định kỳ).
+    #[arg(
+        long,
+        env = "BAOCAO_DATA_DIR",
+        default_value = "du-lieu",
+        value_name = "THƯ_MỤC"
+    )]
+    pub data_dir: PathBuf,
 }
 
 #[derive(Subcommand)]

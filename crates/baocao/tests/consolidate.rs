@@ -64,6 +64,28 @@ for ws in wb.worksheets:
 print(json.dumps(out, ensure_ascii=False, default=str))
 "#;
 
+/// The DOCX, XLSX and JSON a consolidation writes in `dir`.
+fn outputs(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
+    (dir.join("t.docx"), dir.join("t.xlsx"), dir.join("t.json"))
+}
+
+/// `baocao consolidate FILES -o docx -o xlsx -o json EXTRA…`.
+fn consolidate(
+    files: &[PathBuf],
+    docx: &Path,
+    xlsx: &Path,
+    js: &Path,
+    extra: &[&str],
+) -> std::process::Output {
+    let mut args = vec!["consolidate"];
+    args.extend(files.iter().map(|f| f.to_str().unwrap()));
+    for o in [docx, xlsx, js] {
+        args.extend(["-o", o.to_str().unwrap()]);
+    }
+    args.extend(extra);
+    baocao(&args)
+}
+
 /// Sets a province-level pilot's status (with end date and reason when ended).
 fn set_status(inst: &mut Value, block: &str, ended: bool) {
     let a = inst["answers"].as_object_mut().unwrap();
@@ -319,24 +341,8 @@ fn cell_i64(row: &Value, col: usize) -> i64 {
 fn every_count_means_what_its_label_says_in_json_xlsx_and_docx() {
     let dir = tempfile::tempdir().unwrap();
     let files = counting_reports(dir.path());
-    let (docx, xlsx, js) = (
-        dir.path().join("t.docx"),
-        dir.path().join("t.xlsx"),
-        dir.path().join("t.json"),
-    );
-    let mut args = vec!["consolidate"];
-    args.extend(files.iter().map(|f| f.to_str().unwrap()));
-    args.extend([
-        "-o",
-        docx.to_str().unwrap(),
-        "-o",
-        xlsx.to_str().unwrap(),
-        "-o",
-        js.to_str().unwrap(),
-        "--date",
-        "20/9/2021",
-    ]);
-    let o = baocao(&args);
+    let (docx, xlsx, js) = outputs(dir.path());
+    let o = consolidate(&files, &docx, &xlsx, &js, &["--date", "20/9/2021"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(String::from_utf8_lossy(&o.stdout).contains("Tổng hợp 4 báo cáo; còn thiếu 59"));
     let c: Value = serde_json::from_str(&std::fs::read_to_string(&js).unwrap()).unwrap();
@@ -641,30 +647,15 @@ fn an_invalid_report_is_refused_unless_asked_and_then_marked() {
     let mut v: Value = serde_json::from_str(&std::fs::read_to_string(&files[1]).unwrap()).unwrap();
     v["answers"].as_object_mut().unwrap().remove("A.I");
     std::fs::write(&files[1], serde_json::to_string(&v).unwrap()).unwrap();
-    let (docx, xlsx, js) = (
-        dir.path().join("t.docx"),
-        dir.path().join("t.xlsx"),
-        dir.path().join("t.json"),
-    );
-    let mut args = vec!["consolidate"];
-    args.extend(files.iter().map(|f| f.to_str().unwrap()));
-    args.extend([
-        "-o",
-        docx.to_str().unwrap(),
-        "-o",
-        xlsx.to_str().unwrap(),
-        "-o",
-        js.to_str().unwrap(),
-    ]);
-    let o = baocao(&args);
+    let (docx, xlsx, js) = outputs(dir.path());
+    let o = consolidate(&files, &docx, &xlsx, &js, &[]);
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(err.contains("r-04.json") && err.contains("A.I"), "{err}");
     assert!(err.contains("--include-invalid"), "{err}");
     assert!(!js.exists() && !docx.exists(), "nothing written");
 
-    args.push("--include-invalid");
-    let o = baocao(&args);
+    let o = consolidate(&files, &docx, &xlsx, &js, &["--include-invalid"]);
     assert_eq!(
         o.status.code(),
         Some(1),
