@@ -36,11 +36,25 @@ pub fn run(c: Command) -> Result<Outcome> {
         } => validate(&report, draft, json, template.as_deref()),
         Command::Sample {
             province,
+            district,
             seed,
             output,
             template,
             full,
-        } => sample(&province, seed, output.as_deref(), &template, full),
+        } => sample(
+            &province,
+            district.as_deref(),
+            seed,
+            output.as_deref(),
+            &template,
+            full,
+        ),
+        Command::Rollup {
+            report,
+            sheets,
+            output,
+            json,
+        } => rollup(&report, &sheets, &output, json),
         Command::Import {
             file,
             province,
@@ -308,6 +322,7 @@ fn validate(path: &Path, draft: bool, json: bool, tpl: Option<&Path>) -> Result<
 
 fn sample(
     province: &str,
+    district: Option<&str>,
     seed: u64,
     output: Option<&Path>,
     template: &str,
@@ -315,13 +330,21 @@ fn sample(
 ) -> Result<Outcome> {
     let t = load_template(template)?;
     let opts = report::sample::SampleOptions { full };
-    let r = report::sample::sample_with(&t, units()?, province, seed, opts)
-        .map_err(|e| e.to_string())?;
+    let r = match district {
+        Some(d) => report::sample::sample_district(&t, units()?, province, d, seed, opts),
+        None => report::sample::sample_with(&t, units()?, province, seed, opts),
+    }
+    .map_err(|e| e.to_string())?;
     let json = r.to_json();
     match output {
         Some(o) => {
             write(o, json.as_bytes())?;
-            eprintln!("Đã ghi báo cáo mẫu vào {}", shown(o));
+            let what = if district.is_some() {
+                "phiếu cấp huyện mẫu"
+            } else {
+                "báo cáo mẫu"
+            };
+            eprintln!("Đã ghi {what} vào {}", shown(o));
         }
         None => {
             use std::io::Write as _;
@@ -329,6 +352,123 @@ fn sample(
         }
     }
     Ok(Outcome::Clean)
+}
+
+/// `baocao rollup`: the province's report with its district rows, figures and lists from the
+/// sheets; prints who filled what, what the sheets do not support and what the province keeps.
+fn rollup(path: &Path, sheet_paths: &[PathBuf], output: &Path, json: bool) -> Result<Outcome> {
+    let mut r = load_report(path)?;
+    let t = template_for(&r, None)?;
+    let units = units()?;
+    let mut sheets = Vec::new();
+    for p in sheet_paths {
+        let s = load_report(p)?;
+        let problems = report::validate(&t, &s, units, Options { draft: false });
+        if report::has_errors(&problems) {
+            let first = problems
+                .iter()
+                .find(|p| p.severity == Severity::Error)
+                .map(|p| p.to_string())
+                .unwrap_or_default();
+            return Err(format!(
+                "phiếu {} có lỗi, chưa tổng hợp được (kiểm tra bằng baocao validate): {first}",
+                shown(p)
+            ));
+        }
+        sheets.push((s, shown(p)));
+    }
+    let refs: Vec<consolidate::rollup::Sheet<'_>> = sheets
+        .iter()
+        .map(|(report, version)| consolidate::rollup::Sheet { report, version })
+        .collect();
+    let out = consolidate::rollup::rollup(&t, units, &mut r, &refs).map_err(|e| e.to_string())?;
+    write(output, r.to_json().as_bytes())?;
+    let label = |block: &str, model: &str| {
+        let family = t
+            .node(block)
+            .and_then(|b| b.family.as_ref())
+            .and_then(|f| t.families.get(f))
+            .cloned()
+            .unwrap_or_default();
+        let name = t
+            .catalogue_entry(model)
+            .map(|c| c.short.clone())
+            .unwrap_or_else(|| model.to_string());
+        format!("{family} {name}")
+    };
+    if json {
+        let v = serde_json::json!({ "output": shown(output), "outcome": out });
+        outln!(
+            "{}",
+            serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?
+        );
+    } else {
+        outln!("Đơn vị cấp huyện đã điền ({} phần):", out.filled.len());
+        for f in &out.filled {
+            let items: Vec<String> = f.items.iter().map(|i| web_free_label(&t, i)).collect();
+            outln!(
+                "  {} ({}), {}: {} [{}]",
+                f.district_name,
+                f.version,
+                label(&f.block, &f.model),
+                items.join("; "),
+                f.instance
+            );
+        }
+        if !out.unsupported.is_empty() {
+            outln!(
+                "Dòng của báo cáo không có phiếu cấp huyện ({}):",
+                out.unsupported.len()
+            );
+            for u in &out.unsupported {
+                outln!(
+                    "  {}: {} [{}]",
+                    u.district_name,
+                    label(&u.block, &u.model),
+                    u.instance
+                );
+            }
+        }
+        for (title, list) in [
+            ("Giữ số liệu tỉnh đã sửa", &out.kept),
+            (
+                "Thay nội dung tỉnh đã ghi bằng số liệu từ phiếu",
+                &out.replaced,
+            ),
+        ] {
+            if list.is_empty() {
+                continue;
+            }
+            outln!("{title} ({}):", list.len());
+            for k in list {
+                outln!(
+                    "  {} [{}] {}: báo cáo {} – phiếu {}",
+                    web_free_label(&t, &k.item),
+                    k.instance,
+                    k.part.as_deref().unwrap_or(""),
+                    k.report,
+                    k.sheets
+                );
+            }
+        }
+        outln!("Đã ghi báo cáo vào {}", shown(output));
+    }
+    Ok(if out.unsupported.is_empty() {
+        Outcome::Clean
+    } else {
+        Outcome::Problems
+    })
+}
+
+/// An item's short label for the command line: its text, shortened, without `{model}`.
+fn web_free_label(t: &Template, item: &str) -> String {
+    let text = t.node(item).map(|n| n.text.as_str()).unwrap_or(item);
+    let text = if text.trim().is_empty() {
+        t.node(item).and_then(|n| n.hint.as_deref()).unwrap_or(item)
+    } else {
+        text
+    };
+    vi::shorten(text.trim_end_matches(':').trim(), 60)
 }
 
 /// Renders a report to the format its extension names.

@@ -58,11 +58,15 @@ pub enum Command {
         #[arg(long, value_name = "ĐỀ_CƯƠNG")]
         template: Option<PathBuf>,
     },
-    /// Tạo một báo cáo mẫu đầy đủ, hợp lệ cho một tỉnh, thành phố.
+    /// Tạo một báo cáo mẫu đầy đủ, hợp lệ cho một tỉnh, thành phố (hoặc phiếu của một đơn vị
+    /// cấp huyện, với --district).
     Sample {
         /// Mã tỉnh, thành phố (2 chữ số, ví dụ 02 là Hà Giang).
         #[arg(long, value_name = "MÃ_TỈNH")]
         province: String,
+        /// Mã đơn vị cấp huyện (3 chữ số, ví dụ 026 là huyện Đồng Văn): tạo phiếu cấp huyện.
+        #[arg(long, value_name = "MÃ_HUYỆN")]
+        district: Option<String>,
         /// Hạt giống: cùng hạt giống cho cùng báo cáo.
         #[arg(long, default_value_t = 1, value_name = "SỐ")]
         seed: u64,
@@ -129,6 +133,22 @@ pub enum Command {
         /// tệp ghi ra.
         #[arg(long)]
         include_invalid: bool,
+    },
+    /// Tổng hợp phiếu cấp huyện vào báo cáo của tỉnh: dòng đơn vị, số liệu (cộng các huyện) và
+    /// văn bản lấy từ phiếu; in đơn vị nào điền gì, dòng nào của báo cáo không có phiếu.
+    Rollup {
+        /// Báo cáo của tỉnh (JSON).
+        #[arg(value_name = "BÁO_CÁO")]
+        report: PathBuf,
+        /// Các phiếu cấp huyện (JSON), mỗi đơn vị một phiếu.
+        #[arg(value_name = "PHIẾU", required = true)]
+        sheets: Vec<PathBuf>,
+        /// Tệp báo cáo ghi ra.
+        #[arg(short, long, value_name = "TỆP")]
+        output: PathBuf,
+        /// In kết quả dạng JSON (cho máy).
+        #[arg(long)]
+        json: bool,
     },
     /// Tìm trong nội dung báo cáo của các địa phương (không phân biệt dấu, hoa thường).
     Search {

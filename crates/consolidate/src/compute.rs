@@ -215,7 +215,8 @@ struct FigureValues {
     row: usize,
     pair: Option<(i64, i64)>,
     authorised: Option<i64>,
-    source: u32,
+    /// The report's item, or each district sheet the cell was rolled up from.
+    sources: Vec<u32>,
 }
 
 /// What one instance contributes, computed once and added to several accumulators.
@@ -268,12 +269,12 @@ impl Contribution<'_> {
                 continue;
             };
             if let Some((b, a)) = v.pair {
-                f.before.add(b, v.source);
-                f.after.add(a, v.source);
-                f.change.add(a - b, v.source);
+                f.before.add_all(b, &v.sources);
+                f.after.add_all(a, &v.sources);
+                f.change.add_all(a - b, &v.sources);
             }
             if let Some(au) = v.authorised {
-                f.authorised.add(au, v.source);
+                f.authorised.add_all(au, &v.sources);
             }
         }
         if let Some((i, prov)) = self.proposal {
@@ -552,7 +553,15 @@ fn contribution<'r>(
         item: br.id(item),
         instance: Some(i_arc.clone()),
         row,
+        district: None,
+        sheet: None,
+        corrected: false,
     };
+    // A value rolled up from district sheets names the sheet it came from, or says the province
+    // corrected it.
+    let rolled = inst.rollup.as_ref();
+    let sheet_of =
+        |district: &str| rolled.and_then(|r| r.sheets.iter().find(|s| s.district == district));
     let answer = |r: Role| {
         br.get(r)
             .and_then(|n| inst.answers.get(&n.id).map(|v| (n, v)))
@@ -627,7 +636,21 @@ fn contribution<'r>(
             else {
                 continue;
             };
-            let rp = prov(&node.id, Some(i + 1));
+            let mut rp = prov(&node.id, Some(i + 1));
+            if let Some(sheet) = sheet_of(code) {
+                let rolled_row = rolled
+                    .and_then(|r| r.values.get(&node.id))
+                    .and_then(Value::as_array)
+                    .and_then(|rows| {
+                        rows.iter().find(|r| {
+                            unit_col.and_then(|c| r.get(&c.key)).and_then(Value::as_str)
+                                == Some(code)
+                        })
+                    });
+                rp.district = Some(code.into());
+                rp.sheet = Some(sheet.version.as_str().into());
+                rp.corrected = rolled_row != Some(row);
+            }
             let status = status_col.and_then(|c| is_ended(&c.option, row.get(&c.key)));
             if status == Some(true) {
                 let get = |c: Option<&outline::Column>| {
@@ -657,15 +680,41 @@ fn contribution<'r>(
     // Figures.
     if let Some((node, v)) = answer(Role::Figures) {
         if node.answer.as_ref().map(|a| a.kind) == Some(AnswerType::Figures) {
+            let rolled_cells = rolled.and_then(|r| r.values.get(&node.id));
             for (i, (key, _)) in figure_rows.iter().enumerate() {
                 let cell = v.get(key);
                 let get = |k: &str| cell.and_then(|c| c.get(k)).and_then(Value::as_i64);
                 let pair = get("before").zip(get("after"));
+                // Rolled up and not corrected: the sheets that gave this row are its sources.
+                let from_sheets = rolled_cells.and_then(|r| r.get(key)).filter(|r| {
+                    ["before", "authorised", "after"]
+                        .iter()
+                        .all(|k| r.get(*k).and_then(Value::as_i64) == get(k))
+                });
+                let sources = match (rolled, from_sheets) {
+                    (Some(r), Some(_)) => r
+                        .sheets
+                        .iter()
+                        .filter(|s| s.answers.get(&node.id).and_then(|x| x.get(key)).is_some())
+                        .map(|s| {
+                            let mut p = prov(&node.id, None);
+                            p.district = Some(s.district.as_str().into());
+                            p.sheet = Some(s.version.as_str().into());
+                            push(table, p)
+                        })
+                        .collect(),
+                    (Some(_), None) if rolled_cells.and_then(|r| r.get(key)).is_some() => {
+                        let mut p = prov(&node.id, None);
+                        p.corrected = true;
+                        vec![push(table, p)]
+                    }
+                    _ => vec![push(table, prov(&node.id, None))],
+                };
                 c.figures.push(FigureValues {
                     row: i,
                     pair,
                     authorised: get("authorised"),
-                    source: push(table, prov(&node.id, None)),
+                    sources,
                 });
             }
         }

@@ -1,6 +1,8 @@
 //! National consolidation: many province reports -> tables by family, level and model type,
 //! a table per province, lists (ended pilots, models outside the catalogue), the reporting state,
-//! and each narrative item's text from every province side by side.
+//! and each narrative item's text from every province side by side; and the level below it,
+//! a province's report filled from its districts' sheets ([`rollup`]), whose provenance the
+//! national figures carry down to the district sheet.
 //!
 //! Everything is computed from the template's *roles* (status, end date, districts, figures,
 //! proposal…), never from item ids, so another outline consolidates the same way. Figures are
@@ -15,6 +17,7 @@ mod compute;
 pub mod document;
 mod model;
 mod narrative;
+pub mod rollup;
 pub mod search;
 pub mod xlsx;
 

@@ -20,6 +20,15 @@ pub struct Provenance {
     /// The 1-based row of a records item.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub row: Option<usize>,
+    /// A value rolled up from a district's sheet: the district's code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub district: Option<Arc<str>>,
+    /// ... and the sheet's version, as the roll-up named it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<Arc<str>>,
+    /// The province corrected the value its district's sheet gave (the report's value counts).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub corrected: bool,
 }
 
 /// An exact integer and the list of what it was summed from: positions in
@@ -44,6 +53,11 @@ impl Figure {
     pub(crate) fn add(&mut self, n: i64, p: u32) {
         self.value += n;
         self.sources.push(p);
+    }
+    /// Adds a value made of several sources (a sum over district sheets).
+    pub(crate) fn add_all(&mut self, n: i64, ps: &[u32]) {
+        self.value += n;
+        self.sources.extend_from_slice(ps);
     }
 }
 

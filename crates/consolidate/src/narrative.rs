@@ -91,6 +91,9 @@ pub(crate) fn collate(
                 item: n.item.clone(),
                 instance,
                 row: None,
+                district: None,
+                sheet: None,
+                corrected: false,
             };
             match n.block {
                 None => {

@@ -168,6 +168,7 @@ fn empty_report() -> Report {
         },
         unit: UnitRef {
             province: "02".into(),
+            district: None,
         },
         document: Default::default(),
         answers: Default::default(),

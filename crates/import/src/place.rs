@@ -169,6 +169,7 @@ impl<'a> Placer<'a> {
                 },
                 unit: UnitRef {
                     province: p.code.clone(),
+                    district: None,
                 },
                 document: Particulars::default(),
                 answers: BTreeMap::new(),
@@ -252,6 +253,7 @@ impl<'a> Placer<'a> {
             model: model.to_string(),
             name,
             answers: BTreeMap::new(),
+            rollup: None,
         });
         self.current.insert(r, pos);
     }

@@ -128,7 +128,71 @@ impl Template {
         self.check_catalogue(&mut s);
         self.check_nodes(&mut s);
         self.check_rules(&mut s);
+        self.check_district(&mut s);
         s.0
+    }
+
+    /// The district part: `district` only on answered items of a district-level block, each
+    /// kind on the answer it fits, and every block a district fills has its `row` item.
+    fn check_district(&self, s: &mut Sink) {
+        let mut rows: HashSet<&str> = HashSet::new();
+        let mut blocks: std::collections::BTreeSet<&str> = Default::default();
+        for n in &self.node {
+            let Some(fill) = n.district else { continue };
+            let place = n.id.as_str();
+            let block = self.enclosing_repeat(&n.id);
+            let Some(block) = block.filter(|b| self.is_district_block(b)) else {
+                s.err(
+                    place,
+                    "“district” chỉ dùng cho mục trong khối lặp cấp huyện (cấp có units = \"district\")",
+                );
+                continue;
+            };
+            blocks.insert(block.id.as_str());
+            let Some(a) = &n.answer else {
+                s.err(place, "“district” chỉ dùng cho mục có câu trả lời");
+                continue;
+            };
+            let fits = match fill {
+                DistrictFill::Row => {
+                    a.kind == AnswerType::Records
+                        && n.role == Some(Role::Units)
+                        && a.column.iter().any(|c| c.role == Some(ColumnRole::Unit))
+                }
+                DistrictFill::Sum => a.kind == AnswerType::Figures,
+                DistrictFill::Union => matches!(a.kind, AnswerType::Docrefs | AnswerType::Text),
+                DistrictFill::Material => true,
+            };
+            if !fits {
+                s.err(
+                    place,
+                    format!(
+                        "district = “{}” không hợp với mục này ({})",
+                        toml_name(&fill),
+                        match fill {
+                            DistrictFill::Row => "cần bảng đơn vị có vai trò units và cột unit",
+                            DistrictFill::Sum => "cần câu trả lời loại figures",
+                            DistrictFill::Union => "cần câu trả lời loại docrefs hoặc text",
+                            DistrictFill::Material => "",
+                        }
+                    ),
+                );
+            }
+            if fill == DistrictFill::Row && !rows.insert(block.id.as_str()) {
+                s.err(
+                    place,
+                    format!("khối “{}” có hai mục district = “row”", block.id),
+                );
+            }
+        }
+        for b in blocks {
+            if !rows.contains(b) {
+                s.err(
+                    b,
+                    "khối lặp cấp huyện có mục cho phiếu cấp huyện cần đúng một mục district = “row” (dòng của đơn vị)",
+                );
+            }
+        }
     }
 
     fn check_meta(&self, s: &mut Sink) {

@@ -191,6 +191,36 @@ pub struct Node {
     pub compute: Option<Compute>,
     /// What this item means for the national consolidation (see [`Role`]).
     pub role: Option<Role>,
+    /// Items of a district-level repeated block: what a district's sheet (phiếu cấp huyện)
+    /// fills here and how the province's answer is rolled up from the sheets (see
+    /// [`DistrictFill`]). Absent: the province alone answers it.
+    pub district: Option<DistrictFill>,
+}
+
+/// How a district's sheet fills an item of a district-level block, and how the province's
+/// answer is made from the districts' accepted sheets.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]
+#[serde(rename_all = "kebab-case")]
+pub enum DistrictFill {
+    /// A `units` records item: the sheet gives the district's own row (its unit column is the
+    /// district); the province's rows are the sheets' rows.
+    Row,
+    /// A figures item: the sheet gives the district's own figures; the province's are their
+    /// sums, cell by cell.
+    Sum,
+    /// Docrefs or text: the sheet gives its own; the province's answer is the union of the
+    /// sheets' entries (texts: the distinct texts joined by "; ").
+    Union,
+    /// Anything: the district's own answer, optional in the sheet, shown to the province beside
+    /// its own answer as material; never written into the province's answer.
+    Material,
+}
+
+impl DistrictFill {
+    /// Whether the province's answer is computed from the sheets.
+    pub fn rolls_up(self) -> bool {
+        !matches!(self, DistrictFill::Material)
+    }
 }
 
 /// What an item of a repeated block means for consolidation. Consolidation finds the figures it
@@ -511,6 +541,29 @@ impl Template {
             .earliest
             .as_deref()
             .and_then(|d| vi::Date::parse(d).ok())
+    }
+
+    /// Whether a repeat block is repeated per district (its level's `units` is "district").
+    pub fn is_district_block(&self, block: &Node) -> bool {
+        block.kind == NodeKind::Repeat
+            && self.level_of(block).is_some_and(|l| l.units == "district")
+    }
+
+    /// The district-level repeat blocks that district sheets fill (those with an item marked
+    /// `district`), in template order.
+    pub fn district_blocks(&self) -> impl Iterator<Item = &Node> + '_ {
+        self.node.iter().filter(move |b| {
+            self.is_district_block(b)
+                && self.node.iter().any(|n| {
+                    n.district.is_some()
+                        && self.enclosing_repeat(&n.id).map(|r| &r.id) == Some(&b.id)
+                })
+        })
+    }
+
+    /// What a district sheet fills in this item, if anything.
+    pub fn district_fill(&self, id: &str) -> Option<DistrictFill> {
+        self.node(id).and_then(|n| n.district)
     }
 
     /// The level of a repeat block.

@@ -37,6 +37,10 @@ pub struct TemplateRef {
 pub struct UnitRef {
     /// GSO province code, two digits ("02").
     pub province: String,
+    /// GSO district code, three digits ("026"): the report is a district's sheet (phiếu cấp
+    /// huyện), which answers only the items the template marks `district`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub district: Option<String>,
 }
 
 /// The document's own particulars. All optional in a draft.
@@ -76,6 +80,46 @@ pub struct Instance {
     pub name: Option<String>,
     #[serde(default)]
     pub answers: BTreeMap<String, Value>,
+    /// A province's instance of a district-level block filled from district sheets: what the
+    /// roll-up computed and from which sheets (absent when typed by hand).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rollup: Option<Rollup>,
+}
+
+/// What a roll-up from district sheets put into one instance of a province's report, so that
+/// a later roll-up knows which answers the province corrected since, and every figure can name
+/// the district sheet it came from.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rollup {
+    /// The value the roll-up wrote for each rolled-up item (`row` items: the rows it wrote,
+    /// one per district; `sum`: the sums; `union`: the union). An answer that now differs is
+    /// the province's correction, kept by later roll-ups.
+    #[serde(default)]
+    pub values: BTreeMap<String, Value>,
+    /// The sheets rolled up, in district-code order.
+    #[serde(default)]
+    pub sheets: Vec<SheetSource>,
+}
+
+/// One district sheet's contribution to an instance.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SheetSource {
+    /// GSO district code.
+    pub district: String,
+    /// Which version of the sheet (as the caller names it: a file, "phiếu 12 bản 2").
+    pub version: String,
+    /// The sheet's own answers to the items marked `district` (material included).
+    #[serde(default)]
+    pub answers: BTreeMap<String, Value>,
+}
+
+impl Report {
+    /// Whether this is a district's sheet (phiếu cấp huyện) rather than a province's report.
+    pub fn is_district_sheet(&self) -> bool {
+        self.unit.district.is_some()
+    }
 }
 
 /// Errors reading a report.

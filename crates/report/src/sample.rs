@@ -22,6 +22,8 @@ use crate::model::{Instance, Particulars, Report, TemplateRef, UnitRef};
 pub enum SampleError {
     #[error("không có tỉnh, thành phố mã “{0}” (mã gồm 2 chữ số, ví dụ 02 là Hà Giang)")]
     UnknownProvince(String),
+    #[error("không có đơn vị cấp huyện mã “{district}” thuộc tỉnh, thành phố mã “{province}” (mã gồm 3 chữ số, theo danh mục đơn vị hành chính ngày 30/6/2021)")]
+    UnknownDistrict { province: String, district: String },
     #[error("đề cương không có ngày chốt số liệu hợp lệ")]
     NoCutoff,
     #[error("không tạo được ngày cho báo cáo mẫu: {0}")]
@@ -221,9 +223,143 @@ pub fn sample_with(
         },
         unit: UnitRef {
             province: p.code.clone(),
+            district: None,
         },
         document,
         answers,
+        blocks,
+    })
+}
+
+/// A complete, valid sample sheet (phiếu cấp huyện) of `district` in `province`, agreeing with
+/// [`sample_with`] for the same seed and options: the sheet has a block instance for each
+/// district-level model type whose province sample lists this district, with the same row; the
+/// district's own figures, documents and (sometimes) narrative are drawn for the district. So
+/// the sheets of all a province's districts roll up into the rows of its sample report.
+pub fn sample_district(
+    t: &Template,
+    units: &Units,
+    province: &str,
+    district: &str,
+    seed: u64,
+    opts: SampleOptions,
+) -> Result<Report, SampleError> {
+    let unknown = || SampleError::UnknownDistrict {
+        province: province.to_string(),
+        district: district.to_string(),
+    };
+    let d = units
+        .district(district)
+        .filter(|d| d.province_code == province)
+        .ok_or_else(unknown)?;
+    let whole = sample_with(t, units, province, seed, opts)?;
+    let cutoff = t.cutoff().ok_or(SampleError::NoCutoff)?;
+    let cal = Calendar::new(cutoff).map_err(SampleError::Date)?;
+    let p = units
+        .province(province)
+        .ok_or_else(|| SampleError::UnknownProvince(province.to_string()))?;
+    let code: u64 = district.parse().unwrap_or(0);
+    let mut rng = ChaCha8Rng::seed_from_u64(
+        seed.wrapping_mul(1_000_003)
+            .wrapping_add(code.wrapping_mul(7_919)),
+    );
+    let mut g = Gen {
+        t,
+        units,
+        p,
+        rng: &mut rng,
+        proposal: 0,
+        full: opts.full,
+        cal,
+    };
+    let mut blocks = BTreeMap::new();
+    for block in t.district_blocks() {
+        let Some(row_item) = t.node.iter().find(|n| {
+            n.district == Some(outline::DistrictFill::Row)
+                && t.enclosing_repeat(&n.id).map(|b| &b.id) == Some(&block.id)
+        }) else {
+            continue;
+        };
+        let unit_key = row_item
+            .answer
+            .as_ref()
+            .and_then(|a| {
+                a.column
+                    .iter()
+                    .find(|c| c.role == Some(outline::ColumnRole::Unit))
+            })
+            .map(|c| c.key.clone())
+            .unwrap_or_default();
+        let mut list = Vec::new();
+        for inst in whole.blocks.get(&block.id).into_iter().flatten() {
+            let own = inst
+                .answers
+                .get(&row_item.id)
+                .and_then(Value::as_array)
+                .and_then(|rows| {
+                    rows.iter()
+                        .find(|r| r.get(&unit_key).and_then(Value::as_str) == Some(d.code.as_str()))
+                });
+            let Some(own) = own else { continue };
+            let mut answers = BTreeMap::new();
+            answers.insert(row_item.id.clone(), Value::Array(vec![own.clone()]));
+            for n in t.node.iter().filter(|n| {
+                n.district.is_some()
+                    && n.district != Some(outline::DistrictFill::Row)
+                    && t.enclosing_repeat(&n.id).map(|b| &b.id) == Some(&block.id)
+            }) {
+                let Some(a) = &n.answer else { continue };
+                let material = n.district == Some(outline::DistrictFill::Material);
+                // The district's own narrative is optional: about half the districts write it.
+                if material && a.kind == AnswerType::Narrative && !g.rng.gen_bool(0.5) {
+                    continue;
+                }
+                let v = match (a.kind, n.role) {
+                    (AnswerType::Text, Some(outline::Role::LocalName)) => {
+                        let short = t
+                            .catalogue_entry(&inst.model)
+                            .map(|c| c.short.clone())
+                            .unwrap_or_default();
+                        Some(json!(merged_name(&short, true)))
+                    }
+                    _ => g.answer(n, &answers),
+                };
+                if let Some(v) = v {
+                    answers.insert(n.id.clone(), v);
+                }
+            }
+            // Keep what the chosen answers show (show_if), as the province sample does.
+            let keep: Vec<String> = answers
+                .keys()
+                .filter(|k| {
+                    t.node(k).and_then(|n| n.show_if.as_ref()).is_none_or(|c| {
+                        answers
+                            .get(&c.item)
+                            .and_then(Value::as_str)
+                            .is_some_and(|v| c.equals.contains(v))
+                    })
+                })
+                .cloned()
+                .collect();
+            answers.retain(|k, _| keep.contains(k));
+            list.push(Instance {
+                id: inst.id.clone(),
+                model: inst.model.clone(),
+                name: inst.name.clone(),
+                answers,
+                rollup: None,
+            });
+        }
+        blocks.insert(block.id.clone(), list);
+    }
+    Ok(Report {
+        template: whole.template,
+        unit: UnitRef {
+            province: province.to_string(),
+            district: Some(d.code.clone()),
+        },
+        document: Particulars::default(),
+        answers: BTreeMap::new(),
         blocks,
     })
 }
@@ -326,6 +462,7 @@ impl Gen<'_, '_> {
             model: model.to_string(),
             name: None,
             answers,
+            rollup: None,
         }
     }
 

@@ -81,7 +81,11 @@ pub fn validate(t: &Template, r: &Report, units: &Units, opts: Options) -> Vec<P
     };
     v.header();
     v.structure();
-    let entries = resolve(t, r, TreeOptions::default());
+    let mut entries = resolve(t, r, TreeOptions::default());
+    if r.is_district_sheet() {
+        // A district's sheet answers only the items its template marks `district`.
+        entries.retain(|e| e.node.district.is_some());
+    }
     for e in &entries {
         if let Some(a) = &e.node.answer {
             v.answer(e, a);
@@ -153,6 +157,10 @@ impl<'a> V<'a> {
                 format!("không có tỉnh, thành phố mã “{}”", r.unit.province),
             );
         }
+        if let Some(code) = &r.unit.district {
+            self.sheet_header(code);
+            return;
+        }
         let d = &r.document;
         if let Some(n) = &d.number {
             if n.is_empty() || !n.chars().all(|c| c.is_ascii_digit()) || n.len() > 6 {
@@ -216,10 +224,45 @@ impl<'a> V<'a> {
         }
     }
 
+    /// A district sheet's unit: a district of the sheet's province. Sheets carry no document
+    /// particulars (the province's report is the document).
+    fn sheet_header(&mut self, code: &str) {
+        let r = self.r;
+        match self.units.district(code) {
+            None => self.doc_err(
+                "unit.district",
+                format!("không có đơn vị cấp huyện mã “{code}”"),
+            ),
+            Some(d) if d.province_code != r.unit.province => self.doc_err(
+                "unit.district",
+                format!(
+                    "{} không thuộc tỉnh, thành phố mã “{}”",
+                    d.name, r.unit.province
+                ),
+            ),
+            Some(_) => {}
+        }
+        if r.document != Default::default() {
+            self.doc_err(
+                "document",
+                "phiếu cấp huyện không có thông tin văn bản (số, ngày, người ký): báo cáo của tỉnh là văn bản".into(),
+            );
+        }
+    }
+
     /// Keys that are not in the template, blocks and their models.
     fn structure(&mut self) {
         let (t, r) = (self.t, self.r);
-        for key in r.answers.keys() {
+        let sheet = r.is_district_sheet();
+        if sheet {
+            for key in r.answers.keys() {
+                self.doc_err(
+                    key,
+                    format!("mục “{key}” không thuộc phần cấp huyện điền (phiếu cấp huyện chỉ điền các khối cấp huyện)"),
+                );
+            }
+        }
+        for key in r.answers.keys().filter(|_| !sheet) {
             match t.node(key) {
                 Some(n) if n.answer.is_some() && t.enclosing_repeat(key).is_none() => {}
                 Some(n) if n.answer.is_some() => self.doc_err(
@@ -243,10 +286,26 @@ impl<'a> V<'a> {
                 );
                 continue;
             };
+            if sheet && !t.district_blocks().any(|b| b.id == block.id) {
+                self.doc_err(
+                    block_id,
+                    format!("khối “{block_id}” không thuộc phần cấp huyện điền"),
+                );
+                continue;
+            }
             let mut ids = HashSet::new();
             let mut models = HashSet::new();
             for inst in instances {
                 let place = format!("{} ({})", block_id, inst.id);
+                if sheet && inst.rollup.is_some() {
+                    self.push(
+                        Severity::Error,
+                        place.clone(),
+                        block_id,
+                        Some(inst),
+                        "phiếu cấp huyện không chứa số liệu tổng hợp (rollup)".into(),
+                    );
+                }
                 if !ids.insert(inst.id.as_str()) {
                     self.push(
                         Severity::Error,
@@ -297,7 +356,15 @@ impl<'a> V<'a> {
                         n.answer.is_some()
                             && t.enclosing_repeat(key).map(|b| &b.id) == Some(&block.id)
                     });
-                    if !inside {
+                    if inside && sheet && t.district_fill(key).is_none() {
+                        self.push(
+                            Severity::Error,
+                            place.clone(),
+                            key,
+                            Some(inst),
+                            format!("mục “{key}” do tỉnh điền, không thuộc phiếu cấp huyện"),
+                        );
+                    } else if !inside {
                         self.push(
                             Severity::Error,
                             place.clone(),
@@ -323,10 +390,14 @@ impl<'a> V<'a> {
     fn answer(&mut self, e: &Entry<'a>, a: &outline::Answer) {
         let scope = self.r.scope(e.instance);
         let value = scope.get(&e.node.id).filter(|v| !is_empty(v));
-        let required = a.required
-            || a.required_if
-                .as_ref()
-                .is_some_and(|c| self.condition(c, scope));
+        // In a district sheet the district's own narrative (material) is optional.
+        let material =
+            self.r.is_district_sheet() && e.node.district == Some(outline::DistrictFill::Material);
+        let required = !material
+            && (a.required
+                || a.required_if
+                    .as_ref()
+                    .is_some_and(|c| self.condition(c, scope)));
         let place = e.place();
         let Some(value) = value else {
             if required && !self.opts.draft {
@@ -572,6 +643,11 @@ impl<'a> V<'a> {
                 format!("cần ít nhất {} dòng", a.min_rows.unwrap_or(1)),
             );
         }
+        if let (Some(district), Some(outline::DistrictFill::Row)) =
+            (&self.r.unit.district, e.node.district)
+        {
+            self.own_row(e, place, rows, a, district);
+        }
         let mut seen: BTreeMap<&str, HashSet<String>> = BTreeMap::new();
         for (i, row) in rows.iter().enumerate() {
             let n = i + 1;
@@ -658,6 +734,54 @@ impl<'a> V<'a> {
                             self.err(e, place, format!("{label}: “{shown}” được kê hai lần"));
                         }
                     }
+                }
+            }
+        }
+    }
+
+    /// A district sheet's row item holds one row: the district's own.
+    fn own_row(
+        &mut self,
+        e: &Entry<'a>,
+        place: &str,
+        rows: &[Value],
+        a: &outline::Answer,
+        district: &str,
+    ) {
+        if rows.len() > 1 {
+            self.err(
+                e,
+                place,
+                format!(
+                    "phiếu cấp huyện chỉ kê một dòng, của chính đơn vị (có {} dòng)",
+                    rows.len()
+                ),
+            );
+        }
+        let Some(col) = a
+            .column
+            .iter()
+            .find(|c| c.role == Some(outline::ColumnRole::Unit))
+        else {
+            return;
+        };
+        for (i, row) in rows.iter().enumerate() {
+            if let Some(code) = row.get(&col.key).and_then(Value::as_str) {
+                if code != district {
+                    let name = self
+                        .units
+                        .district(code)
+                        .map(|d| d.name.clone())
+                        .unwrap_or_else(|| code.to_string());
+                    self.err(
+                        e,
+                        place,
+                        format!(
+                            "dòng {}: “{}” là {name}, không phải đơn vị của phiếu này",
+                            i + 1,
+                            col.label
+                        ),
+                    );
                 }
             }
         }

@@ -504,7 +504,7 @@ async fn sources_page(
                         td { (app.units.province(&p.province).map(|x| x.name.clone()).unwrap_or_default()) }
                         td { (p.version) }
                         td { a href=(format!("/bao-cao/{id}?muc={}", editor::section_of(&m.template, &p.item))) { (ops::item_label(&m.template, &item)) } }
-                        td { @if let Some(r) = p.row { (r + 1) } }
+                        td { @if let Some(r) = p.row { (r) } }
                     }
                 }
             }

@@ -33,6 +33,7 @@ pub fn empty_report(t: &Template, province: &str) -> Report {
         },
         unit: report::UnitRef {
             province: province.to_string(),
+            district: None,
         },
         document: Default::default(),
         answers: BTreeMap::new(),
@@ -437,6 +438,7 @@ pub fn add_instance(
             model: model.to_string(),
             name: if model == "khac" { name } else { None },
             answers: BTreeMap::new(),
+            rollup: None,
         });
     Ok(id)
 }
@@ -898,6 +900,7 @@ mod tests {
                 model: "x".to_string(),
                 name: None,
                 answers: BTreeMap::new(),
+                rollup: None,
             })
             .collect();
         r.blocks.insert("b".to_string(), list);
