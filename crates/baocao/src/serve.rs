@@ -306,6 +306,12 @@ async fn serve(o: Options) -> Result<()> {
                         .unwrap_or_default()
                 );
             }
+            for (user, name, role, district) in web::demo::DISTRICT_ACCOUNTS {
+                say!(
+                    "  {user:<16} – {} – {name} (huyện mã {district}, tỉnh Hà Giang)",
+                    role.label()
+                );
+            }
         }
         use std::io::Write as _;
         let _ = std::io::stdout().flush();

@@ -157,8 +157,7 @@ pub fn rollup(
             })
             .collect();
         // The sheets' instances of this block, by model type, in district order.
-        let mut by_model: BTreeMap<(usize, String), Vec<(&str, Sheet<'_>, &Instance)>> =
-            BTreeMap::new();
+        let mut by_model: BTreeMap<(usize, String), Vec<Contribution<'_>>> = BTreeMap::new();
         for (&d, s) in &by_district {
             for inst in s.report.blocks.get(&block.id).into_iter().flatten() {
                 by_model
@@ -279,6 +278,9 @@ pub fn rollup(
     }
     Ok(out)
 }
+
+/// One sheet's instance of a model type: (district, sheet, instance).
+type Contribution<'a> = (&'a str, Sheet<'a>, &'a Instance);
 
 struct Ctx<'a> {
     block: &'a str,

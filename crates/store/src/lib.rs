@@ -106,16 +106,30 @@ pub enum Role {
     Reviewer,
     /// Manages users and rounds; reads the audit log.
     Admin,
+    /// A district's drafter (chuyên viên huyện): fills the district's sheet.
+    DistrictDrafter,
+    /// A district's approver (lãnh đạo huyện): fills and submits the district's sheet to the
+    /// province.
+    DistrictApprover,
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [Role::Drafter, Role::Approver, Role::Reviewer, Role::Admin];
+    pub const ALL: [Role; 6] = [
+        Role::Drafter,
+        Role::Approver,
+        Role::Reviewer,
+        Role::Admin,
+        Role::DistrictDrafter,
+        Role::DistrictApprover,
+    ];
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Drafter => "drafter",
             Role::Approver => "approver",
             Role::Reviewer => "reviewer",
             Role::Admin => "admin",
+            Role::DistrictDrafter => "district-drafter",
+            Role::DistrictApprover => "district-approver",
         }
     }
     /// The role's Vietnamese name.
@@ -125,11 +139,17 @@ impl Role {
             Role::Approver => "Lãnh đạo tỉnh (duyệt và gửi)",
             Role::Reviewer => "Chuyên viên Ban Tổ chức Trung ương",
             Role::Admin => "Quản trị hệ thống",
+            Role::DistrictDrafter => "Chuyên viên huyện (soạn phiếu cấp huyện)",
+            Role::DistrictApprover => "Lãnh đạo huyện (duyệt và gửi phiếu)",
         }
     }
-    /// Whether users of this role belong to a province.
+    /// Whether users of this role write the province's report (its drafters and approvers).
     pub fn is_provincial(self) -> bool {
         matches!(self, Role::Drafter | Role::Approver)
+    }
+    /// Whether users of this role belong to a district (and its province).
+    pub fn is_district(self) -> bool {
+        matches!(self, Role::DistrictDrafter | Role::DistrictApprover)
     }
 }
 
@@ -199,8 +219,10 @@ pub struct User {
     pub username: String,
     pub full_name: String,
     pub role: Role,
-    /// The province (GSO code) of a provincial user.
+    /// The province (GSO code) of a provincial or district user.
     pub province: Option<String>,
+    /// The district (GSO code) of a district user.
+    pub district: Option<String>,
     pub active: bool,
     #[serde(skip)]
     pub password_hash: String,
@@ -213,6 +235,8 @@ pub struct NewUser<'a> {
     pub full_name: &'a str,
     pub role: Role,
     pub province: Option<&'a str>,
+    /// District users: the district's GSO code.
+    pub district: Option<&'a str>,
     pub password_hash: &'a str,
 }
 
@@ -235,6 +259,9 @@ pub struct ReportInfo {
     pub id: i64,
     pub round_id: i64,
     pub province: String,
+    /// A district's sheet (phiếu cấp huyện): the district's GSO code; None for the province's
+    /// report.
+    pub district: Option<String>,
     pub state: State,
     pub revision: i64,
     pub errors: i64,
@@ -376,7 +403,8 @@ pub struct Store {
     postgres: bool,
 }
 
-const REPORT_INFO: &str = "r.id, r.round_id, r.province, r.state, r.revision, r.errors, \
+const REPORT_INFO: &str =
+    "r.id, r.round_id, r.province, r.district, r.state, r.revision, r.errors, \
     r.warnings, r.updated_at, u.username AS updated_by_name, r.submitted_at";
 
 impl Store {
@@ -424,7 +452,27 @@ impl Store {
     }
 
     async fn migrate(&self) -> Result<()> {
-        let mut tx = self.write.begin().await?;
+        // SQLite rebuilds a table in some migrations (it cannot drop a constraint): foreign
+        // keys are off meanwhile, as SQLite's documented procedure asks (the pragma has no
+        // effect inside a transaction), and checked before the commit.
+        let mut conn = self.write.acquire().await?;
+        if !self.postgres {
+            sqlx::raw_sql("PRAGMA foreign_keys=OFF")
+                .execute(&mut *conn)
+                .await?;
+        }
+        let result = self.migrate_on(&mut conn).await;
+        if !self.postgres {
+            sqlx::raw_sql("PRAGMA foreign_keys=ON")
+                .execute(&mut *conn)
+                .await?;
+        }
+        result
+    }
+
+    async fn migrate_on(&self, conn: &mut sqlx::pool::PoolConnection<sqlx::Any>) -> Result<()> {
+        use sqlx::Connection as _;
+        let mut tx = conn.begin().await?;
         sqlx::raw_sql("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)")
             .execute(&mut *tx)
             .await?;
@@ -444,6 +492,17 @@ impl Store {
                 .bind(n)
                 .execute(&mut *tx)
                 .await?;
+        }
+        if !self.postgres {
+            let broken = sqlx::query("PRAGMA foreign_key_check")
+                .fetch_all(&mut *tx)
+                .await?;
+            if !broken.is_empty() {
+                return Err(Error::Corrupt(format!(
+                    "{} dòng tham chiếu tới dòng không có sau khi nâng cấp cơ sở dữ liệu",
+                    broken.len()
+                )));
+            }
         }
         tx.commit().await?;
         Ok(())
@@ -468,13 +527,14 @@ impl Store {
     pub async fn create_user(&self, u: &NewUser<'_>, by: Actor<'_>) -> Result<i64> {
         let mut tx = self.write.begin().await?;
         let row = sqlx::query(
-            "INSERT INTO users (username, full_name, role, province, password_hash, active, \
-             created_at) VALUES ($1, $2, $3, $4, $5, 1, $6) RETURNING id",
+            "INSERT INTO users (username, full_name, role, province, district, password_hash, \
+             active, created_at) VALUES ($1, $2, $3, $4, $5, $6, 1, $7) RETURNING id",
         )
         .bind(u.username)
         .bind(u.full_name)
         .bind(u.role.as_str())
         .bind(u.province)
+        .bind(u.district)
         .bind(u.password_hash)
         .bind(now_ms())
         .fetch_one(&mut *tx)
@@ -500,6 +560,9 @@ impl Store {
                 u.province
                     .map(|p| format!(" – tỉnh {p}"))
                     .unwrap_or_default()
+                    + &u.district
+                        .map(|d| format!(" – huyện {d}"))
+                        .unwrap_or_default()
             )),
         )
         .await?;
@@ -723,12 +786,13 @@ impl Store {
         content: &str,
         counts: (i64, i64),
     ) -> Result<i64> {
-        if let Some(row) =
-            sqlx::query("SELECT id FROM reports WHERE round_id = $1 AND province = $2")
-                .bind(round_id)
-                .bind(province)
-                .fetch_optional(&self.read)
-                .await?
+        if let Some(row) = sqlx::query(
+            "SELECT id FROM reports WHERE round_id = $1 AND province = $2 AND district = ''",
+        )
+        .bind(round_id)
+        .bind(province)
+        .fetch_optional(&self.read)
+        .await?
         {
             return Ok(row.try_get("id")?);
         }
@@ -747,11 +811,117 @@ impl Store {
         Ok(row.try_get("id")?)
     }
 
+    /// Creates a district's sheet of a round with its initial content (idempotent: returns the
+    /// existing sheet's id when there is one).
+    pub async fn ensure_sheet(
+        &self,
+        round_id: i64,
+        province: &str,
+        district: &str,
+        content: &str,
+        counts: (i64, i64),
+    ) -> Result<i64> {
+        let find = || {
+            sqlx::query(
+                "SELECT id FROM reports WHERE round_id = $1 AND province = $2 AND district = $3",
+            )
+            .bind(round_id)
+            .bind(province)
+            .bind(district)
+        };
+        if let Some(row) = find().fetch_optional(&self.read).await? {
+            return Ok(row.try_get("id")?);
+        }
+        let inserted = sqlx::query(
+            "INSERT INTO reports (round_id, province, district, state, revision, content, errors, \
+             warnings, updated_at) VALUES ($1, $2, $3, 'draft', 1, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(round_id)
+        .bind(province)
+        .bind(district)
+        .bind(content)
+        .bind(counts.0)
+        .bind(counts.1)
+        .bind(now_ms())
+        .fetch_one(&self.write)
+        .await;
+        match inserted {
+            Ok(row) => Ok(row.try_get("id")?),
+            // Two first visits at once: the other one created it.
+            Err(sqlx::Error::Database(d)) if d.is_unique_violation() => {
+                Ok(find().fetch_one(&self.write).await?.try_get("id")?)
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The district sheets of a round in one province, in district code order.
+    pub async fn sheets(&self, round_id: i64, province: &str) -> Result<Vec<ReportInfo>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {REPORT_INFO} FROM reports r LEFT JOIN users u ON u.id = r.updated_by \
+             WHERE r.round_id = $1 AND r.province = $2 AND r.district <> '' ORDER BY r.district"
+        ))
+        .bind(round_id)
+        .bind(province)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(report_info).collect()
+    }
+
+    /// The deadline a province set for its districts' sheets in a round (ISO date), if any.
+    pub async fn district_deadline(&self, round_id: i64, province: &str) -> Result<Option<String>> {
+        let row = sqlx::query(
+            "SELECT deadline FROM district_deadlines WHERE round_id = $1 AND province = $2",
+        )
+        .bind(round_id)
+        .bind(province)
+        .fetch_optional(&self.read)
+        .await?;
+        Ok(row.map(|r| r.try_get("deadline")).transpose()?)
+    }
+
+    /// Sets the deadline of a province's districts (audited).
+    pub async fn set_district_deadline(
+        &self,
+        round_id: i64,
+        province: &str,
+        deadline: &str,
+        by: Actor<'_>,
+    ) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        sqlx::query("DELETE FROM district_deadlines WHERE round_id = $1 AND province = $2")
+            .bind(round_id)
+            .bind(province)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO district_deadlines (round_id, province, deadline) VALUES ($1, $2, $3)",
+        )
+        .bind(round_id)
+        .bind(province)
+        .bind(deadline)
+        .execute(&mut *tx)
+        .await?;
+        audit(
+            &mut tx,
+            by,
+            "đổi hạn nộp của cấp huyện",
+            None,
+            Some(province),
+            None,
+            Some(deadline),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// The reports of a round, in province code order; `province` limits to one province.
     pub async fn reports(&self, round_id: i64, province: Option<&str>) -> Result<Vec<ReportInfo>> {
         let rows = sqlx::query(&format!(
             "SELECT {REPORT_INFO} FROM reports r LEFT JOIN users u ON u.id = r.updated_by \
-             WHERE r.round_id = $1 AND ($2 IS NULL OR r.province = $2) ORDER BY r.province"
+             WHERE r.round_id = $1 AND ($2 IS NULL OR r.province = $2) AND r.district = '' \
+             ORDER BY r.province"
         ))
         .bind(round_id)
         .bind(province)
@@ -1394,6 +1564,7 @@ fn user(r: &AnyRow) -> Result<User> {
         full_name: r.try_get("full_name")?,
         role: r.try_get::<String, _>("role")?.parse()?,
         province: r.try_get("province")?,
+        district: r.try_get("district")?,
         active: r.try_get::<i64, _>("active")? != 0,
         password_hash: r.try_get("password_hash")?,
     })
@@ -1429,6 +1600,7 @@ fn report_info(r: &AnyRow) -> Result<ReportInfo> {
         id: r.try_get("id")?,
         round_id: r.try_get("round_id")?,
         province: r.try_get("province")?,
+        district: Some(r.try_get::<String, _>("district")?).filter(|d| !d.is_empty()),
         state: r.try_get::<String, _>("state")?.parse()?,
         revision: r.try_get("revision")?,
         errors: r.try_get("errors")?,
@@ -1532,6 +1704,7 @@ mod tests {
             full_name: "A",
             role: Role::Admin,
             province: None,
+            district: None,
             password_hash: "h",
         };
         let id = s.create_user(&new, sys).await.unwrap();

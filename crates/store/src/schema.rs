@@ -124,5 +124,53 @@ pub(crate) fn migrations(postgres: bool) -> Vec<String> {
         CREATE INDEX uploads_report ON uploads(report_id);
         CREATE INDEX set_aside_report ON set_aside(report_id)"
         ),
+        // The district level (issue 12): a district's sheet is a report of its round with the
+        // district's code (province reports have ''), so that the workflow, versions, comments
+        // and audit serve both; users may belong to a district; a province sets its districts'
+        // deadline. SQLite cannot drop the old UNIQUE (round_id, province): the table is rebuilt
+        // (foreign keys are off during migrations, see `Store::migrate`).
+        if postgres {
+            "ALTER TABLE reports ADD COLUMN district TEXT NOT NULL DEFAULT '';
+            ALTER TABLE reports DROP CONSTRAINT reports_round_id_province_key;
+            CREATE UNIQUE INDEX reports_unit ON reports(round_id, province, district);
+            ALTER TABLE users ADD COLUMN district TEXT;
+            CREATE TABLE district_deadlines (
+                round_id BIGINT NOT NULL REFERENCES rounds(id),
+                province TEXT NOT NULL,
+                deadline TEXT NOT NULL,
+                PRIMARY KEY (round_id, province)
+            )"
+            .to_string()
+        } else {
+            "CREATE TABLE reports_new (
+                id INTEGER PRIMARY KEY,
+                round_id BIGINT NOT NULL REFERENCES rounds(id),
+                province TEXT NOT NULL,
+                district TEXT NOT NULL DEFAULT '',
+                state TEXT NOT NULL,
+                revision BIGINT NOT NULL,
+                content TEXT NOT NULL,
+                errors BIGINT NOT NULL,
+                warnings BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL,
+                updated_by BIGINT,
+                submitted_at BIGINT,
+                UNIQUE (round_id, province, district)
+            );
+            INSERT INTO reports_new (id, round_id, province, district, state, revision, content,
+                errors, warnings, updated_at, updated_by, submitted_at)
+            SELECT id, round_id, province, '', state, revision, content, errors, warnings,
+                updated_at, updated_by, submitted_at FROM reports;
+            DROP TABLE reports;
+            ALTER TABLE reports_new RENAME TO reports;
+            ALTER TABLE users ADD COLUMN district TEXT;
+            CREATE TABLE district_deadlines (
+                round_id BIGINT NOT NULL REFERENCES rounds(id),
+                province TEXT NOT NULL,
+                deadline TEXT NOT NULL,
+                PRIMARY KEY (round_id, province)
+            )"
+            .to_string()
+        },
     ]
 }

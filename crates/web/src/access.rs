@@ -6,12 +6,26 @@ use store::{ReportInfo, Role, User};
 
 use crate::{AppError, AppResult};
 
-/// Whether `u` may read report `r`.
+/// Whether `u` may read report `r` (a province's report or a district's sheet).
+///
+/// District users see their own district's sheet only (no other district's, no province
+/// report); a province's users see its report and its districts' sheets; the BTCTW and the
+/// administrator see everything (a national figure's sources reach the district sheets).
 pub fn can_view(u: &User, r: &ReportInfo) -> bool {
     match u.role {
         Role::Reviewer | Role::Admin => true,
         Role::Drafter | Role::Approver => u.province.as_deref() == Some(r.province.as_str()),
+        Role::DistrictDrafter | Role::DistrictApprover => {
+            r.district.is_some()
+                && u.province.as_deref() == Some(r.province.as_str())
+                && u.district == r.district
+        }
     }
+}
+
+/// Whether `u` belongs to the province of `province` and writes its report.
+pub fn is_province_user(u: &User, province: &str) -> bool {
+    u.role.is_provincial() && u.province.as_deref() == Some(province)
 }
 
 /// 404 unless `u` may read `r`.
@@ -23,9 +37,17 @@ pub fn require_view(u: &User, r: &ReportInfo) -> AppResult<()> {
     }
 }
 
-/// Whether `u` is one of the province's users who write the report (state aside).
+/// Whether `u` is one of those who write `r` (state aside): the province's users for its
+/// report, the district's users for its sheet.
 pub fn is_author(u: &User, r: &ReportInfo) -> bool {
-    u.role.is_provincial() && u.province.as_deref() == Some(r.province.as_str())
+    match &r.district {
+        None => is_province_user(u, &r.province),
+        Some(d) => {
+            u.role.is_district()
+                && u.province.as_deref() == Some(r.province.as_str())
+                && u.district.as_deref() == Some(d.as_str())
+        }
+    }
 }
 
 /// Whether `u` may edit `r` now.
@@ -44,14 +66,34 @@ pub fn can_download_upload(u: &User, r: &ReportInfo) -> bool {
     can_view(u, r)
 }
 
-/// Whether `u` may submit `r` (an approver of the province; the state is checked on submit).
+/// Whether `u` may submit `r` (the province's approver for its report, the district's approver
+/// for its sheet; the state is checked on submit).
 pub fn can_submit(u: &User, r: &ReportInfo) -> bool {
-    u.role == Role::Approver && is_author(u, r)
+    let approver = match r.district {
+        None => Role::Approver,
+        Some(_) => Role::DistrictApprover,
+    };
+    u.role == approver && is_author(u, r)
 }
 
-/// Whether `u` reviews reports (comments, returns, accepts).
+/// Whether `u` reviews reports (comments, returns, accepts the provinces' reports).
 pub fn is_reviewer(u: &User) -> bool {
     u.role == Role::Reviewer
+}
+
+/// Whether `u` reviews `r`: the BTCTW for a province's report, the province's users for their
+/// districts' sheets.
+pub fn can_review(u: &User, r: &ReportInfo) -> bool {
+    match r.district {
+        None => is_reviewer(u),
+        Some(_) => is_province_user(u, &r.province),
+    }
+}
+
+/// Whether `u` manages the accounts and deadline of `province`'s districts: its approvers, and
+/// the administrator for every province.
+pub fn manages_districts(u: &User, province: &str) -> bool {
+    u.role == Role::Admin || (u.role == Role::Approver && u.province.as_deref() == Some(province))
 }
 
 /// Whether `u` sees the national dashboard.

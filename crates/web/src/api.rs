@@ -341,8 +341,8 @@ async fn return_report(
 }
 
 async fn accept(State(app): State<Arc<App>>, v: Viewer, Path(id): Path<i64>) -> ApiResult {
-    j(ops::decide(&app, &v, id, true, &[]).await)?;
-    ok(json!({ "state": "accepted" }))
+    let d = j(ops::decide(&app, &v, id, true, &[]).await)?;
+    ok(json!({ "state": "accepted", "decided": d }))
 }
 
 async fn versions(State(app): State<Arc<App>>, v: Viewer, Path(id): Path<i64>) -> ApiResult {
@@ -460,6 +460,8 @@ struct NewUser {
     role: String,
     #[serde(default)]
     province: Option<String>,
+    #[serde(default)]
+    district: Option<String>,
     password: String,
 }
 
@@ -471,6 +473,7 @@ async fn create_user(State(app): State<Arc<App>>, v: Viewer, Json(n): Json<NewUs
         &n.full_name,
         &n.role,
         n.province.as_deref(),
+        n.district.as_deref(),
         &n.password,
     )
     .await)?;

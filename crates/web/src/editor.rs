@@ -52,6 +52,27 @@ fn has_answers(t: &Template, n: &Node) -> bool {
         || t.children(Some(&n.id)).any(|c| has_answers(t, c))
 }
 
+/// The sections of a report's form: a province's report has every section (the particulars
+/// first); a district's sheet only those holding a block the districts fill.
+pub fn sections_for(t: &Template, r: &Report) -> Vec<Section> {
+    let all = sections(t);
+    if !r.is_district_sheet() {
+        return all;
+    }
+    let wanted: HashSet<String> = t.district_blocks().map(|b| section_of(t, &b.id)).collect();
+    all.into_iter()
+        .filter(|s| wanted.contains(&s.key))
+        .collect()
+}
+
+/// Whether a node shows in a district's sheet: a district block, an item the districts fill,
+/// or a node on the way to one.
+fn in_sheet(t: &Template, n: &Node) -> bool {
+    n.district.is_some()
+        || (n.kind == NodeKind::Repeat && t.district_blocks().any(|b| b.id == n.id))
+        || t.children(Some(&n.id)).any(|c| in_sheet(t, c))
+}
+
 /// The sections of a template, in outline order, the particulars first.
 pub fn sections(t: &Template) -> Vec<Section> {
     let paths = paths(t);
@@ -151,7 +172,7 @@ pub fn section_states(
             .collect()
     };
     let (wrong, missing) = (with(wrong), with(all));
-    sections(t)
+    sections_for(t, r)
         .into_iter()
         .map(|s| {
             let state = if wrong.contains(&s.key) {
@@ -177,6 +198,9 @@ pub struct FormCtx<'a> {
     pub comments: &'a [Comment],
     /// Read-only (a submitted report, or a reviewer).
     pub readonly: bool,
+    /// Who last changed an item (audit key "item [instance]" → user, time), for the province's
+    /// corrections of values rolled up from district sheets.
+    pub changed_by: &'a HashMap<String, (String, i64)>,
 }
 
 fn key(scope: Option<&str>, item: &str) -> String {
@@ -273,6 +297,9 @@ fn render_node(
     inst: Option<&Instance>,
     skip_sub_sections: bool,
 ) -> Markup {
+    if c.r.is_district_sheet() && !in_sheet(c.t, n) {
+        return html! {};
+    }
     let scope = inst.map(|i| i.id.as_str());
     let number = numbers
         .get(&(n.id.clone(), scope.map(str::to_string)))
@@ -310,6 +337,7 @@ fn render_node(
                     }
                     @if let Some(h) = &n.hint { p.hint { (h) } }
                     @if n.answer.is_some() { (render_answer(c, n, scope)) }
+                    @if let Some(i) = inst { (district_material(c, n, i)) }
                     (children)
                 }
             }
@@ -345,6 +373,20 @@ fn render_block(c: &FormCtx, numbers: &Numbers, block: &Node) -> Markup {
                 @let number = numbers.get(&(block.id.clone(), Some(inst.id.clone()))).cloned().unwrap_or_default();
                 fieldset.instance id=(format!("mh-{}", inst.id)) {
                     legend { span.num { (number) ". " } (name) }
+                    @if let Some(r) = &inst.rollup {
+                        p.district-sources {
+                            "Số liệu cấp huyện tổng hợp từ " (r.sheets.len()) " phiếu đã tiếp nhận: "
+                            @for (i, s) in r.sheets.iter().enumerate() {
+                                @if i > 0 { ", " }
+                                @let dname = c.units.district(&s.district).map(|d| d.name.clone()).unwrap_or_else(|| s.district.clone());
+                                @match crate::ops::parse_sheet_version(&s.version) {
+                                    Some((id, n)) => a href=(format!("/bao-cao/{id}/phien-ban#ban-{n}")) { (dname) " (bản " (n) ")" },
+                                    None => { (dname) " (" (s.version) ")" },
+                                }
+                            }
+                            "."
+                        }
+                    }
                     @if !c.readonly {
                         div.instance-tools {
                             @if pos > 0 { button.small type="submit" name="thao_tac" value=(format!("len|{}", inst.id)) { "Lên trên" } }
@@ -369,6 +411,70 @@ fn render_block(c: &FormCtx, numbers: &Numbers, block: &Node) -> Markup {
                     input type="text" name=(format!("moi_ten|{}", block.id)) placeholder="Tên mô hình khác" maxlength="300"
                         aria-label="Tên mô hình khác";
                     button type="submit" name="thao_tac" value=(format!("them|{}", block.id)) { "Thêm mô hình" }
+                }
+            }
+        }
+    }
+}
+
+/// Beside an item of a rolled-up instance: the province's corrections of the districts' values
+/// (with who made them), and each district's own answer (material for the province's text).
+fn district_material(c: &FormCtx, n: &Node, inst: &Instance) -> Markup {
+    let (Some(fill), Some(rollup)) = (n.district, &inst.rollup) else {
+        return html! {};
+    };
+    let name = |d: &str| {
+        c.units
+            .district(d)
+            .map(|x| x.name.clone())
+            .unwrap_or_else(|| d.to_string())
+    };
+    let corrections: Vec<consolidate::rollup::Correction> =
+        consolidate::rollup::corrections(c.t, inst)
+            .into_iter()
+            .filter(|x| x.item == n.id)
+            .collect();
+    let who = c.changed_by.get(&format!("{} [{}]", n.id, inst.id));
+    let answers: Vec<(String, String)> = rollup
+        .sheets
+        .iter()
+        .filter_map(|s| {
+            let v = s.answers.get(&n.id)?;
+            Some((
+                name(&s.district),
+                crate::ops::readable(c.t, c.units, &n.id, Some(&v.to_string())),
+            ))
+        })
+        .collect();
+    html! {
+        @if !corrections.is_empty() {
+            div.notice.correction role="note" {
+                p {
+                    strong { "Tỉnh đã sửa số liệu lấy từ phiếu cấp huyện" }
+                    @if let Some((by, at)) = who { " (" (by) ", " (crate::format_time(*at)) ")" }
+                    ":"
+                }
+                ul {
+                    @for x in &corrections {
+                        li {
+                            @if !x.part.is_empty() {
+                                (c.units.district(&x.part).map(|d| d.name.clone()).unwrap_or_else(|| x.part.clone())) ": "
+                            }
+                            "báo cáo ghi " strong { (crate::ops::display(&x.value)) }
+                            "; theo các phiếu cấp huyện " strong { (crate::ops::display(&x.district_value)) }
+                        }
+                    }
+                }
+            }
+        }
+        @if fill == outline::DistrictFill::Material && !answers.is_empty() {
+            details.district-material open {
+                summary { "Ý kiến của các đơn vị cấp huyện (" (answers.len()) ") – tư liệu để tỉnh viết mục này" }
+                dl {
+                    @for (d, text) in &answers {
+                        dt { (d) }
+                        dd { (text) }
+                    }
                 }
             }
         }
@@ -519,10 +625,16 @@ fn records(c: &FormCtx, n: &Node, k: &str, value: Option<&Value>) -> Markup {
         return html! {};
     };
     let mut rows = rows_of(value);
-    if !c.readonly {
+    // A district's sheet has one row, its own district's: no empty row once it is there.
+    let own_row = c.r.is_district_sheet() && n.district == Some(outline::DistrictFill::Row);
+    if !c.readonly && (!own_row || rows.is_empty()) {
         rows.push(Map::new());
     }
-    let districts: Vec<&units::District> = c.units.districts_of(&c.r.unit.province).collect();
+    let districts: Vec<&units::District> = c
+        .units
+        .districts_of(&c.r.unit.province)
+        .filter(|d| c.r.unit.district.as_ref().is_none_or(|own| own == &d.code))
+        .collect();
     html! {
         table.grid data-rows=(k) {
             thead { tr { @for col in &a.column { th { (col.label) } } } }
@@ -568,7 +680,7 @@ fn records(c: &FormCtx, n: &Node, k: &str, value: Option<&Value>) -> Markup {
                 }
             }
         }
-        @if !c.readonly { button.small.add-row type="button" data-table=(k) { "Thêm dòng" } }
+        @if !c.readonly && !own_row { button.small.add-row type="button" data-table=(k) { "Thêm dòng" } }
     }
 }
 

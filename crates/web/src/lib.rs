@@ -16,6 +16,7 @@ pub mod access;
 pub mod api;
 pub mod auth;
 pub mod demo;
+pub mod district;
 pub mod editor;
 pub mod error;
 pub mod national;
@@ -141,6 +142,7 @@ impl App {
                         full_name: "Quản trị hệ thống",
                         role: store::Role::Admin,
                         province: None,
+                        district: None,
                         password_hash: &hash,
                     },
                     SYSTEM,
@@ -250,6 +252,7 @@ pub fn router(app: Arc<App>) -> Router {
         .merge(pages)
         .merge(national::routes())
         .merge(word::routes())
+        .merge(district::routes())
         .nest("/api/v1", api)
         .route("/healthz", get(healthz))
         .route("/tai-nguyen/{file}", get(pages::asset))

@@ -24,6 +24,13 @@ pub struct Loaded {
     pub round: Round,
 }
 
+/// An empty sheet of district `district` of `province` against `t`.
+pub fn empty_sheet(t: &Template, province: &str, district: &str) -> Report {
+    let mut r = empty_report(t, province);
+    r.unit.district = Some(district.to_string());
+    r
+}
+
 /// An empty report of `province` against `t`.
 pub fn empty_report(t: &Template, province: &str) -> Report {
     Report {
@@ -318,6 +325,25 @@ pub fn diff(old: &Report, new: &Report) -> Vec<ItemChange> {
                 Some(&inst.id),
                 &mut out,
             );
+            // Which district sheets (and versions) the instance was rolled up from.
+            let sources = |i: Option<&Instance>| {
+                i.and_then(|i| i.rollup.as_ref()).map(|r| {
+                    r.sheets
+                        .iter()
+                        .map(|s| format!("{} ({})", s.district, s.version))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+            };
+            let old_sources = sources(a.iter().find(|i| i.id == inst.id));
+            let new_sources = sources(Some(inst));
+            if old_sources != new_sources {
+                out.push(ItemChange {
+                    item: format!("{} [{}]", ROLLUP_ITEM, inst.id),
+                    old: old_sources,
+                    new: new_sources,
+                });
+            }
         }
     }
     out
@@ -430,6 +456,17 @@ pub fn add_instance(
         ));
     }
     let id = next_instance_id(r);
+    let mut answers = BTreeMap::new();
+    // A district's sheet: its own row, with the district already chosen.
+    if let Some(district) = &r.unit.district {
+        if let Some(row) = t.node.iter().find(|n| {
+            n.district == Some(outline::DistrictFill::Row)
+                && t.enclosing_repeat(&n.id).map(|b| &b.id) == Some(&node.id)
+        }) {
+            let key = consolidate::rollup::unit_key(row);
+            answers.insert(row.id.clone(), serde_json::json!([{ key: district }]));
+        }
+    }
     r.blocks
         .entry(block.to_string())
         .or_default()
@@ -437,7 +474,7 @@ pub fn add_instance(
             id: id.clone(),
             model: model.to_string(),
             name: if model == "khac" { name } else { None },
-            answers: BTreeMap::new(),
+            answers,
             rollup: None,
         });
     Ok(id)
@@ -574,7 +611,7 @@ fn comment(t: &Template, r: &Report, c: &CommentIn) -> AppResult<NewComment> {
 /// Adds a reviewer's comment to the submitted version.
 pub async fn add_comment(app: &App, v: &Viewer, id: i64, c: &CommentIn) -> AppResult<()> {
     let l = load(app, v, id).await?;
-    access::require(access::is_reviewer(&v.user))?;
+    access::require(access::can_review(&v.user, &l.info))?;
     if l.info.state != store::State::Submitted {
         return Err(AppError::new(
             StatusCode::CONFLICT,
@@ -592,9 +629,9 @@ pub async fn decide(
     id: i64,
     accept: bool,
     comments: &[CommentIn],
-) -> AppResult<()> {
+) -> AppResult<Decided> {
     let l = load(app, v, id).await?;
-    access::require(access::is_reviewer(&v.user))?;
+    access::require(access::can_review(&v.user, &l.info))?;
     if l.info.state != store::State::Submitted {
         return Err(store::Error::WrongState {
             state: l.info.state,
@@ -625,7 +662,118 @@ pub async fn decide(
             ));
         }
     }
-    Ok(app.store.decide(id, accept, &new, (&v.user).into()).await?)
+    app.store.decide(id, accept, &new, (&v.user).into()).await?;
+    // An accepted district sheet goes into the province's report at once (with every other
+    // accepted sheet), when the report can still be edited.
+    if !accept || l.info.district.is_none() {
+        return Ok(Decided::Report);
+    }
+    match rollup_districts(app, v, l.info.round_id, &l.info.province).await {
+        Ok(r) => Ok(Decided::RolledUp(Box::new(r))),
+        Err(e) if e.status == StatusCode::CONFLICT => Ok(Decided::NotRolledUp(e.message)),
+        Err(e) => Err(e),
+    }
+}
+
+/// What a decision did besides the state.
+#[derive(Debug, Serialize)]
+#[serde(tag = "rollup", rename_all = "kebab-case")]
+pub enum Decided {
+    /// A province's report (or a returned sheet).
+    Report,
+    /// An accepted sheet, rolled into the province's report.
+    RolledUp(Box<RolledUp>),
+    /// An accepted sheet not rolled up: the province's report cannot be edited now (why).
+    NotRolledUp(String),
+}
+
+/// The audit item of a change of an instance's district sources.
+pub const ROLLUP_ITEM: &str = "nguồn cấp huyện";
+
+/// What rolling a province's accepted district sheets into its report did.
+#[derive(Debug, Serialize)]
+pub struct RolledUp {
+    /// The province report's new revision (unchanged when nothing changed).
+    pub revision: i64,
+    /// Accepted sheets rolled up.
+    pub sheets: usize,
+    pub outcome: consolidate::rollup::Outcome,
+}
+
+/// The name of a sheet's version in a roll-up's provenance: "phiếu {id}, bản {n}" (the
+/// national consolidation's sources page links it back to the sheet).
+pub fn sheet_version_name(sheet: i64, number: i64) -> String {
+    format!("phiếu {sheet}, bản {number}")
+}
+
+/// The sheet id and version number of a provenance's sheet name.
+pub fn parse_sheet_version(name: &str) -> Option<(i64, i64)> {
+    let rest = name.strip_prefix("phiếu ")?;
+    let (id, n) = rest.split_once(", bản ")?;
+    Some((id.parse().ok()?, n.parse().ok()?))
+}
+
+/// Rolls the accepted sheets of `province`'s districts up into its report of `round_id`: the
+/// district rows, figures and lists from the sheets (`consolidate::rollup`), one audited save
+/// with the revision check. Only the province's users, while the report is editable.
+pub async fn rollup_districts(
+    app: &App,
+    v: &Viewer,
+    round_id: i64,
+    province: &str,
+) -> AppResult<RolledUp> {
+    access::require(access::is_province_user(&v.user, province))?;
+    let info = app
+        .store
+        .reports(round_id, Some(province))
+        .await?
+        .into_iter()
+        .next()
+        .ok_or_else(AppError::not_found)?;
+    let mut sheets: Vec<(Report, String)> = Vec::new();
+    for s in app.store.sheets(round_id, province).await? {
+        if s.state != store::State::Accepted {
+            continue;
+        }
+        let versions = app.store.versions(s.id).await?;
+        let Some(ver) = versions
+            .iter()
+            .rev()
+            .find(|x| x.state == store::State::Accepted)
+        else {
+            continue;
+        };
+        let r: Report = serde_json::from_str(&ver.content).map_err(AppError::internal)?;
+        sheets.push((r, sheet_version_name(s.id, ver.number)));
+    }
+    let n = sheets.len();
+    let outcome = std::sync::Mutex::new(None);
+    let saved = mutate(
+        app,
+        v,
+        info.id,
+        info.revision,
+        "tổng hợp từ phiếu cấp huyện",
+        |t, r| {
+            let refs: Vec<consolidate::rollup::Sheet<'_>> = sheets
+                .iter()
+                .map(|(report, version)| consolidate::rollup::Sheet { report, version })
+                .collect();
+            let out = consolidate::rollup::rollup(t, app.units, r, &refs)
+                .map_err(|e| AppError::bad_request(e.to_string()))?;
+            if let Ok(mut slot) = outcome.lock() {
+                *slot = Some(out);
+            }
+            Ok(())
+        },
+    )
+    .await?;
+    let outcome = outcome.into_inner().ok().flatten().unwrap_or_default();
+    Ok(RolledUp {
+        revision: saved.revision,
+        sheets: n,
+        outcome,
+    })
 }
 
 /// One line of a comparison of two versions.

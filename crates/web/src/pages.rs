@@ -85,7 +85,11 @@ pub fn page(title: &str, v: Option<&Viewer>, body: Markup) -> Response {
                     a.brand href="/" { "Hệ thống báo cáo thí điểm theo Kết luận 74-KL/TW" }
                     @if let Some(v) = v {
                         nav {
-                            @if v.user.role.is_provincial() { a href="/bao-cao" { "Báo cáo của tỉnh" } }
+                            @if v.user.role.is_provincial() {
+                                a href="/bao-cao" { "Báo cáo của tỉnh" }
+                                a href="/huyen" { "Phiếu cấp huyện" }
+                            }
+                            @if v.user.role.is_district() { a href="/phieu" { "Phiếu của huyện" } }
                             @if access::sees_dashboard(&v.user) {
                                 a href="/tong-quan" { "Tình hình báo cáo 63 tỉnh, thành phố" }
                                 a href="/tong-hop" { "Tổng hợp toàn quốc" }
@@ -238,6 +242,7 @@ async fn home(State(app): State<Arc<App>>, v: Viewer) -> AppResult<Response> {
         }
         Role::Reviewer => Redirect::to("/tong-quan").into_response(),
         Role::Admin => Redirect::to("/quan-tri").into_response(),
+        Role::DistrictDrafter | Role::DistrictApprover => Redirect::to("/phieu").into_response(),
     })
 }
 
@@ -294,6 +299,10 @@ fn notice(code: Option<&str>) -> Option<&'static str> {
         "da-gui" => "Đã gửi báo cáo lên Ban Tổ chức Trung ương. Phiên bản đã gửi không thể sửa.",
         "da-tra-lai" => "Đã trả lại báo cáo cho tỉnh kèm ý kiến.",
         "da-tiep-nhan" => "Đã tiếp nhận báo cáo.",
+        "da-tiep-nhan-phieu" => "Đã tiếp nhận phiếu; số liệu của phiếu đã được đưa vào báo cáo của tỉnh.",
+        "da-tiep-nhan-phieu-chua-tong-hop" => "Đã tiếp nhận phiếu. Báo cáo của tỉnh đang không sửa được (đã gửi hoặc đã được tiếp nhận) nên chưa đưa số liệu vào; số liệu sẽ được đưa vào khi tổng hợp lại ở trang “Phiếu cấp huyện”.",
+        "da-tong-hop-huyen" => "Đã đưa số liệu các phiếu cấp huyện đã tiếp nhận vào báo cáo của tỉnh.",
+        "da-gui-phieu" => "Đã gửi phiếu lên Ban Tổ chức của tỉnh. Phiên bản đã gửi không thể sửa.",
         "da-tai-len" => "Đã nhập nội dung từ tệp JSON.",
         "da-gop-y" => "Đã ghi ý kiến.",
         "da-them" => "Đã thêm mô hình.",
@@ -338,7 +347,7 @@ pub(crate) async fn editor_response(
 ) -> AppResult<Response> {
     let l = ops::load(app, v, id).await?;
     let t = &l.template;
-    let sections = editor::sections(t);
+    let sections = editor::sections_for(t, &l.report);
     let current = muc
         .filter(|m| sections.iter().any(|s| s.key == *m))
         .map(str::to_string)
@@ -350,6 +359,24 @@ pub(crate) async fn editor_response(
     let uploads = app.store.uploads(id).await?;
     let aside = app.store.set_aside(id).await?;
     let editable = access::can_edit(&v.user, &l.info);
+    // Who changed what, for the province's corrections of district values (only when the
+    // report was rolled up from district sheets).
+    let mut changed_by: HashMap<String, (String, i64)> = HashMap::new();
+    if l.report
+        .blocks
+        .values()
+        .flatten()
+        .any(|i| i.rollup.is_some())
+    {
+        for e in app.store.audit_log(Some(id), 5000, 0).await? {
+            if e.action == "tổng hợp từ phiếu cấp huyện" {
+                continue;
+            }
+            if let Some(item) = e.item {
+                changed_by.entry(item).or_insert((e.username, e.at));
+            }
+        }
+    }
     let ctx = FormCtx {
         t,
         r: &l.report,
@@ -357,16 +384,42 @@ pub(crate) async fn editor_response(
         problems: &wrong,
         comments: &comments,
         readonly: !editable,
+        changed_by: &changed_by,
     };
     let form = editor::render_section(&ctx, &current);
     let province = province_name(app, &l.info.province);
     let (errors, warnings) = ops::counts(&all);
-    let late = is_late(&l.round, &l.info);
+    let sheet = l.info.district.is_some();
+    // A district's sheet has the deadline its province set (else the round's).
+    let deadline = match &l.info.district {
+        Some(_) => app
+            .store
+            .district_deadline(l.round.id, &l.info.province)
+            .await?
+            .unwrap_or_else(|| l.round.deadline.clone()),
+        None => l.round.deadline.clone(),
+    };
+    let late = is_late_by(&deadline, &l.info);
+    let title = match &l.info.district {
+        Some(d) => format!(
+            "Phiếu cấp huyện của {} ({province})",
+            app.units.district(d).map(|x| x.name.as_str()).unwrap_or(d)
+        ),
+        None => format!("Báo cáo của {province}"),
+    };
+    let reviewer_name = if sheet {
+        "Ban Tổ chức của tỉnh"
+    } else {
+        "Ban Tổ chức Trung ương"
+    };
     let body = html! {
         div.report-head {
-            h1 { "Báo cáo của " (province) }
+            h1 { (title) }
+            @if sheet && access::can_review(&v.user, &l.info) {
+                p { a href=(format!("/huyen?dot={}", l.round.id)) { "← Các phiếu cấp huyện của tỉnh" } }
+            }
             p.meta {
-                (l.round.name) " · hạn nộp " (editor::date_shown(&l.round.deadline))
+                (l.round.name) " · hạn nộp " (editor::date_shown(&deadline))
                 " · " span class=(format!("state {}", l.info.state.as_str())) { (l.info.state.label()) }
                 @if late { " " span.late { "quá hạn" } }
                 " · phiên bản lưu số " span #revision-label { (l.info.revision) }
@@ -407,10 +460,10 @@ pub(crate) async fn editor_response(
                 }
             }
         }
-        @if l.info.state == RState::Returned || (!comments.is_empty() && !access::is_reviewer(&v.user)) {
+        @if l.info.state == RState::Returned || (!comments.is_empty() && !access::can_review(&v.user, &l.info)) {
             @if !comments.is_empty() {
                 section.comments {
-                    h2 { "Ý kiến của Ban Tổ chức Trung ương" }
+                    h2 { "Ý kiến của " (reviewer_name) }
                     ul { @for c in &comments {
                         li { strong { (c.place) } " (phiên bản " (c.version) ", " (format_time(c.created_at)) "): " (c.body)
                             " " a href=(format!("/bao-cao/{id}?muc={}", editor::section_of(t, &c.item))) { "đến mục này" } }
@@ -466,10 +519,14 @@ pub(crate) async fn editor_response(
                         @if errors > 0 {
                             p.muted { "Còn " (errors) " lỗi: sửa hết lỗi mới gửi được." }
                         }
-                        button.primary type="submit" data-confirm="Gửi báo cáo lên Ban Tổ chức Trung ương? Sau khi gửi sẽ không sửa được." { "Gửi báo cáo" }
+                        @if sheet {
+                            button.primary type="submit" data-confirm="Gửi phiếu lên Ban Tổ chức của tỉnh? Sau khi gửi sẽ không sửa được." { "Gửi phiếu lên tỉnh" }
+                        } @else {
+                            button.primary type="submit" data-confirm="Gửi báo cáo lên Ban Tổ chức Trung ương? Sau khi gửi sẽ không sửa được." { "Gửi báo cáo" }
+                        }
                     }
                 }
-                @if access::is_reviewer(&v.user) {
+                @if access::can_review(&v.user, &l.info) {
                     (review_panel(v, id, &l, &comments))
                 }
             }
@@ -481,11 +538,27 @@ pub(crate) async fn editor_response(
 fn review_panel(v: &Viewer, id: i64, l: &ops::Loaded, comments: &[store::Comment]) -> Markup {
     let places = editor::commentable(&l.template, &l.report);
     let submitted = l.info.state == RState::Submitted;
+    let sheet = l.info.district.is_some();
+    let (heading, sender, back, accept_confirm) = if sheet {
+        (
+            "Xem xét của Ban Tổ chức tỉnh",
+            "huyện",
+            "Trả lại cho huyện",
+            "Tiếp nhận phiếu này? Số liệu của phiếu sẽ được đưa vào báo cáo của tỉnh.",
+        )
+    } else {
+        (
+            "Thẩm định của Ban Tổ chức Trung ương",
+            "tỉnh",
+            "Trả lại cho tỉnh",
+            "Tiếp nhận báo cáo này?",
+        )
+    };
     html! {
         section.review {
-            h2 { "Thẩm định của Ban Tổ chức Trung ương" }
+            h2 { (heading) }
             @if !submitted {
-                p.muted { "Báo cáo đang ở trạng thái “" (l.info.state.label()) "”; chỉ thẩm định được khi tỉnh đã gửi." }
+                p.muted { "Đang ở trạng thái “" (l.info.state.label()) "”; chỉ xem xét được khi " (sender) " đã gửi." }
             } @else {
                 form method="post" action=(format!("/bao-cao/{id}/y-kien")) {
                     input type="hidden" name="_csrf" value=(v.csrf);
@@ -504,11 +577,11 @@ fn review_panel(v: &Viewer, id: i64, l: &ops::Loaded, comments: &[store::Comment
                 div.decide {
                     form method="post" action=(format!("/bao-cao/{id}/tra-lai")) {
                         input type="hidden" name="_csrf" value=(v.csrf);
-                        button.danger type="submit" data-confirm="Trả lại báo cáo cho tỉnh để sửa theo các ý kiến?" { "Trả lại cho tỉnh" }
+                        button.danger type="submit" data-confirm=(format!("{back} để sửa theo các ý kiến?")) { (back) }
                     }
                     form method="post" action=(format!("/bao-cao/{id}/tiep-nhan")) {
                         input type="hidden" name="_csrf" value=(v.csrf);
-                        button.primary type="submit" data-confirm="Tiếp nhận báo cáo này?" { "Tiếp nhận" }
+                        button.primary type="submit" data-confirm=(accept_confirm) { "Tiếp nhận" }
                     }
                 }
             }
@@ -799,7 +872,11 @@ async fn submit(
     Form(f): Form<RevisionForm>,
 ) -> AppResult<Response> {
     match ops::submit(&app, &v, id, f.revision).await {
-        Ok(_) => Ok(Redirect::to(&format!("/bao-cao/{id}?tb=da-gui")).into_response()),
+        Ok(_) => {
+            let sheet = app.store.report_info(id).await?.district.is_some();
+            let tb = if sheet { "da-gui-phieu" } else { "da-gui" };
+            Ok(Redirect::to(&format!("/bao-cao/{id}?tb={tb}")).into_response())
+        }
         Err(e)
             if e.status == StatusCode::UNPROCESSABLE_ENTITY || e.status == StatusCode::CONFLICT =>
         {
@@ -857,8 +934,12 @@ async fn accept(
     v: Viewer,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    ops::decide(&app, &v, id, true, &[]).await?;
-    Ok(Redirect::to(&format!("/bao-cao/{id}?tb=da-tiep-nhan")).into_response())
+    let tb = match ops::decide(&app, &v, id, true, &[]).await? {
+        ops::Decided::Report => "da-tiep-nhan",
+        ops::Decided::RolledUp(_) => "da-tiep-nhan-phieu",
+        ops::Decided::NotRolledUp(_) => "da-tiep-nhan-phieu-chua-tong-hop",
+    };
+    Ok(Redirect::to(&format!("/bao-cao/{id}?tb={tb}")).into_response())
 }
 
 /// GET /bao-cao/{id}/phien-ban
@@ -942,7 +1023,12 @@ async fn compare(
 
 /// Late: submitted after the deadline's last day, or not submitted and the deadline passed.
 pub fn is_late(round: &store::Round, r: &ReportInfo) -> bool {
-    let Ok(deadline) = vi::Date::parse_iso(&round.deadline) else {
+    is_late_by(&round.deadline, r)
+}
+
+/// [`is_late`] against a deadline (ISO date): a district's sheet has its province's.
+pub fn is_late_by(deadline: &str, r: &ReportInfo) -> bool {
+    let Ok(deadline) = vi::Date::parse_iso(deadline) else {
         return false;
     };
     let deadline = deadline.to_time();
@@ -1174,10 +1260,13 @@ struct NewUserForm {
     role: String,
     #[serde(default)]
     province: String,
+    #[serde(default)]
+    district: String,
     password: String,
 }
 
 /// Creates a user after checking the form; shared with the API.
+#[allow(clippy::too_many_arguments)]
 pub async fn create_user_checked(
     app: &App,
     v: &Viewer,
@@ -1185,10 +1274,46 @@ pub async fn create_user_checked(
     full_name: &str,
     role: &str,
     province: Option<&str>,
+    district: Option<&str>,
     password: &str,
 ) -> AppResult<i64> {
-    access::require(v.user.role == Role::Admin)?;
     let username = username.trim().to_lowercase();
+    let role: Role = role
+        .parse()
+        .map_err(|_| AppError::bad_request("Vai trò không hợp lệ."))?;
+    let province = province.filter(|p| !p.is_empty());
+    let district = district.filter(|d| !d.is_empty());
+    // A district account belongs to a district of its province (the province follows from
+    // the district when not given).
+    let province = match (role.is_district(), district) {
+        (true, None) => {
+            return Err(AppError::bad_request(
+                "Cán bộ huyện phải thuộc một đơn vị cấp huyện.",
+            ))
+        }
+        (true, Some(d)) => {
+            let found = app.units.district(d).ok_or_else(|| {
+                AppError::bad_request("Mã đơn vị cấp huyện không có trong danh mục.")
+            })?;
+            if province.is_some_and(|p| p != found.province_code) {
+                return Err(AppError::bad_request(format!(
+                    "{} không thuộc tỉnh, thành phố đã chọn.",
+                    found.name
+                )));
+            }
+            Some(found.province_code.as_str())
+        }
+        (false, Some(_)) => {
+            return Err(AppError::bad_request(
+                "Chỉ cán bộ huyện mới gắn với một đơn vị cấp huyện.",
+            ))
+        }
+        (false, None) => province,
+    };
+    // The administrator creates every account; a province's approver its districts' accounts.
+    let allowed = v.user.role == Role::Admin
+        || (role.is_district() && province.is_some_and(|p| access::manages_districts(&v.user, p)));
+    access::require(allowed)?;
     if username.len() < 3
         || username.len() > 40
         || !username
@@ -1199,18 +1324,15 @@ pub async fn create_user_checked(
             "Tên đăng nhập gồm 3–40 ký tự: chữ thường không dấu, số, dấu chấm, gạch dưới, gạch ngang.",
         ));
     }
-    let role: Role = role
-        .parse()
-        .map_err(|_| AppError::bad_request("Vai trò không hợp lệ."))?;
-    let province = province.filter(|p| !p.is_empty());
-    match (role.is_provincial(), province) {
+    let in_province = role.is_provincial() || role.is_district();
+    match (in_province, province) {
         (true, None) => return Err(AppError::bad_request("Cán bộ tỉnh phải thuộc một tỉnh.")),
         (true, Some(p)) if app.units.province(p).is_none() => {
             return Err(AppError::bad_request("Mã tỉnh không có trong danh mục."))
         }
         (false, Some(_)) => {
             return Err(AppError::bad_request(
-                "Chỉ cán bộ tỉnh mới gắn với một tỉnh.",
+                "Chỉ cán bộ tỉnh, huyện mới gắn với một tỉnh.",
             ))
         }
         _ => {}
@@ -1233,7 +1355,8 @@ pub async fn create_user_checked(
                 username: &username,
                 full_name: &full_name,
                 role,
-                province: if role.is_provincial() { province } else { None },
+                province: if in_province { province } else { None },
+                district: if role.is_district() { district } else { None },
                 password_hash: &hash,
             },
             (&v.user).into(),
@@ -1254,6 +1377,7 @@ async fn create_user(
         &f.full_name,
         &f.role,
         Some(&f.province),
+        Some(&f.district),
         &f.password,
     )
     .await?;
@@ -1308,7 +1432,7 @@ struct RoundForm {
     cutoff: String,
 }
 
-fn iso_from_vi(s: &str, label: &str) -> AppResult<String> {
+pub(crate) fn iso_from_vi(s: &str, label: &str) -> AppResult<String> {
     vi::Date::parse_vi(s.trim())
         .or_else(|_| vi::Date::parse_iso(s.trim()))
         .map(|d| d.iso())
