@@ -457,9 +457,7 @@ fn district_material(c: &FormCtx, n: &Node, inst: &Instance) -> Markup {
                 ul {
                     @for x in &corrections {
                         li {
-                            @if !x.part.is_empty() {
-                                (c.units.district(&x.part).map(|d| d.name.clone()).unwrap_or_else(|| x.part.clone())) ": "
-                            }
+                            @if !x.part.is_empty() { (part_label(c, n, &x.part)) ": " }
                             "báo cáo ghi " strong { (crate::ops::display(&x.value)) }
                             "; theo các phiếu cấp huyện " strong { (crate::ops::display(&x.district_value)) }
                         }
@@ -479,6 +477,30 @@ fn district_material(c: &FormCtx, n: &Node, inst: &Instance) -> Markup {
             }
         }
     }
+}
+
+/// A correction's place in words: a district row by the district's name, a figure cell by its
+/// row's label and its column ("Biên chế được giao, đến ngày chốt số liệu").
+fn part_label(c: &FormCtx, n: &Node, part: &str) -> String {
+    if let Some(d) = c.units.district(part) {
+        return d.name.clone();
+    }
+    let Some((row, col)) = part.split_once('.') else {
+        return part.to_string();
+    };
+    let row = n
+        .answer
+        .as_ref()
+        .and_then(|a| a.row.iter().find(|r| r.key == row))
+        .map(|r| r.label.clone())
+        .unwrap_or_else(|| row.to_string());
+    let col = match col {
+        "before" => "trước thí điểm",
+        "authorised" => "theo quyết định",
+        "after" => "đến ngày chốt số liệu",
+        other => other,
+    };
+    format!("{row}, {col}")
 }
 
 fn problems_list(c: &FormCtx, k: &str) -> Markup {

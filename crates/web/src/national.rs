@@ -495,7 +495,7 @@ async fn sources_page(
         p { a href=(format!("/tong-hop?{query}")) { "← Tổng hợp toàn quốc" } }
         p { "Số này được cộng từ " (f.sources.len()) " mục trong các báo cáo dưới đây." }
         table.list {
-            thead { tr { th { "Tỉnh, thành phố" } th { "Phiên bản" } th { "Mục" } th { "Dòng" } } }
+            thead { tr { th { "Tỉnh, thành phố" } th { "Phiên bản" } th { "Mục" } th { "Dòng" } th { "Phiếu cấp huyện" } } }
             tbody {
                 @for p in m.c.sources_of(f) {
                     @let id = m.ids.get(p.province.as_ref()).copied().unwrap_or(0);
@@ -505,6 +505,16 @@ async fn sources_page(
                         td { (p.version) }
                         td { a href=(format!("/bao-cao/{id}?muc={}", editor::section_of(&m.template, &p.item))) { (ops::item_label(&m.template, &item)) } }
                         td { @if let Some(r) = p.row { (r) } }
+                        td {
+                            @if let Some(d) = &p.district {
+                                @let dname = app.units.district(d).map(|x| x.name.clone()).unwrap_or_else(|| d.to_string());
+                                @match p.sheet.as_deref().and_then(ops::parse_sheet_version) {
+                                    Some((sid, n)) => a.sheet-source href=(format!("/bao-cao/{sid}/phien-ban#ban-{n}")) { (dname) ", bản " (n) },
+                                    None => { (dname) },
+                                }
+                                @if p.corrected { " " span.late { "(tỉnh đã sửa số liệu của phiếu)" } }
+                            }
+                        }
                     }
                 }
             }

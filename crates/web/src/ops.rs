@@ -537,11 +537,37 @@ pub fn replace(t: &Template, r: &mut Report, json: &str) -> AppResult<()> {
             new.unit.province, r.unit.province
         )));
     }
+    if new.unit.district != r.unit.district {
+        let what = |d: &Option<String>| match d {
+            Some(d) => format!("phiếu của đơn vị cấp huyện mã {d}"),
+            None => "báo cáo của tỉnh".to_string(),
+        };
+        return Err(AppError::bad_request(format!(
+            "Tệp là {}, không phải {} này.",
+            what(&new.unit.district),
+            what(&r.unit.district)
+        )));
+    }
     if new.template.id != t.template.id {
         return Err(AppError::bad_request(format!(
             "Tệp trả lời đề cương “{}”, không phải đề cương của đợt này (“{}”).",
             new.template.id, t.template.id
         )));
+    }
+    // What was rolled up from district sheets is the system's record, not the file's: an
+    // uploaded file cannot claim sources; an instance keeps its own (its values, if the file
+    // changed them, are then the province's corrections).
+    for (block, list) in new.blocks.iter_mut() {
+        for inst in list.iter_mut() {
+            inst.rollup = r
+                .blocks
+                .get(block)
+                .and_then(|old| {
+                    old.iter()
+                        .find(|o| o.id == inst.id && o.model == inst.model)
+                })
+                .and_then(|o| o.rollup.clone());
+        }
     }
     *r = new;
     Ok(())

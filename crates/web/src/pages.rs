@@ -958,7 +958,7 @@ async fn versions(
             thead { tr { th { "Phiên bản" } th { "Gửi lúc" } th { "Người gửi" } th { "Kết quả" } th { "Tải về" } } }
             tbody {
                 @for ver in &list {
-                    tr {
+                    tr id=(format!("ban-{}", ver.number)) {
                         td.num { (ver.number) }
                         td { (format_time(ver.submitted_at)) }
                         td { (ver.submitted_by) }
@@ -1433,8 +1433,9 @@ struct RoundForm {
 }
 
 pub(crate) fn iso_from_vi(s: &str, label: &str) -> AppResult<String> {
-    vi::Date::parse_vi(s.trim())
-        .or_else(|_| vi::Date::parse_iso(s.trim()))
+    // ISO-shaped text as ISO, else day/month/year: an impossible date gets the calendar's
+    // message ("tháng 6 năm 2021 chỉ có 30 ngày"), not the ISO form's.
+    vi::Date::parse(s.trim())
         .map(|d| d.iso())
         .map_err(|e| AppError::bad_request(format!("{label}: {e}")))
 }
