@@ -535,3 +535,164 @@ fn a_closed_pipe_is_not_a_crash() {
     );
     assert_eq!(out.status.code(), Some(0));
 }
+
+/// The real names of a province's districts, from the data the binary embeds.
+fn district_names(province: &str) -> Vec<(String, String)> {
+    std::fs::read_to_string(root().join("data/dvhc-2021/districts-2021.csv"))
+        .unwrap()
+        .lines()
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (f.len() >= 3 && f[1] == province).then(|| (f[0].to_string(), f[2].to_string()))
+        })
+        .collect()
+}
+
+fn sheet(dir: &Path, province: &str, district: &str, seed: &str) -> PathBuf {
+    let path = dir.join(format!("phieu-{district}.json"));
+    let o = baocao(&[
+        "sample",
+        "--province",
+        province,
+        "--district",
+        district,
+        "--seed",
+        seed,
+        "-o",
+        path.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("Đã ghi phiếu cấp huyện mẫu vào"),
+        "{}",
+        stderr(&o)
+    );
+    path
+}
+
+#[test]
+fn district_sheets_are_sampled_validated_and_rolled_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let districts = district_names("02");
+    assert_eq!(districts.len(), 11);
+    // A sheet is a report with the district's code, validated by the same command.
+    let one = sheet(dir.path(), "02", &districts[1].0, "5");
+    assert_eq!(read_json(&one)["unit"]["district"], json!(districts[1].0));
+    let o = baocao(&["validate", one.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).contains("không có lỗi"), "{}", stdout(&o));
+    // A code that is no district of the province: exit 2 with the reason.
+    for wrong in ["001", "999"] {
+        let o = baocao(&["sample", "--province", "02", "--district", wrong]);
+        assert_eq!(o.status.code(), Some(2), "{wrong}");
+        assert!(
+            stderr(&o).contains(&format!(
+                "không có đơn vị cấp huyện mã “{wrong}” thuộc tỉnh, thành phố mã “02”"
+            )),
+            "{}",
+            stderr(&o)
+        );
+        assert!(o.stdout.is_empty());
+    }
+
+    // The province's report and every district's sheet: every row has its sheet.
+    let report = sample(dir.path(), "02", "5");
+    let sheets: Vec<PathBuf> = districts
+        .iter()
+        .map(|(code, _)| sheet(dir.path(), "02", code, "5"))
+        .collect();
+    let merged = dir.path().join("merged.json");
+    let run = |sheets: &[&PathBuf], json: bool| {
+        let mut args = vec!["rollup", report.to_str().unwrap()];
+        args.extend(sheets.iter().map(|p| p.to_str().unwrap()));
+        args.extend(["-o", merged.to_str().unwrap()]);
+        if json {
+            args.push("--json");
+        }
+        baocao(&args)
+    };
+    let all: Vec<&PathBuf> = sheets.iter().collect();
+    let o = run(&all, false);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    // The districts that run a district-level model, named by their real names.
+    let r = read_json(&report);
+    let mut listed: Vec<String> = Vec::new();
+    for block in ["B.I.2.m", "B.II.2.m"] {
+        for inst in r["blocks"][block].as_array().into_iter().flatten() {
+            for row in inst["answers"][format!("{block}.x2.dv")]
+                .as_array()
+                .unwrap()
+            {
+                listed.push(row["unit"].as_str().unwrap().to_string());
+            }
+        }
+    }
+    assert!(!listed.is_empty(), "the sample runs a district-level model");
+    assert!(
+        out.contains(&format!(
+            "Đơn vị cấp huyện đã điền ({} phần):",
+            listed.len()
+        )),
+        "{out}"
+    );
+    for code in &listed {
+        let name = &districts.iter().find(|(c, _)| c == code).unwrap().1;
+        assert!(name.starts_with("Huyện ") || name.starts_with("Thành phố "));
+        assert!(out.contains(&format!("  {name} (")), "{name}: {out}");
+    }
+    assert!(!out.contains("không có phiếu"), "{out}");
+    assert!(out.contains("Đã ghi báo cáo vào"), "{out}");
+    let o = baocao(&["validate", merged.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let m = read_json(&merged);
+    let rolled = m["blocks"]
+        .as_object()
+        .unwrap()
+        .values()
+        .flat_map(|l| l.as_array().unwrap())
+        .filter(|i| i.get("rollup").is_some())
+        .count();
+    assert!(rolled > 0);
+    let o = run(&all, true);
+    assert_eq!(o.status.code(), Some(0));
+    let j: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        j["outcome"]["filled"].as_array().unwrap().len(),
+        listed.len()
+    );
+
+    // One sheet missing: its row is kept, listed, and the exit status says so.
+    let gone = &listed[0];
+    let gone_name = &districts.iter().find(|(c, _)| c == gone).unwrap().1;
+    let fewer: Vec<&PathBuf> = sheets
+        .iter()
+        .filter(|p| !p.ends_with(format!("phieu-{gone}.json")))
+        .collect();
+    assert_eq!(fewer.len(), 10);
+    let o = run(&fewer, false);
+    assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    let unsupported = listed.iter().filter(|c| *c == gone).count();
+    assert!(
+        out.contains(&format!(
+            "Dòng của báo cáo không có phiếu cấp huyện ({unsupported}):\n  {gone_name}: "
+        )),
+        "{out}"
+    );
+    let o = run(&fewer, true);
+    assert_eq!(o.status.code(), Some(1));
+    let j: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(j["outcome"]["unsupported"][0]["district"], json!(gone));
+
+    // A province report given as a sheet: exit 2, nothing written.
+    std::fs::remove_file(&merged).unwrap();
+    let o = run(&[&report], false);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(!merged.exists());
+    assert!(
+        stderr(&o).contains("không phải phiếu cấp huyện (thiếu mã đơn vị cấp huyện)"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -215,8 +215,9 @@ struct FigureValues {
     row: usize,
     pair: Option<(i64, i64)>,
     authorised: Option<i64>,
-    /// The report's item, or each district sheet the cell was rolled up from.
-    sources: Vec<u32>,
+    /// The sources of each column (before, authorised, after): the report's item, each district
+    /// sheet the cell was rolled up from, or the province's correction of the rolled-up cell.
+    sources: [Vec<u32>; 3],
 }
 
 /// What one instance contributes, computed once and added to several accumulators.
@@ -268,13 +269,20 @@ impl Contribution<'_> {
             let Some(f) = acc.figures.get_mut(v.row) else {
                 continue;
             };
+            let [before, authorised, after] = &v.sources;
             if let Some((b, a)) = v.pair {
-                f.before.add_all(b, &v.sources);
-                f.after.add_all(a, &v.sources);
-                f.change.add_all(a - b, &v.sources);
+                f.before.add_all(b, before);
+                f.after.add_all(a, after);
+                if before == after {
+                    f.change.add_all(a - b, after);
+                } else {
+                    let mut both = before.clone();
+                    both.extend(after.iter().filter(|p| !before.contains(p)));
+                    f.change.add_all(a - b, &both);
+                }
             }
             if let Some(au) = v.authorised {
-                f.authorised.add_all(au, &v.sources);
+                f.authorised.add_all(au, authorised);
             }
         }
         if let Some((i, prov)) = self.proposal {
@@ -681,35 +689,52 @@ fn contribution<'r>(
     if let Some((node, v)) = answer(Role::Figures) {
         if node.answer.as_ref().map(|a| a.kind) == Some(AnswerType::Figures) {
             let rolled_cells = rolled.and_then(|r| r.values.get(&node.id));
+            // One provenance each for the report's item, its correction and each sheet, shared by
+            // every cell that has it.
+            let mut plain: Option<u32> = None;
+            let mut corrected: Option<u32> = None;
+            let mut from_sheet: Vec<Option<u32>> = vec![None; rolled.map_or(0, |r| r.sheets.len())];
             for (i, (key, _)) in figure_rows.iter().enumerate() {
                 let cell = v.get(key);
                 let get = |k: &str| cell.and_then(|c| c.get(k)).and_then(Value::as_i64);
                 let pair = get("before").zip(get("after"));
-                // Rolled up and not corrected: the sheets that gave this row are its sources.
-                let from_sheets = rolled_cells.and_then(|r| r.get(key)).filter(|r| {
-                    ["before", "authorised", "after"]
-                        .iter()
-                        .all(|k| r.get(*k).and_then(Value::as_i64) == get(k))
-                });
-                let sources = match (rolled, from_sheets) {
-                    (Some(r), Some(_)) => r
-                        .sheets
-                        .iter()
-                        .filter(|s| s.answers.get(&node.id).and_then(|x| x.get(key)).is_some())
-                        .map(|s| {
+                let mut sources: [Vec<u32>; 3] = Default::default();
+                for (col, sources) in ["before", "authorised", "after"].iter().zip(&mut sources) {
+                    let rolled_value = rolled_cells
+                        .and_then(|r| r.get(key))
+                        .and_then(|r| r.get(*col))
+                        .and_then(Value::as_i64);
+                    *sources = match (rolled, rolled_value) {
+                        // Rolled up and not corrected: the sheets that gave this cell.
+                        (Some(r), Some(rv)) if Some(rv) == get(col) => r
+                            .sheets
+                            .iter()
+                            .zip(&mut from_sheet)
+                            .filter(|(s, _)| {
+                                s.answers
+                                    .get(&node.id)
+                                    .and_then(|x| x.get(key))
+                                    .and_then(|x| x.get(*col))
+                                    .is_some()
+                            })
+                            .map(|(s, at)| {
+                                *at.get_or_insert_with(|| {
+                                    let mut p = prov(&node.id, None);
+                                    p.district = Some(s.district.as_str().into());
+                                    p.sheet = Some(s.version.as_str().into());
+                                    push(table, p)
+                                })
+                            })
+                            .collect(),
+                        // Rolled up, then changed by the province.
+                        (Some(_), Some(_)) => vec![*corrected.get_or_insert_with(|| {
                             let mut p = prov(&node.id, None);
-                            p.district = Some(s.district.as_str().into());
-                            p.sheet = Some(s.version.as_str().into());
+                            p.corrected = true;
                             push(table, p)
-                        })
-                        .collect(),
-                    (Some(_), None) if rolled_cells.and_then(|r| r.get(key)).is_some() => {
-                        let mut p = prov(&node.id, None);
-                        p.corrected = true;
-                        vec![push(table, p)]
-                    }
-                    _ => vec![push(table, prov(&node.id, None))],
-                };
+                        })],
+                        _ => vec![*plain.get_or_insert_with(|| push(table, prov(&node.id, None)))],
+                    };
+                }
                 c.figures.push(FigureValues {
                     row: i,
                     pair,
