@@ -435,6 +435,10 @@ fn rollup(path: &Path, sheet_paths: &[PathBuf], output: &Path, json: bool) -> Re
                 "Thay nội dung tỉnh đã ghi bằng số liệu từ phiếu",
                 &out.replaced,
             ),
+            (
+                "Văn bản từ phiếu không được in vì câu trả lời của tỉnh (hãy xem lại)",
+                &out.hidden,
+            ),
         ] {
             if list.is_empty() {
                 continue;
@@ -442,12 +446,12 @@ fn rollup(path: &Path, sheet_paths: &[PathBuf], output: &Path, json: bool) -> Re
             outln!("{title} ({}):", list.len());
             for k in list {
                 outln!(
-                    "  {} [{}] {}: báo cáo {} – phiếu {}",
+                    "  {} [{}]{}: báo cáo “{}” – phiếu “{}”",
                     web_free_label(&t, &k.item),
                     k.instance,
-                    k.part.as_deref().unwrap_or(""),
-                    k.report,
-                    k.sheets
+                    part_label(&t, &k.item, k.part.as_deref()),
+                    plain_value(&k.report),
+                    plain_value(&k.sheets)
                 );
             }
         }
@@ -458,6 +462,63 @@ fn rollup(path: &Path, sheet_paths: &[PathBuf], output: &Path, json: bool) -> Re
     } else {
         Outcome::Problems
     })
+}
+
+/// Where in an item a roll-up value is, in words: a figure cell by its row and column, a district
+/// row by the district's name.
+fn part_label(t: &Template, item: &str, part: Option<&str>) -> String {
+    let Some(part) = part else {
+        return String::new();
+    };
+    if let Some(d) = units().ok().and_then(|u| u.district(part)) {
+        return format!(", {}", d.name);
+    }
+    match part.split_once('.') {
+        Some((row, col)) => {
+            let row = t
+                .node(item)
+                .and_then(|n| n.answer.as_ref())
+                .and_then(|a| a.row.iter().find(|r| r.key == row))
+                .map(|r| r.label.clone())
+                .unwrap_or_else(|| row.to_string());
+            let col = match col {
+                "before" => "trước thí điểm",
+                "authorised" => "theo quyết định",
+                "after" => "đến ngày chốt số liệu",
+                other => other,
+            };
+            format!(", {row} – {col}")
+        }
+        None => format!(", {part}"),
+    }
+}
+
+/// A JSON answer for the command line: numbers the Vietnamese way, a document by its number and
+/// date, lists joined by "; ".
+fn plain_value(v: &serde_json::Value) -> String {
+    use serde_json::Value;
+    match v {
+        Value::Number(n) => n
+            .as_i64()
+            .map(vi::format_int)
+            .unwrap_or_else(|| n.to_string()),
+        Value::String(s) => s.clone(),
+        Value::Array(a) => a.iter().map(plain_value).collect::<Vec<_>>().join("; "),
+        Value::Object(o) => match o.get("number").and_then(Value::as_str) {
+            Some(number) => {
+                let date = o
+                    .get("date")
+                    .and_then(Value::as_str)
+                    .and_then(|d| vi::Date::parse_iso(d).ok())
+                    .map(|d| format!(" ngày {}", d.short_vi()))
+                    .unwrap_or_default();
+                format!("{number}{date}")
+            }
+            None => o.values().map(plain_value).collect::<Vec<_>>().join(", "),
+        },
+        Value::Bool(b) => if *b { "có" } else { "không" }.to_string(),
+        Value::Null => String::new(),
+    }
 }
 
 /// An item's short label for the command line: its text, shortened, without `{model}`.

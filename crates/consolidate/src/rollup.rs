@@ -63,6 +63,10 @@ pub struct Outcome {
     pub kept: Vec<Kept>,
     /// Values the province had typed (no earlier roll-up) that the sheets' replaced.
     pub replaced: Vec<Kept>,
+    /// Lists from the sheets that the province's own answer hides (a `show_if` on an item the
+    /// province answered otherwise: districts' regulations while the province says none were
+    /// issued), so that the document would not print them: to settle by the province.
+    pub hidden: Vec<Kept>,
 }
 
 /// One sheet's contribution to one instance.
@@ -210,7 +214,13 @@ pub fn rollup(
                         rows(&ctx, &key, &values, prev, &mut inst.answers, &mut out)
                     }
                     DistrictFill::Sum => sums(&ctx, &values, prev, &mut inst.answers, &mut out),
-                    DistrictFill::Union => union(&ctx, &values, prev, &mut inst.answers, &mut out),
+                    DistrictFill::Union => {
+                        let new = union(&ctx, &values, prev, &mut inst.answers, &mut out);
+                        if let Some(v) = new.as_ref().filter(|v| !report::validate::is_empty(v)) {
+                            shown_or_told(&ctx, node, v, &mut inst.answers, &mut out);
+                        }
+                        new
+                    }
                     DistrictFill::Material => continue,
                 };
                 if let Some(v) = new {
@@ -523,6 +533,35 @@ fn union(
         }
     }
     Some(new)
+}
+
+/// A list rolled up into an item shown only when another answer holds (`show_if`): when the
+/// province has not given that answer, it is set so that the list shows (the districts' documents
+/// exist: "đã ban hành"); when the province answered otherwise, the list is hidden and told.
+fn shown_or_told(
+    ctx: &Ctx<'_>,
+    node: &Node,
+    value: &Value,
+    answers: &mut BTreeMap<String, Value>,
+    out: &mut Outcome,
+) {
+    let Some(cond) = &node.show_if else { return };
+    match answers.get(&cond.item).and_then(Value::as_str) {
+        Some(v) if cond.equals.contains(v) => {}
+        Some(v) => out.hidden.push(Kept {
+            block: ctx.block.to_string(),
+            instance: ctx.instance.to_string(),
+            item: ctx.item.to_string(),
+            part: Some(format!("{}={v}", cond.item)),
+            report: Value::String(v.to_string()),
+            sheets: value.clone(),
+        }),
+        None => {
+            if let Some(first) = cond.equals.values().first() {
+                answers.insert(cond.item.clone(), Value::String((*first).to_string()));
+            }
+        }
+    }
 }
 
 /// Where a province's answer now differs from what the last roll-up wrote: the province's

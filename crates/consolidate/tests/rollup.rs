@@ -478,13 +478,15 @@ fn a_model_only_sheets_report_becomes_an_instance_the_province_completes() {
         "{errors:#?}"
     );
     let missing: Vec<&str> = errors.iter().map(|p| p.item.as_str()).collect();
-    for item in [
-        "B.II.2.m.x1",
-        "B.II.2.m.x2.th",
-        "B.II.2.m.x2.qc",
-        "B.II.2.m.x5.dx",
-    ] {
+    for item in ["B.II.2.m.x1", "B.II.2.m.x2.th", "B.II.2.m.x5.dx"] {
         assert!(missing.contains(&item), "{item}: {missing:?}");
+    }
+    // "Regulation issued?" is the province's answer, unless the districts' regulations were
+    // rolled up into the list it shows: then it says "issued" so that they print.
+    if inst.answers.contains_key("B.II.2.m.x2.qcvb") {
+        assert_eq!(inst.answers["B.II.2.m.x2.qc"], json!("co"));
+    } else {
+        assert!(missing.contains(&"B.II.2.m.x2.qc"), "{missing:?}");
     }
     assert!(!report::has_errors(&validate(
         &t,
@@ -735,4 +737,58 @@ fn the_template_checker_refuses_misplaced_district_marks() {
             .any(|e| e.contains("district = “row” không hợp với mục này")),
         "{errors:#?}"
     );
+}
+
+/// The districts' regulation documents (a list shown only when the province says a regulation
+/// was issued): an unanswered "issued?" becomes "issued", so the documents print; a province
+/// that answered "not issued" is told that its answer hides the districts' documents.
+#[test]
+fn districts_documents_are_shown_or_the_hiding_answer_is_told() {
+    let (t, u) = (template(), units());
+    let (mut r, sheets) = province_and_sheets(&t, u, "02", 3, SampleOptions::default());
+    let docs = |s: &Report| {
+        s.blocks
+            .get("B.II.2.m")
+            .into_iter()
+            .flatten()
+            .any(|i| i.answers.contains_key("B.II.2.m.x2.qcvb"))
+    };
+    assert!(
+        sheets.iter().any(|(s, _)| docs(s)),
+        "some district has regulations"
+    );
+    let model = sheets
+        .iter()
+        .flat_map(|(s, _)| s.blocks.get("B.II.2.m").into_iter().flatten())
+        .find(|i| i.answers.contains_key("B.II.2.m.x2.qcvb"))
+        .unwrap()
+        .model
+        .clone();
+    instance_mut(&mut r, "B.II.2.m", &model)
+        .answers
+        .remove("B.II.2.m.x2.qc");
+    let mut hiding = r.clone();
+    instance_mut(&mut hiding, "B.II.2.m", &model)
+        .answers
+        .insert("B.II.2.m.x2.qc".into(), json!("chua"));
+
+    let out = rollup(&t, u, &mut r, &refs(&sheets)).unwrap();
+    let inst = instance_mut(&mut r, "B.II.2.m", &model);
+    assert_eq!(inst.answers["B.II.2.m.x2.qc"], json!("co"));
+    assert!(out.hidden.iter().all(|h| h.instance != inst.id));
+
+    let out = rollup(&t, u, &mut hiding, &refs(&sheets)).unwrap();
+    let inst = instance_mut(&mut hiding, "B.II.2.m", &model);
+    assert_eq!(
+        inst.answers["B.II.2.m.x2.qc"],
+        json!("chua"),
+        "the province's answer stays"
+    );
+    let told = out
+        .hidden
+        .iter()
+        .find(|h| h.instance == inst.id && h.item == "B.II.2.m.x2.qcvb")
+        .expect("the hidden documents are told");
+    assert_eq!(told.report, json!("chua"));
+    assert_eq!(told.sheets, inst.answers["B.II.2.m.x2.qcvb"]);
 }

@@ -255,6 +255,9 @@ pub(crate) fn province_name(app: &App, code: &str) -> String {
 
 /// GET /bao-cao: the province's reports, every round.
 async fn report_list(State(app): State<Arc<App>>, v: Viewer) -> AppResult<Response> {
+    if v.user.role.is_district() {
+        return Ok(Redirect::to("/phieu").into_response());
+    }
     if !v.user.role.is_provincial() {
         return Ok(Redirect::to("/tong-quan").into_response());
     }

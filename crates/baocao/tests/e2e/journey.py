@@ -36,6 +36,7 @@ SYLLABLE = re.compile(r"^" + ONSET + r"[aeiouy]{1,3}(ch|ng|nh|c|m|n|p|t)?$", re.
 # English words that also have the shape of a Vietnamese syllable without marks.
 ENGLISH_SHAPED = {"the", "not", "on", "at", "he", "we", "me", "go", "yes", "up", "it"}
 ALLOWED = {"demo", "hagiang", "caobang", "hanoi", "quantri", "btctw", "soan", "duyet", "docx", "pdf", "json",
+           "bacquang", "quanba", "bacme",
            "word"}  # "tệp Word": the product's name
 seen_pages = set()
 
@@ -265,14 +266,62 @@ try:
     d.execute_script("arguments[0].scrollIntoView({block: 'center'})", answer)
     d.save_screenshot(os.path.join(ARTIFACTS, "e2e-hanh-trinh.png"))
 
-    # 8. Walk the other pages of every role.
+    # 8. A district's sheet: Bắc Quang's drafter opens the district's sheet (only the district
+    #    blocks, no document particulars), writes the district's difficulties; its leader sends
+    #    it to the province; the province accepts it and its rows and figures appear in the
+    #    province's report with their source.
+    login("bacquang.soan")
+    assert "/bao-cao/" in d.current_url, d.current_url
+    sheet_url = d.current_url.split("?")[0]
+    sheet_id = sheet_url.rstrip("/").split("/")[-1]
+    assert "Phiếu cấp huyện của Huyện Bắc Quang" in d.page_source
+    nav = d.find_element(By.CSS_SELECTOR, "nav.outline").text
+    assert "Thông tin văn bản" not in nav and "Về tổ chức triển khai" not in nav.lower(), nav
+    go(f"/bao-cao/{sheet_id}?muc=B.II")
+    units_offered = [o.text for o in Select(d.find_element(
+        By.CSS_SELECTOR, 'select[name$="B.II.2.m.x2.dv|0|unit"]')).options[1:]]
+    assert units_offered == ["Huyện Bắc Quang"], units_offered
+    hard = d.find_element(By.CSS_SELECTOR, 'textarea[name$="|B.II.2.m.x3"]')
+    hard.clear()
+    hard.send_keys("Huyện Bắc Quang: cơ quan sau hợp nhất còn dùng hai con dấu.")
+    saved()
+    login("bacquang.duyet")
+    go(f"/bao-cao/{sheet_id}")
+    click(d.find_element(By.CSS_SELECTOR, "form.submit button"))
+    accept_confirm()
+    wait.until(lambda d: "Đã gửi phiếu lên Ban Tổ chức của tỉnh" in d.page_source)
+    check_vietnamese("sau khi huyện gửi phiếu")
+    login("hagiang.duyet")
+    go("/huyen")
+    row = d.find_element(By.CSS_SELECTOR, 'tr[data-district="034"]')
+    assert "Đã gửi" in row.text, row.text
+    d.save_screenshot(os.path.join(ARTIFACTS, "e2e-phieu-huyen-1366.png"))
+    d.set_window_size(390, 844)
+    d.save_screenshot(os.path.join(ARTIFACTS, "e2e-phieu-huyen-390.png"))
+    d.set_window_size(1400, 1100)
+    click(row.find_element(By.TAG_NAME, "a"))
+    check_vietnamese("phiếu cấp huyện, tỉnh xem xét")
+    click(d.find_element(By.CSS_SELECTOR, ".decide button.primary"))
+    accept_confirm()
+    wait.until(lambda d: "số liệu của phiếu đã được đưa vào báo cáo của tỉnh" in d.page_source)
+    go(f"/bao-cao/{rid}?muc=B.II")
+    sources = " ".join(p.text for p in d.find_elements(By.CSS_SELECTOR, "p.district-sources"))
+    assert "Huyện Bắc Quang (bản 1)" in sources, sources
+    material = " ".join(x.text for x in d.find_elements(By.CSS_SELECTOR, "details.district-material"))
+    assert "cơ quan sau hợp nhất còn dùng hai con dấu" in material, material
+    d.execute_script("arguments[0].scrollIntoView({block: 'start'})",
+                     d.find_element(By.CSS_SELECTOR, "p.district-sources"))
+    d.save_screenshot(os.path.join(ARTIFACTS, "e2e-bao-cao-tong-hop-huyen.png"))
+
+    # 9. Walk the other pages of every role.
     for user, paths in (
         ("hagiang.soan", ["/bao-cao", f"/bao-cao/{rid}/phien-ban", f"/bao-cao/{rid}/so-sanh?a=1&b=0",
                           f"/bao-cao/{rid}?muc=document", "/tong-quan", "/khong-co-trang-nay"]),
         ("btctw", ["/tong-quan", f"/bao-cao/{rid}?muc=B.I", "/tong-hop?nguon=da-gui",
                    "/tong-hop/nguon?nguon=da-gui&f=g0/t/provinces",
                    "/tong-hop/noi-dung?nguon=da-gui&q=kiem+nhiem", "/tong-hop/noi-dung?nguon=da-gui&muc=A.I"]),
-        ("quantri", ["/quan-tri", "/quan-tri/nhat-ky"]),
+        ("quantri", ["/quan-tri", "/quan-tri/nhat-ky", "/huyen?tinh=02"]),
+        ("quanba.soan", ["/phieu", "/bao-cao"]),
     ):
         login(user)
         for p in paths:
