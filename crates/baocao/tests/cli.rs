@@ -696,3 +696,67 @@ fn district_sheets_are_sampled_validated_and_rolled_up() {
         stderr(&o)
     );
 }
+
+/// A district's sheet prints as the district committee's paper, read back by python-docx: the
+/// district committee under its provincial Party organisation in the header, "-BC/HU", only the
+/// district blocks (no section A, no province-level block), the district's own rows, its
+/// proposal printed (the province's follow-up questions are not in a sheet), its optional
+/// narrative never marked missing, and the province's Organisation Board as recipient.
+#[test]
+fn a_district_sheet_prints_as_the_district_committees_paper() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = sheet(dir.path(), "02", "029", "3");
+    let v = read_json(&s);
+    assert!(v["blocks"]["B.II.2.m"]
+        .as_array()
+        .is_some_and(|l| !l.is_empty()));
+    let docx = dir.path().join("phieu.docx");
+    let o = baocao(&["render", s.to_str().unwrap(), "-o", docx.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = tool(
+        "python3",
+        &[
+            root().join("scripts/docx_dump.py").to_str().unwrap(),
+            docx.to_str().unwrap(),
+        ],
+    );
+    let d: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let header = d["tables"][0].to_string();
+    assert!(header.contains("ĐẢNG BỘ TỈNH HÀ GIANG"), "{header}");
+    assert!(header.contains("HUYỆN ỦY QUẢN BẠ"), "{header}");
+    assert!(header.contains("Số      -BC/HU"), "{header}");
+    assert!(header.contains("Quản Bạ, ngày"), "{header}");
+    let texts: Vec<&str> = d["paragraphs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["text"].as_str().unwrap())
+        .collect();
+    let all = texts.join("\n");
+    assert!(
+        all.contains("Kết quả thực hiện thí điểm tại huyện Quản Bạ (phiếu cấp huyện để Tỉnh ủy Hà Giang tổng hợp)"),
+        "{all}"
+    );
+    assert!(!all.contains("VỀ TỔ CHỨC TRIỂN KHAI THỰC HIỆN"), "{all}");
+    assert!(!all.contains("1- Cấp tỉnh"), "{all}");
+    assert!(all.contains("2- Cấp huyện"), "{all}");
+    assert!(!all.contains("[chưa nhập]"), "{all}");
+    assert!(
+        !all.contains("Nhân ra diện rộng mô hình"),
+        "the province's questions: {all}"
+    );
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.starts_with("Từ những phân tích") && t.contains("(")),
+        "the district's proposal is printed: {all}"
+    );
+    // The district's own row, by name, in the rows' table; the recipients in the closing's.
+    let tables = d["tables"].to_string();
+    assert!(
+        tables.contains("Ban Tổ chức Tỉnh ủy Hà Giang (để tổng hợp)"),
+        "{tables}"
+    );
+    assert!(tables.contains("Huyện Quản Bạ"), "{tables}");
+    assert!(!tables.contains("Huyện Đồng Văn"), "{tables}");
+}

@@ -35,6 +35,17 @@ pub fn build(
     let p = units
         .province(&r.unit.province)
         .ok_or_else(|| Error::UnknownProvince(r.unit.province.clone()))?;
+    // A district's sheet prints as the district committee's own paper: only the district
+    // blocks and the items a district fills, under the district committee's header.
+    let district = match &r.unit.district {
+        Some(code) => Some(
+            units
+                .district(code)
+                .filter(|d| d.province_code == p.code)
+                .ok_or_else(|| Error::UnknownDistrict(code.clone()))?,
+        ),
+        None => None,
+    };
     let mut b = Builder {
         t,
         r,
@@ -48,6 +59,9 @@ pub fn build(
     let entries = resolve(t, r, TreeOptions { skeletons: true });
     let mut skip_below: Option<usize> = None;
     for e in &entries {
+        if district.is_some() && !in_sheet(t, e.node) {
+            continue;
+        }
         b.settle_none(e.depth);
         if let Some(depth) = skip_below {
             if e.depth > depth {
@@ -71,37 +85,74 @@ pub fn build(
         .document
         .place
         .clone()
+        .or_else(|| district.map(|d| d.short().to_string()))
         .unwrap_or_else(|| p.short().to_string());
     let place_date = match doc_date {
         Some(d) => d.place_date(&place),
         None => format!("{place}, ngày      tháng      năm 20   "),
     };
+    // The issuer's code after the kind: TU (Tỉnh ủy, Thành ủy, Thị ủy), HU (Huyện ủy), QU (Quận ủy).
+    let issuer_code = match district.map(|d| d.committee()) {
+        Some(c) if c.starts_with("Huyện") => "HU",
+        Some(c) if c.starts_with("Quận") => "QU",
+        _ => "TU",
+    };
     let number = match &r.document.number {
         Some(n) => format!(
-            "{} {}-{}/TU",
+            "{} {}-{}/{issuer_code}",
             profile.header.number_prefix, n, t.template.kind_code
         ),
         None => format!(
-            "{}      -{}/TU",
+            "{}      -{}/{issuer_code}",
             profile.header.number_prefix, t.template.kind_code
         ),
     };
-    let recipients = b.recipients();
+    let recipients = match district {
+        Some(_) => vec![
+            format!("- Ban Tổ chức {} (để tổng hợp),", p.committee()),
+            "- Lưu.".to_string(),
+        ],
+        None => b.recipients(),
+    };
+    let (author, superior, issuer, subject) = match district {
+        Some(d) => (
+            format!("Ban Thường vụ {}", d.committee()),
+            Some(uy(
+                &vi::upper(&format!("Đảng bộ {}", p.name)),
+                &profile.header.uy_spelling,
+            )),
+            uy(&vi::upper(&d.committee()), &profile.header.uy_spelling),
+            format!(
+                "Kết quả thực hiện thí điểm tại {} (phiếu cấp huyện để {} tổng hợp)",
+                d.name
+                    .to_lowercase()
+                    .replacen(&d.short().to_lowercase(), d.short(), 1),
+                p.committee()
+            ),
+        ),
+        None => (
+            format!("Ban Thường vụ {}", p.committee()),
+            None,
+            uy(&vi::upper(&p.committee()), &profile.header.uy_spelling),
+            t.template.subject.clone(),
+        ),
+    };
     let meta_date = doc_date
         .or_else(|| t.cutoff())
         .map(|d| d.iso())
         .unwrap_or_default();
+    let missing = if district.is_some() { "" } else { GAP };
     Ok(Document {
         meta: Meta {
-            title: format!("{} {}", t.template.kind, t.template.subject),
-            author: format!("Ban Thường vụ {}", p.committee()),
-            subject: t.template.subject.clone(),
+            title: format!("{} {}", t.template.kind, subject),
+            author,
+            subject: subject.clone(),
             date: meta_date,
             draft: r.document.number.is_none(),
         },
         header: Header {
-            superior: None,
-            issuer: uy(&vi::upper(&p.committee()), &profile.header.uy_spelling),
+            superior,
+            issuer,
             star: profile.header.star.clone(),
             number,
             party_line: profile.header.party_line.clone(),
@@ -109,24 +160,38 @@ pub fn build(
         },
         title: Title {
             kind: t.template.kind.clone(),
-            subject: t.template.subject.clone(),
+            subject,
             rule: profile.title.rule.clone(),
         },
         body: b.body,
         closing: Closing {
             on_behalf: profile.closing.on_behalf.clone(),
+            // A district's sheet has no particulars: its signature place is left blank for the
+            // district's leader, not marked as missing.
             signer_title: r
                 .document
                 .signer_title
                 .as_deref()
                 .map(vi::upper)
-                .unwrap_or_else(|| GAP.to_string()),
-            signer_name: r.document.signer.clone().unwrap_or_else(|| GAP.to_string()),
+                .unwrap_or_else(|| missing.to_string()),
+            signer_name: r
+                .document
+                .signer
+                .clone()
+                .unwrap_or_else(|| missing.to_string()),
             recipients_label: profile.closing.recipients_label.clone(),
             recipients,
         },
         annexes: Vec::new(),
     })
+}
+
+/// Whether a node prints in a district's sheet: a district block, an item districts fill, or a
+/// heading on the way to one.
+fn in_sheet(t: &Template, n: &Node) -> bool {
+    n.district.is_some()
+        || (n.kind == NodeKind::Repeat && t.district_blocks().any(|b| b.id == n.id))
+        || t.children(Some(&n.id)).any(|c| in_sheet(t, c))
 }
 
 /// Applies the profile's spelling of "ỦY" (old style "UỶ" when configured).
@@ -194,6 +259,10 @@ impl<'a> Builder<'a> {
     }
 
     fn required(&self, e: &Entry<'a>, a: &outline::Answer) -> bool {
+        // A district's own narrative (material) is optional in its sheet.
+        if self.r.is_district_sheet() && e.node.district == Some(outline::DistrictFill::Material) {
+            return false;
+        }
         a.required
             || a.required_if.as_ref().is_some_and(|c| {
                 self.scope(e)
@@ -323,7 +392,8 @@ impl<'a> Builder<'a> {
                     let given = self.value(e).is_some();
                     if !given && !self.gap_if_empty(e, a) {
                         // An optional item left empty: left out, or "Không có." when asked.
-                        if a.when_empty == WhenEmpty::None && !node.silent {
+                        let silent = node.silent && !self.r.is_district_sheet();
+                        if a.when_empty == WhenEmpty::None && !silent {
                             let mut lead = self.lead(e);
                             if is_short(a.kind) {
                                 if !lead.is_empty() {
@@ -338,7 +408,9 @@ impl<'a> Builder<'a> {
                         }
                         return;
                     }
-                    if node.silent {
+                    // A silent answer shows through what it makes visible; a district's sheet
+                    // does not print those (the province's), so it prints the answer itself.
+                    if node.silent && !self.r.is_district_sheet() {
                         let lead = self.lead(e);
                         self.para(lead);
                         return;

@@ -24,4 +24,6 @@ pub enum Error {
     Docx(String),
     #[error("không có tỉnh, thành phố mã “{0}”")]
     UnknownProvince(String),
+    #[error("không có đơn vị cấp huyện mã “{0}” thuộc tỉnh, thành phố của báo cáo")]
+    UnknownDistrict(String),
 }

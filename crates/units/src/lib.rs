@@ -172,6 +172,21 @@ impl District {
     pub fn short(&self) -> &str {
         short_name(&self.name)
     }
+    /// The Party committee: "Huyện ủy Đồng Văn", "Thành ủy Hà Giang", "Thị ủy Sa Pa",
+    /// "Quận ủy Ba Đình".
+    pub fn committee(&self) -> String {
+        let name = self.name.to_lowercase();
+        let kind = if name.starts_with("thành phố") {
+            "Thành ủy"
+        } else if name.starts_with("thị xã") {
+            "Thị ủy"
+        } else if name.starts_with("quận") {
+            "Quận ủy"
+        } else {
+            "Huyện ủy"
+        };
+        format!("{kind} {}", self.short())
+    }
 }
 
 #[cfg(test)]
@@ -198,6 +213,9 @@ mod tests {
         assert_eq!(hg.committee(), "Tỉnh ủy Hà Giang");
         assert_eq!(u.province("01").unwrap().committee(), "Thành ủy Hà Nội");
         assert_eq!(u.district("769").unwrap().name, "Thành phố Thủ Đức");
+        assert_eq!(u.district("769").unwrap().committee(), "Thành ủy Thủ Đức");
+        assert_eq!(u.district("026").unwrap().committee(), "Huyện ủy Đồng Văn");
+        assert_eq!(u.district("001").unwrap().committee(), "Quận ủy Ba Đình");
         assert_eq!(short_name("Thành phố Thủ Đức"), "Thủ Đức");
         assert!(u.districts_of("02").all(|d| d.province_code == "02"));
     }

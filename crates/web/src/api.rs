@@ -385,7 +385,7 @@ async fn compare(
     let l = j(ops::load(&app, &v, id).await)?;
     let a = j(ops::version_report(&app, &l, q.a).await)?;
     let b = j(ops::version_report(&app, &l, q.b).await)?;
-    ok(json!(ops::compare(&l.template, &a, &b)))
+    ok(json!(ops::compare(&l.template, app.units, &a, &b)))
 }
 
 async fn export(

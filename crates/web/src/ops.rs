@@ -813,7 +813,7 @@ pub struct DiffLine {
 }
 
 /// Compares two reports item by item, in outline order.
-pub fn compare(t: &Template, a: &Report, b: &Report) -> Vec<DiffLine> {
+pub fn compare(t: &Template, units: &units::Units, a: &Report, b: &Report) -> Vec<DiffLine> {
     let flat = |r: &Report| -> Vec<(String, Option<String>, String, String)> {
         let mut v = Vec::new();
         for (k, val) in serde_json::to_value(&r.document)
@@ -834,7 +834,9 @@ pub fn compare(t: &Template, a: &Report, b: &Report) -> Vec<DiffLine> {
                     e.node.id.clone(),
                     e.instance.map(|i| i.id.clone()),
                     e.place(),
-                    display(val),
+                    // In words: a district by its name, a document by its number and date, a
+                    // figure by its row (never the JSON's keys).
+                    readable(t, units, &e.node.id, Some(&val.to_string())),
                 ));
             }
         }

@@ -1002,7 +1002,7 @@ async fn compare(
     let l = ops::load(&app, &v, id).await?;
     let a = ops::version_report(&app, &l, q.a).await?;
     let b = ops::version_report(&app, &l, q.b).await?;
-    let lines = ops::compare(&l.template, &a, &b);
+    let lines = ops::compare(&l.template, app.units, &a, &b);
     let name = |n: i64| {
         if n == 0 {
             "bản đang soạn".to_string()
