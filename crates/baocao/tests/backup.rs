@@ -104,9 +104,12 @@ fn a_backup_taken_while_serving_restores_identically_into_sqlite_and_postgresql(
             .unwrap()
             .len()
     };
-    // The demo's data is all there: users, 63 reports, versions, comments, the audit.
-    assert!(count(&original, "users") >= 7);
-    assert_eq!(count(&original, "reports"), 63);
+    // The demo's data is all there: users, 63 province reports and Hà Giang's district sheets
+    // (its five demo sheets, one per district of those the demo fills), versions, comments, the
+    // districts' deadline, the audit.
+    assert!(count(&original, "users") >= 13);
+    assert_eq!(count(&original, "reports"), 63 + 5);
+    assert_eq!(count(&original, "district_deadlines"), 1);
     assert!(count(&original, "versions") > 0);
     assert!(count(&original, "comments") > 0);
     assert!(count(&original, "audit") > 0);

@@ -128,7 +128,8 @@ pub(crate) fn migrations(postgres: bool) -> Vec<String> {
         // district's code (province reports have ''), so that the workflow, versions, comments
         // and audit serve both; users may belong to a district; a province sets its districts'
         // deadline. SQLite cannot drop the old UNIQUE (round_id, province): the table is rebuilt
-        // (foreign keys are off during migrations, see `Store::migrate`).
+        // (foreign keys are off during migrations, see `Store::migrate`). The new column comes
+        // last in both dialects (PostgreSQL adds it there), so that a backup restores across them.
         if postgres {
             "ALTER TABLE reports ADD COLUMN district TEXT NOT NULL DEFAULT '';
             ALTER TABLE reports DROP CONSTRAINT reports_round_id_province_key;
@@ -146,7 +147,6 @@ pub(crate) fn migrations(postgres: bool) -> Vec<String> {
                 id INTEGER PRIMARY KEY,
                 round_id BIGINT NOT NULL REFERENCES rounds(id),
                 province TEXT NOT NULL,
-                district TEXT NOT NULL DEFAULT '',
                 state TEXT NOT NULL,
                 revision BIGINT NOT NULL,
                 content TEXT NOT NULL,
@@ -155,12 +155,13 @@ pub(crate) fn migrations(postgres: bool) -> Vec<String> {
                 updated_at BIGINT NOT NULL,
                 updated_by BIGINT,
                 submitted_at BIGINT,
+                district TEXT NOT NULL DEFAULT '',
                 UNIQUE (round_id, province, district)
             );
-            INSERT INTO reports_new (id, round_id, province, district, state, revision, content,
-                errors, warnings, updated_at, updated_by, submitted_at)
-            SELECT id, round_id, province, '', state, revision, content, errors, warnings,
-                updated_at, updated_by, submitted_at FROM reports;
+            INSERT INTO reports_new (id, round_id, province, state, revision, content, errors,
+                warnings, updated_at, updated_by, submitted_at, district)
+            SELECT id, round_id, province, state, revision, content, errors, warnings,
+                updated_at, updated_by, submitted_at, '' FROM reports;
             DROP TABLE reports;
             ALTER TABLE reports_new RENAME TO reports;
             ALTER TABLE users ADD COLUMN district TEXT;
