@@ -219,6 +219,7 @@ fn template(action: TemplateCmd) -> Result<Outcome> {
             );
             Ok(Outcome::Clean)
         }
+        TemplateCmd::Import { file, output } => template_import(&file, &output),
         TemplateCmd::Check { template } => {
             let (text, origin) = if Path::new(&template).exists() || template.ends_with(".toml") {
                 (read(Path::new(&template))?, template.clone())
@@ -258,6 +259,80 @@ fn template(action: TemplateCmd) -> Result<Outcome> {
                 }
             }
         }
+    }
+}
+
+/// `baocao template import`: an outline (DOCX or text) into a proposed template, with what the
+/// importer was unsure of and what the administrator must still decide (exit 1 when anything
+/// is left to decide, 0 when the template is ready).
+fn template_import(file: &Path, output: &Path) -> Result<Outcome> {
+    let size = fs::metadata(file)
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => format!("không tìm thấy tệp {}", shown(file)),
+            _ => format!("không đọc được tệp {}: {}", shown(file), vi::io_reason(&e)),
+        })?
+        .len();
+    if size > import::docx::MAX_FILE_BYTES as u64 {
+        let e = import::ImportError::TooLarge {
+            size: usize::try_from(size).unwrap_or(usize::MAX),
+            max: import::docx::MAX_FILE_BYTES,
+        };
+        return Err(format!("{}: {e}", shown(file)));
+    }
+    let bytes = fs::read(file)
+        .map_err(|e| format!("không đọc được tệp {}: {}", shown(file), vi::io_reason(&e)))?;
+    let got =
+        import::outline::import_outline(&bytes).map_err(|e| format!("{}: {e}", shown(file)))?;
+    write(output, got.toml.as_bytes())?;
+    outln!("Đã nhập đề cương {} vào {}.", shown(file), shown(output));
+    let unsure: Vec<_> = got
+        .notes
+        .iter()
+        .filter(|n| n.kind == import::outline::NoteKind::Unsure)
+        .collect();
+    if !unsure.is_empty() {
+        outln!("\nChưa chắc chắn ({}), hãy xem lại:", unsure.len());
+        for n in unsure {
+            outln!("  {}: {}", n.place, n.message);
+        }
+    }
+    let warnings: Vec<_> = got
+        .problems
+        .iter()
+        .filter(|p| p.severity == Severity::Warning)
+        .collect();
+    for p in &warnings {
+        outln!("{p}");
+    }
+    let decide = got.to_decide();
+    if decide.is_empty() {
+        outln!(
+            "\nĐề cương {} hợp lệ (baocao template check): không còn gì phải quyết định.",
+            shown(output)
+        );
+        Ok(Outcome::Clean)
+    } else {
+        outln!("\nCòn phải quyết định ({}):", decide.len());
+        for d in &decide {
+            outln!("  {d}");
+        }
+        let errors = got
+            .problems
+            .iter()
+            .filter(|p| p.severity == Severity::Error)
+            .count();
+        if errors == 0 {
+            outln!(
+                "Tệp {} đã qua baocao template check; sửa những chỗ trên rồi kiểm tra lại.",
+                shown(output)
+            );
+        } else {
+            outln!(
+                "Tệp {} còn {errors} lỗi khi kiểm tra (baocao template check); sửa những chỗ trên.",
+                shown(output)
+            );
+        }
+        Ok(Outcome::Problems)
     }
 }
 

@@ -312,6 +312,16 @@ pub enum TemplateCmd {
     },
     /// Liệt kê các đề cương có sẵn.
     List,
+    /// Nhập đề cương từ văn bản Word (.docx) hoặc văn bản thuần (.txt) thành tệp đề cương TOML;
+    /// in những chỗ chưa chắc và những gì quản trị viên còn phải quyết định.
+    Import {
+        /// Tệp đề cương .docx hoặc .txt.
+        #[arg(value_name = "TỆP")]
+        file: PathBuf,
+        /// Tệp đề cương TOML sẽ ghi.
+        #[arg(short, long, value_name = "TỆP_TOML")]
+        output: PathBuf,
+    },
 }
 
 /// clap writes its help headings in English; every command gets Vietnamese ones.

@@ -14,6 +14,7 @@
 //! types and roles, the catalogue of models), never from KL74's item ids.
 
 pub mod docx;
+pub mod outline;
 mod place;
 mod text;
 
@@ -200,7 +201,7 @@ pub struct Import {
 /// Imports a Word report (DOCX bytes) for the province with this GSO code, against `template`.
 pub fn import(
     docx_bytes: &[u8],
-    template: &outline::Template,
+    template: &::outline::Template,
     province: &str,
 ) -> Result<Import, ImportError> {
     let units = units::Units::embedded().map_err(|_| ImportError::Units)?;
