@@ -760,3 +760,94 @@ fn a_district_sheet_prints_as_the_district_committees_paper() {
     assert!(tables.contains("Huyện Quản Bạ"), "{tables}");
     assert!(!tables.contains("Huyện Đồng Văn"), "{tables}");
 }
+
+/// `baocao template import` on the seed outline: the proposed template is written, what is
+/// left to decide (the impossible cut-off 31/6/2021, two footnotes without a place) is listed
+/// with exit status 1, and the file passes `baocao template check`. A clean outline exits 0;
+/// an unreadable one exits 2 with its reason and writes nothing.
+#[test]
+fn template_import_of_the_seed_outline_passes_template_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("de-cuong.toml");
+    let seed = root().join("templates/source/1473-CV-BTCTW-de-cuong.txt");
+    let o = baocao(&[
+        "template",
+        "import",
+        seed.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    let text = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{text}{}", stderr(&o));
+    assert!(text.contains("Còn phải quyết định (3):"), "{text}");
+    assert!(
+        text.contains("ngày 31/6/2021 không tồn tại: tháng 6 năm 2021 chỉ có 30 ngày"),
+        "{text}"
+    );
+    assert!(text.contains("Chưa chắc chắn"), "{text}");
+    assert!(
+        text.contains("B.II.2.m “Về thí điểm hợp nhất …:”"),
+        "{text}"
+    );
+    let o = baocao(&["template", "check", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("Đề cương 1473-cv-btctw-2021 (phiên bản 0.1.0) hợp lệ"),
+        "{}",
+        stdout(&o)
+    );
+    // The report schema of the imported outline is made like the built-in one's.
+    let o = baocao(&["template", "schema", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let schema: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(schema.to_string().contains("B.II.2.m"));
+
+    // An outline with every particular: nothing to decide, exit 0.
+    let clean = dir.path().join("gon.txt");
+    std::fs::write(
+        &clean,
+        "ĐỀ CƯƠNG BÁO CÁO\nKết quả sắp xếp bộ máy\n(Kèm theo Công văn số 12-CV/BTCTW, ngày 5/3/2024 \
+         của Ban Tổ chức Trung ương)\nSố liệu tính đến ngày 31/12/2023.\nI- Kết quả\n- Số đơn vị đã sắp xếp\nII- Kiến nghị\n",
+    )
+    .unwrap();
+    let out2 = dir.path().join("gon.toml");
+    let o = baocao(&[
+        "template",
+        "import",
+        clean.to_str().unwrap(),
+        "-o",
+        out2.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).contains("không còn gì phải quyết định"));
+
+    // A Word 97 file: exit 2, the reason in Vietnamese, no output.
+    let doc = dir.path().join("de-cuong.doc");
+    let mut bytes = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    bytes.extend(std::iter::repeat_n(0u8, 512));
+    std::fs::write(&doc, bytes).unwrap();
+    let out3 = dir.path().join("khong.toml");
+    let o = baocao(&[
+        "template",
+        "import",
+        doc.to_str().unwrap(),
+        "-o",
+        out3.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("Word 97-2003 (.doc)"), "{}", stderr(&o));
+    assert!(!out3.exists());
+    let o = baocao(&[
+        "template",
+        "import",
+        "khong-co.txt",
+        "-o",
+        out3.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("không tìm thấy tệp khong-co.txt"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -27,6 +27,8 @@ pub const MAX_ENTRIES: usize = 10_000;
 pub const MAX_DEPTH: usize = 256;
 
 const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+/// Stands for a footnote reference in a run's text until the paragraph is read.
+const NOTE_MARK: char = '\u{E001}';
 
 /// One paragraph of the body.
 #[derive(Debug, Clone, Default)]
@@ -43,6 +45,8 @@ pub struct Para {
     pub italic: bool,
     /// Footnote texts referenced in the paragraph.
     pub footnotes: Vec<String>,
+    /// Where each of `footnotes` is referenced: the number of characters of `text` before it.
+    pub footnote_at: Vec<usize>,
     /// Legacy text converted: the encoding, and whether it was found by detection (the font
     /// said Unicode) rather than by the font.
     pub legacy: Option<(Legacy, bool)>,
@@ -673,6 +677,19 @@ impl Reader {
                 legacy = Some((d.encoding, true));
             }
         }
+        let mut footnote_at = Vec::new();
+        let mut chars = 0;
+        let text: String = vi::nfc(&text)
+            .chars()
+            .filter(|&c| {
+                if c == NOTE_MARK {
+                    footnote_at.push(chars);
+                    return false;
+                }
+                chars += 1;
+                true
+            })
+            .collect();
         let number = if in_table {
             0
         } else {
@@ -681,12 +698,13 @@ impl Reader {
         };
         Para {
             number,
-            text: vi::nfc(&text),
+            text,
             auto_label,
             outline_level,
             bold: runs.chars > 0 && runs.bold_chars == runs.chars,
             italic: runs.chars > 0 && runs.italic_chars == runs.chars,
             footnotes: runs.footnotes,
+            footnote_at,
             legacy,
         }
     }
@@ -805,6 +823,7 @@ impl Reader {
             } else if is_w(&c, "footnoteReference") {
                 if let Some(t) = attr(c, "id").and_then(|id| self.footnotes.get(id)) {
                     out.footnotes.push(t.clone());
+                    text.push(NOTE_MARK);
                 }
             } else if is_w(&c, "commentReference") {
                 // Comments are ignored (counted at their range start).

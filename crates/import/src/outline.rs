@@ -157,21 +157,28 @@ pub fn from_docx(bytes: &[u8]) -> Result<OutlineImport, OutlineError> {
     for b in body.blocks {
         match b {
             Block::Para(p) => {
+                // The footnotes' references where Word has them.
+                let mut marked = String::new();
+                let mut at = p.footnote_at.iter().peekable();
+                for (k, ch) in p.text.chars().enumerate() {
+                    while at.next_if(|&&a| a == k).is_some() {
+                        marked.push(ANCHOR);
+                    }
+                    marked.push(ch);
+                }
+                marked.extend(at.map(|_| ANCHOR));
                 let mut line = match p.auto_label.as_deref().and_then(text::auto_label) {
                     Some(l) => Line {
-                        text: p.text.trim().to_string(),
+                        text: clean_spaces(&marked),
                         label: Some(l),
                         number: p.auto_label.clone().unwrap_or_default(),
                         ..Line::default()
                     },
-                    None => Line::typed(&p.text),
+                    None => Line::typed(&marked),
                 };
                 line.italic = p.italic;
                 line.level = p.outline_level;
-                for n in p.footnotes {
-                    line.text.push(ANCHOR);
-                    notes.push(n);
-                }
+                notes.extend(p.footnotes);
                 if !line.text.is_empty() || line.label.is_some() {
                     pieces.push(Piece::Line(line));
                 }
@@ -2247,12 +2254,7 @@ fn anchor_footnotes(
     let mut anchored = vec![false; footnotes.len()];
     for (s, a) in sites.iter().zip(&assigned).rev() {
         let n = &mut nodes[s.0];
-        let Some(pos) = n
-            .text
-            .char_indices()
-            .rfind(|x| x.1 == s.1)
-            .map(|x| x.0)
-        else {
+        let Some(pos) = n.text.char_indices().rfind(|x| x.1 == s.1).map(|x| x.0) else {
             continue;
         };
         let mut t = n.text.clone();
