@@ -21,6 +21,8 @@
 
 mod backup;
 mod schema;
+mod signed;
+pub use signed::{NewSigned, SignedPdf, TrustRoot};
 
 pub use backup::{Backup, Cell, Column, Kind, Table, FORMAT as BACKUP_FORMAT};
 
@@ -251,6 +253,8 @@ pub struct Round {
     /// ISO date.
     pub cutoff: String,
     pub created_at: i64,
+    /// Acceptance needs a signed PDF of the version whose signature is valid and trusted.
+    pub require_signature: bool,
 }
 
 /// A report without its content (lists, dashboard).
@@ -1592,6 +1596,7 @@ fn round(r: &AnyRow) -> Result<Round> {
         deadline: r.try_get("deadline")?,
         cutoff: r.try_get("cutoff")?,
         created_at: r.try_get("created_at")?,
+        require_signature: r.try_get::<i64, _>("require_signature")? != 0,
     })
 }
 

@@ -173,5 +173,34 @@ pub(crate) fn migrations(postgres: bool) -> Vec<String> {
             )"
             .to_string()
         },
+        // Digital signatures (issue 16): the PDF of a submitted version as the province's leader
+        // signed it (kept whole, with what its verification found), the trusted roots the
+        // administrator manages, and whether a round requires a signature before acceptance.
+        format!(
+            "CREATE TABLE signed_pdfs (
+            id {id},
+            report_id BIGINT NOT NULL REFERENCES reports(id),
+            version BIGINT NOT NULL,
+            filename TEXT NOT NULL,
+            content {bytes} NOT NULL,
+            size BIGINT NOT NULL,
+            signer TEXT NOT NULL,
+            organisation TEXT,
+            signed_at BIGINT,
+            trusted BIGINT NOT NULL,
+            verdict TEXT NOT NULL,
+            uploaded_by BIGINT,
+            uploaded_at BIGINT NOT NULL
+        );
+        CREATE INDEX signed_pdfs_report ON signed_pdfs(report_id);
+        CREATE TABLE trust_roots (
+            id {id},
+            name TEXT NOT NULL,
+            pem TEXT NOT NULL,
+            added_by BIGINT,
+            added_at BIGINT NOT NULL
+        );
+        ALTER TABLE rounds ADD COLUMN require_signature BIGINT NOT NULL DEFAULT 0"
+        ),
     ]
 }

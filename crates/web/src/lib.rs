@@ -22,6 +22,7 @@ pub mod error;
 pub mod national;
 pub mod ops;
 pub mod pages;
+pub mod signed;
 pub mod word;
 
 use std::collections::HashMap;
@@ -181,6 +182,13 @@ impl App {
         Ok(r)
     }
 
+    /// Forgets the remembered round `id` (after a change of its settings).
+    pub fn forget_round(&self, id: i64) {
+        if let Ok(mut m) = self.rounds.write() {
+            m.remove(&id);
+        }
+    }
+
     /// Changes a round's deadline (and forgets the remembered round).
     pub async fn set_deadline(
         &self,
@@ -253,6 +261,7 @@ pub fn router(app: Arc<App>) -> Router {
         .merge(national::routes())
         .merge(word::routes())
         .merge(district::routes())
+        .merge(signed::routes())
         .nest("/api/v1", api)
         .route("/healthz", get(healthz))
         .route("/tai-nguyen/{file}", get(pages::asset))

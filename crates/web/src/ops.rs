@@ -673,6 +673,9 @@ pub async fn decide(
         .iter()
         .map(|c| comment(&l.template, &l.report, c))
         .collect::<AppResult<_>>()?;
+    if accept {
+        crate::signed::require_for_acceptance(app, &l.info).await?;
+    }
     if !accept && new.is_empty() {
         let versions = app.store.versions(id).await?;
         let latest = versions.last().map(|v| v.number).unwrap_or(0);

@@ -305,6 +305,7 @@ fn notice(code: Option<&str>) -> Option<&'static str> {
         "da-tiep-nhan-phieu" => "Đã tiếp nhận phiếu; số liệu của phiếu đã được đưa vào báo cáo của tỉnh.",
         "da-tiep-nhan-phieu-chua-tong-hop" => "Đã tiếp nhận phiếu. Báo cáo của tỉnh đang không sửa được (đã gửi hoặc đã được tiếp nhận) nên chưa đưa số liệu vào; số liệu sẽ được đưa vào khi tổng hợp lại ở trang “Phiếu cấp huyện”.",
         "da-tong-hop-huyen" => "Đã đưa số liệu các phiếu cấp huyện đã tiếp nhận vào báo cáo của tỉnh.",
+        "da-ky-so" => "Đã nhận bản PDF đã ký số: đúng là bản PDF của phiên bản đã gửi, chữ ký số hợp lệ.",
         "da-gui-phieu" => "Đã gửi phiếu lên Ban Tổ chức của tỉnh. Phiên bản đã gửi không thể sửa.",
         "da-tai-len" => "Đã nhập nội dung từ tệp JSON.",
         "da-gop-y" => "Đã ghi ý kiến.",
@@ -360,6 +361,8 @@ pub(crate) async fn editor_response(
     let states = editor::section_states(t, &l.report, &wrong, &all);
     let comments = app.store.comments(id).await?;
     let uploads = app.store.uploads(id).await?;
+    let signed = app.store.signed_pdfs(id).await?;
+    let latest_version = app.store.versions(id).await?.last().map(|x| x.number);
     let aside = app.store.set_aside(id).await?;
     let editable = access::can_edit(&v.user, &l.info);
     // Who changed what, for the province's corrections of district values (only when the
@@ -529,6 +532,7 @@ pub(crate) async fn editor_response(
                         }
                     }
                 }
+                (crate::signed::panel(v, &l.info, &signed, latest_version))
                 @if access::can_review(&v.user, &l.info) {
                     (review_panel(v, id, &l, &comments))
                 }
@@ -1086,6 +1090,17 @@ async fn dashboard(
     access::require(access::sees_dashboard(&v.user))?;
     let (round, rows) = dashboard_data(&app, q.dot).await?;
     let rounds = app.store.rounds().await?;
+    // Each report's latest submitted version, and its signed PDF if one was verified.
+    let mut latest: HashMap<i64, i64> = HashMap::new();
+    for (report, number, _) in app.store.version_heads(round.id).await? {
+        latest.insert(report, number);
+    }
+    let mut signed: HashMap<i64, store::SignedPdf> = HashMap::new();
+    for s in app.store.signed_pdfs_of_round(round.id).await? {
+        if latest.get(&s.report_id) == Some(&s.version) {
+            signed.insert(s.report_id, s);
+        }
+    }
     let expected = rows.len();
     let submitted = rows
         .iter()
@@ -1125,7 +1140,7 @@ async fn dashboard(
         table.list.dashboard {
             thead { tr {
                 th { "Mã" } th { "Tỉnh, thành phố" } th { "Trạng thái" } th { "Gửi lúc" } th { "Cập nhật lần cuối" }
-                th { "Lỗi" } th { "Cảnh báo" } th { "Hạn" }
+                th { "Lỗi" } th { "Cảnh báo" } th { "Hạn" } th { "Ký số" }
             } }
             tbody {
                 @for (r, late) in &rows {
@@ -1138,6 +1153,7 @@ async fn dashboard(
                         td.num { (r.errors) }
                         td.num { (r.warnings) }
                         td { @if *late { span.late { "quá hạn" } } @else { "đúng hạn" } }
+                        td.signed { @if let Some(s) = signed.get(&r.id) { (crate::signed::signed_line(s)) } }
                     }
                 }
             }
@@ -1223,9 +1239,13 @@ async fn admin(State(app): State<Arc<App>>, v: Viewer) -> AppResult<Response> {
             }
         }
         section {
+            h2 { "Chữ ký số" }
+            p { a href="/quan-tri/tin-cay" { "Chứng thư gốc tin cậy" } " – chữ ký số trên báo cáo được tin cậy khi dẫn tới một chứng thư gốc trong danh sách." }
+        }
+        section {
             h2 { "Đợt báo cáo" }
             table.list {
-                thead { tr { th { "Tên" } th { "Đề cương" } th { "Số liệu đến" } th { "Hạn nộp" } } }
+                thead { tr { th { "Tên" } th { "Đề cương" } th { "Số liệu đến" } th { "Hạn nộp" } th { "Chữ ký số" } } }
                 tbody { @for r in &rounds {
                     tr {
                         td { (r.name) }
@@ -1236,6 +1256,20 @@ async fn admin(State(app): State<Arc<App>>, v: Viewer) -> AppResult<Response> {
                                 input type="hidden" name="_csrf" value=(v.csrf);
                                 input.date type="text" name="deadline" value=(editor::date_shown(&r.deadline)) aria-label="Hạn nộp";
                                 button.small type="submit" { "Đổi hạn" }
+                            }
+                        }
+                        td {
+                            form.inline method="post" action=(format!("/quan-tri/dot/{}/ky-so", r.id)) {
+                                input type="hidden" name="_csrf" value=(v.csrf);
+                                @if r.require_signature {
+                                    "Bắt buộc khi tiếp nhận "
+                                    input type="hidden" name="yeu_cau" value="0";
+                                    button.small type="submit" { "Bỏ yêu cầu" }
+                                } @else {
+                                    "Không bắt buộc "
+                                    input type="hidden" name="yeu_cau" value="1";
+                                    button.small type="submit" { "Yêu cầu chữ ký số" }
+                                }
                             }
                         }
                     }
