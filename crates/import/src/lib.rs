@@ -10,6 +10,9 @@
 //! a Vietnamese message. Text in TCVN3 (ABC) or VNI fonts is converted to Unicode by its font, and
 //! legacy text that lost its font is detected ([`vi::detect_legacy`]).
 //!
+//! [`outline`] goes the other way: it reads an outline itself (the BTCTW's đề cương, DOCX or
+//! text) into a proposed template, for `baocao template import`.
+//!
 //! What an item is comes from the template (headings' text and numbering scheme, items' answer
 //! types and roles, the catalogue of models), never from KL74's item ids.
 

@@ -837,7 +837,7 @@ fn find_repeats(tree: &mut Tree, notes: &mut Notes) -> Vec<Found> {
         }
         // Blocks are not nested: only look inside what is not a block.
         for &c in children.iter().rev() {
-            if tree.t[c].kind != Kind::Root && matches!(tree.t[c].kind, Kind::Heading(_)) {
+            if matches!(tree.t[c].kind, Kind::Heading(_)) {
                 todo.push(c);
             }
         }
@@ -1290,10 +1290,8 @@ fn table_answer(rows: &[Vec<String>], district: bool) -> (Answer, String) {
             }
             a.row.push(FigureRow { key, label, sub });
         }
-        return (
-            a,
-            format!("bảng có cột “trước”/“sau”: số liệu, {} dòng", a_len(rows)),
-        );
+        let why = format!("bảng có cột “trước”/“sau”: số liệu, {} dòng", a.row.len());
+        return (a, why);
     }
     let mut a = answer(AnswerType::Records);
     let mut seen = HashSet::new();
@@ -1332,10 +1330,6 @@ fn table_answer(rows: &[Vec<String>], district: bool) -> (Answer, String) {
         a,
         format!("bảng: mỗi dòng một mục, {n} cột theo dòng tiêu đề"),
     )
-}
-
-fn a_len(rows: &[Vec<String>]) -> usize {
-    rows.len().saturating_sub(1)
 }
 
 // ---------------------------------------------------------------------------------------------
