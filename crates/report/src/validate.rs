@@ -528,8 +528,20 @@ impl<'a> V<'a> {
         };
         let d = match vi::Date::parse_iso(s) {
             Ok(d) => d,
-            Err(err) => {
-                self.err(e, place, format!("{what}{err}"));
+            Err(iso) => {
+                // Typed the Vietnamese way: say what is wrong with it as a calendar would
+                // ("tháng 6 năm 2021 chỉ có 30 ngày"), not the ISO form's message; a valid one
+                // only needs writing as ISO (the form does that, a file must).
+                let msg = match vi::Date::parse(s) {
+                    Ok(d) => format!(
+                        "ngày {} phải ghi dạng năm-tháng-ngày trong tệp báo cáo: {}",
+                        d.short_vi(),
+                        d.iso()
+                    ),
+                    Err(vi::DateError::MalformedIso { .. }) => iso.to_string(),
+                    Err(err) => err.to_string(),
+                };
+                self.err(e, place, format!("{what}{msg}"));
                 return None;
             }
         };

@@ -497,3 +497,18 @@ fn draft_problems_are_the_full_problems_less_the_missing_ones() {
     marked += check(&blank, "blank");
     assert!(marked > 50, "missing problems are marked: {marked}");
 }
+
+/// Issue 13: a date typed the Vietnamese way gets the calendar's message, never the ISO form's.
+#[test]
+fn a_vietnamese_date_gets_the_calendars_message() {
+    let f = fx();
+    let mut v = f.base();
+    inst(&mut v, "B.I.1.m").insert("B.I.1.m.x2.bd".into(), json!("31/6/2021"));
+    let e = one(&f.errors(&v), "31/6/2021");
+    assert!(e.contains("tháng 6 năm 2021 chỉ có 30 ngày"), "{e}");
+    assert!(!e.contains("ISO"), "{e}");
+    let mut v = f.base();
+    inst(&mut v, "B.I.1.m").insert("B.I.1.m.x2.bd".into(), json!("30/6/2021"));
+    let e = one(&f.errors(&v), "30/6/2021");
+    assert!(e.contains("2021-06-30"), "a valid date says how the file writes it: {e}");
+}

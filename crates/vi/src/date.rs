@@ -190,7 +190,43 @@ impl Date {
                 other => return other,
             }
         }
+        if crate::fold(t).contains("thang") {
+            return Date::parse_long(t);
+        }
         Date::parse_vi(t)
+    }
+
+    /// Parses the long Vietnamese form: `"ngày 5 tháng 9 năm 2021"` (also without "ngày", with
+    /// "ngay/thang/nam" typed without marks, any case and spacing).
+    pub fn parse_long(s: &str) -> Result<Date, DateError> {
+        let t = s.trim();
+        let malformed = || DateError::Malformed {
+            input: t.to_string(),
+        };
+        let folded = crate::fold(t);
+        let words: Vec<&str> = folded.split_whitespace().collect();
+        let words = match words.first() {
+            Some(&"ngay") => &words[1..],
+            _ => &words[..],
+        };
+        let (Some(d), Some(&"thang"), Some(m), Some(&"nam"), Some(y), None) = (
+            words.first(),
+            words.get(1),
+            words.get(2),
+            words.get(3),
+            words.get(4),
+            words.get(5),
+        ) else {
+            return Err(malformed());
+        };
+        let (Some(d), Some(m), Some(y)) = (digits(d, 1, 2), digits(m, 1, 2), digits(y, 4, 4))
+        else {
+            return Err(malformed());
+        };
+        let year = i32::try_from(y).map_err(|_| malformed())?;
+        let month = u8::try_from(m).map_err(|_| malformed())?;
+        let day = u8::try_from(d).map_err(|_| malformed())?;
+        Date::new(year, month, day)
     }
 
     /// The year (1..=9999).

@@ -414,3 +414,17 @@ fn shorten_cuts_between_words() {
     assert_eq!(crate::shorten("Về công tác quán triệt", 14), "Về công tác…");
     assert_eq!(crate::shorten("Khôngkhoảngtrắng", 5), "Không…");
 }
+
+#[test]
+fn the_long_form_is_read_and_checked_like_the_short_one() {
+    let d = Date::parse("ngày 5 tháng 9 năm 2021").unwrap();
+    assert_eq!(d.iso(), "2021-09-05");
+    assert_eq!(Date::parse("  Ngày 05 tháng 09 năm 2021 ").unwrap(), d);
+    assert_eq!(Date::parse("5 tháng 9 năm 2021").unwrap(), d);
+    assert_eq!(Date::parse("ngay 5 thang 9 nam 2021").unwrap(), d);
+    let e = Date::parse("ngày 31 tháng 6 năm 2021").unwrap_err().to_string();
+    assert!(e.contains("tháng 6 năm 2021 chỉ có 30 ngày"), "{e}");
+    let e = Date::parse("ngày 5 tháng 9").unwrap_err().to_string();
+    assert!(e.contains("không phải là ngày hợp lệ"), "{e}");
+    assert_eq!(Date::parse("05-09-2021").unwrap(), d);
+}

@@ -222,8 +222,10 @@ pub fn document_label(field: &str) -> &'static str {
 
 /// An ISO date as the user types it and reads it ("30/6/2021"); anything else as it is.
 pub fn date_shown(v: &str) -> String {
+    // Forms and tables show dd/mm/yyyy ("05/09/2021"); documents keep the Party style
+    // ("5/9/2021", `vi::Date::short_vi`).
     vi::Date::parse_iso(v)
-        .map(|d| d.short_vi())
+        .map(|d| format!("{:02}/{:02}/{:04}", d.day(), d.month(), d.year()))
         .unwrap_or_else(|_| v.to_string())
 }
 
@@ -231,8 +233,8 @@ pub fn date_shown(v: &str) -> String {
 /// validation says what is wrong with it.
 fn date_value(s: &str) -> Value {
     let s = s.trim();
-    let parsed =
-        vi::Date::parse_vi(&s.replace(['-', '.'], "/")).or_else(|_| vi::Date::parse_iso(s));
+    // ISO, day/month/year with any of / - . ("05-09-2021"), or "ngày 5 tháng 9 năm 2021".
+    let parsed = vi::Date::parse(s);
     match parsed {
         Ok(d) => Value::String(d.iso()),
         Err(_) => Value::String(s.to_string()),
@@ -1092,5 +1094,14 @@ mod tests {
     fn a_bad_date_is_kept_for_validation_to_name() {
         assert_eq!(date_value("31/6/2021"), Value::String("31/6/2021".into()));
         assert_eq!(date_value("30-6-2021"), Value::String("2021-06-30".into()));
+        assert_eq!(date_value("5/9/2021"), Value::String("2021-09-05".into()));
+        assert_eq!(date_value("05-09-2021"), Value::String("2021-09-05".into()));
+        assert_eq!(
+            date_value("ngày 5 tháng 9 năm 2021"),
+            Value::String("2021-09-05".into())
+        );
+        assert_eq!(date_value("2021-09-05"), Value::String("2021-09-05".into()));
+        assert_eq!(date_shown("2021-09-05"), "05/09/2021");
+        assert_eq!(date_shown("31/6/2021"), "31/6/2021", "a bad date is shown as typed");
     }
 }

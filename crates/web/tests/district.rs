@@ -612,7 +612,7 @@ async fn deadline_and_accounts(s: &Server) {
     assert_eq!(st, StatusCode::SEE_OTHER);
     let (_, page) = approver.get("/huyen").await;
     assert!(
-        page.contains("hạn nộp của cấp huyện <strong>1/7/2021</strong>"),
+        page.contains("hạn nộp của cấp huyện <strong>01/07/2021</strong>"),
         "the deadline is shown"
     );
     assert!(

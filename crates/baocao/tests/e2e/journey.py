@@ -185,6 +185,8 @@ try:
     wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, problems))
     message = d.find_element(By.CSS_SELECTOR, problems).text
     assert message.strip(), "a validation message next to the districts"
+    # The calendar's message for a date typed the Vietnamese way, never the ISO form's.
+    assert "tháng 6 năm 2021 chỉ có 30 ngày" in message and "ISO" not in message, message
     check_vietnamese("thông báo kiểm tra")
     # Fix it: the message goes away.
     field = box.find_element(By.NAME, pre + "x2.dv|0|bd")
@@ -226,7 +228,7 @@ try:
     d.get(d.current_url.split("#")[0])
     box = d.find_element(By.ID, "mh-" + inst)
     assert Select(box.find_element(By.NAME, pre + "x2.dv|0|unit")).first_selected_option.text == "Huyện Đồng Văn"
-    assert box.find_element(By.NAME, pre + "x2.dv|0|bd").get_attribute("value") == "31/8/2019"
+    assert box.find_element(By.NAME, pre + "x2.dv|0|bd").get_attribute("value") == "31/08/2019"
     assert box.find_element(By.NAME, pre + "x2.ten").get_attribute("value") == "Ban Tổ chức – Nội vụ huyện Đồng Văn"
     first = box.find_element(By.CSS_SELECTOR, "tr.figure-row")
     assert first.find_element(By.CSS_SELECTOR, "input.before").get_attribute("value") == "10"
