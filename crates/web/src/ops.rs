@@ -235,6 +235,7 @@ pub async fn mutate_with(
         // particulars normalise what they bring, `replace` reads through `Report::from_json`.
         f(&l.template, &mut r)?;
         let changes = diff(&l.report, &r);
+        refuse_bad_text(&l.template, &changes)?;
         // One validation: the counts are of every problem; the page shows the draft's (what
         // is wrong, not what is still missing), the same problems less the "missing" ones.
         let all = validate(app, &l.template, &r, false);
@@ -272,6 +273,57 @@ pub async fn mutate_with(
         warnings,
         problems: draft_problems,
     })
+}
+
+/// Refuses a save whose new text holds characters that are no text (the replacement character
+/// "�" that a broken copy leaves, control characters) or is longer than an answer may be: said
+/// with the item, and nothing is stored.
+fn refuse_bad_text(t: &Template, changes: &[ItemChange]) -> AppResult<()> {
+    fn strings<'v>(v: &'v Value, out: &mut Vec<&'v str>) {
+        match v {
+            Value::String(s) => out.push(s),
+            Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
+            Value::Object(o) => o.values().for_each(|x| strings(x, out)),
+            _ => {}
+        }
+    }
+    for c in changes {
+        let Some(new) = c.new.as_deref() else {
+            continue;
+        };
+        let Ok(v) = serde_json::from_str::<Value>(new) else {
+            continue;
+        };
+        let mut texts = Vec::new();
+        strings(&v, &mut texts);
+        let label = || item_label(t, &c.item);
+        for s in texts {
+            let bad = s
+                .chars()
+                .find(|&ch| ch == '\u{FFFD}' || (ch.is_control() && !matches!(ch, '\n' | '\t' | '\r')));
+            if let Some(ch) = bad {
+                let what = if ch == '\u{FFFD}' {
+                    "ký tự “�” (thường do dán từ tệp bị lỗi phông hoặc sai bảng mã)".to_string()
+                } else {
+                    format!("ký tự điều khiển U+{:04X}", ch as u32)
+                };
+                return Err(AppError::bad_request(format!(
+                    "Chưa lưu: nội dung “{}” có {what}. Hãy gõ lại hoặc dán lại đoạn đó từ bản gốc.",
+                    label()
+                )));
+            }
+            let n = s.chars().count();
+            if n > report::validate::MAX_TEXT_CHARS {
+                return Err(AppError::bad_request(format!(
+                    "Chưa lưu: nội dung “{}” dài {} ký tự, quá giới hạn {} ký tự của một mục. Hãy rút gọn hoặc chia sang mục khác.",
+                    label(),
+                    vi::format_int(n as i64),
+                    vi::format_int(report::validate::MAX_TEXT_CHARS as i64)
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The items that differ between two reports, for the audit log (values as JSON).
