@@ -1102,6 +1102,10 @@ mod tests {
         );
         assert_eq!(date_value("2021-09-05"), Value::String("2021-09-05".into()));
         assert_eq!(date_shown("2021-09-05"), "05/09/2021");
-        assert_eq!(date_shown("31/6/2021"), "31/6/2021", "a bad date is shown as typed");
+        assert_eq!(
+            date_shown("31/6/2021"),
+            "31/6/2021",
+            "a bad date is shown as typed"
+        );
     }
 }

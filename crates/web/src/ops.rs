@@ -298,9 +298,9 @@ fn refuse_bad_text(t: &Template, changes: &[ItemChange]) -> AppResult<()> {
         strings(&v, &mut texts);
         let label = || item_label(t, &c.item);
         for s in texts {
-            let bad = s
-                .chars()
-                .find(|&ch| ch == '\u{FFFD}' || (ch.is_control() && !matches!(ch, '\n' | '\t' | '\r')));
+            let bad = s.chars().find(|&ch| {
+                ch == '\u{FFFD}' || (ch.is_control() && !matches!(ch, '\n' | '\t' | '\r'))
+            });
             if let Some(ch) = bad {
                 let what = if ch == '\u{FFFD}' {
                     "ký tự “�” (thường do dán từ tệp bị lỗi phông hoặc sai bảng mã)".to_string()

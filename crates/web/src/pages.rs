@@ -997,6 +997,38 @@ struct CompareQuery {
 }
 
 /// GET /bao-cao/{id}/so-sanh?a=&b=
+/// Two texts of an item with the changed words marked: deleted words in the old one (`del`),
+/// inserted words in the new one (`ins`), the rest as it is (the `similar` crate's word diff).
+fn word_diff(old: Option<&str>, new: Option<&str>) -> (Markup, Markup) {
+    let (Some(a), Some(b)) = (old, new) else {
+        let side = |x: Option<&str>| html! { (x.unwrap_or("(trống)")) };
+        return (side(old), side(new));
+    };
+    let diff = similar::TextDiff::from_words(a, b);
+    // Runs of the same kind together: one mark per changed phrase, not one per word.
+    let mut ops: Vec<(similar::ChangeTag, String)> = Vec::new();
+    for c in diff.iter_all_changes() {
+        match ops.last_mut() {
+            Some((tag, text)) if *tag == c.tag() => text.push_str(c.value()),
+            _ => ops.push((c.tag(), c.value().to_string())),
+        }
+    }
+    let side = |keep: similar::ChangeTag| {
+        html! {
+            @for (tag, text) in &ops {
+                @if *tag == similar::ChangeTag::Equal { (text) }
+                @else if *tag == keep {
+                    @if keep == similar::ChangeTag::Delete { del { (text) } } @else { ins { (text) } }
+                }
+            }
+        }
+    };
+    (
+        side(similar::ChangeTag::Delete),
+        side(similar::ChangeTag::Insert),
+    )
+}
+
 async fn compare(
     State(app): State<Arc<App>>,
     v: Viewer,
@@ -1021,7 +1053,8 @@ async fn compare(
         table.list.diff {
             thead { tr { th { "Mục" } th { (name(q.a)) } th { (name(q.b)) } } }
             tbody { @for d in &lines {
-                tr { td { (d.place) } td.old { (d.old.clone().unwrap_or_else(|| "(trống)".into())) } td.new { (d.new.clone().unwrap_or_else(|| "(trống)".into())) } }
+                @let (old, new) = word_diff(d.old.as_deref(), d.new.as_deref());
+                tr { td { (d.place) } td.old { (old) } td.new { (new) } }
             } }
         }
     };

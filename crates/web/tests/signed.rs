@@ -288,13 +288,17 @@ async fn all(pg: bool) {
         )
         .await;
     assert_eq!(st, StatusCode::OK, "{body}");
+    let before_ai = lead.report(id).await["report"]["answers"]["A.I"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let rev = lead.revision(id).await;
     let (st, body) = lead
         .json(
             Method::PATCH,
             &format!("/api/v1/reports/{id}"),
             Some(json!({"revision": rev, "changes": [
-                {"item": "A.I", "value": "Ban Thường vụ Tỉnh ủy đã quán triệt lại sau ý kiến của Ban Tổ chức Trung ương."}
+                {"item": "A.I", "value": format!("{before_ai} Đã quán triệt lại sau ý kiến thẩm định.")}
             ]})),
         )
         .await;
@@ -308,6 +312,29 @@ async fn all(pg: bool) {
         )
         .await;
     assert_eq!(st, StatusCode::OK, "{body}");
+    // The comparison of the two versions marks the words added, not the whole paragraph twice.
+    let (_, cmp) = btctw.get(&format!("/bao-cao/{id}/so-sanh?a=1&b=2")).await;
+    let row = cmp
+        .split("<tr>")
+        .find(|r| r.contains("thẩm định."))
+        .expect("A.I compared");
+    assert_eq!(row.matches("<ins>").count(), row.matches("</ins>").count());
+    let inserted: String = row
+        .split("<ins>")
+        .skip(1)
+        .map(|x| x.split("</ins>").next().unwrap())
+        .collect();
+    assert_eq!(inserted.trim(), "Đã quán triệt lại sau ý kiến thẩm định.");
+    assert!(!row.contains("<del>"), "nothing was deleted: {row}");
+    let first_words: String = before_ai
+        .split_whitespace()
+        .take(3)
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        row.contains(&first_words),
+        "the kept words are shown as they are"
+    );
     let (st, page) = upload(&lead, id, "ban-cu.pdf", signed_v1.clone()).await;
     assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.contains("phiên bản 2"), "{page}");
