@@ -92,6 +92,99 @@
     new FormData(form).forEach(function (v, k) { if (typeof v === "string") data.append(k, v); });
     return data;
   }
+  // What was typed and not saved is kept in the browser (an ended session, a lost connection)
+  // until a save succeeds, and offered back when the page opens again.
+  var params = new URLSearchParams(window.location.search);
+  var storeKey = "baocao-chua-luu:" + window.location.pathname + "|" + (params.get("muc") || "");
+  function keepLocally() {
+    try {
+      var kept = [];
+      new FormData(form).forEach(function (v, k) {
+        if (typeof v === "string" && k !== "_csrf" && k !== "revision" && k.indexOf("o|") !== 0) kept.push([k, v]);
+      });
+      localStorage.setItem(storeKey, JSON.stringify(kept));
+    } catch (e) { /* private mode: nothing to keep in */ }
+  }
+  function forget() { try { localStorage.removeItem(storeKey); } catch (e) { } }
+  function restore(kept) {
+    kept.forEach(function (kv) {
+      var el = form.elements.namedItem(kv[0]);
+      if (!el) return;
+      if (el instanceof RadioNodeList || (el.length !== undefined && !el.tagName)) {
+        Array.prototype.forEach.call(el, function (x) {
+          if (x.type === "radio" || x.type === "checkbox") { if (x.value === kv[1]) x.checked = true; } else x.value = kv[1];
+        });
+      } else if (el.type === "checkbox" || el.type === "radio") el.checked = el.value === kv[1];
+      else el.value = kv[1];
+    });
+    applyConditions();
+    schedule();
+  }
+  (function offerKept() {
+    var kept = null;
+    try { kept = JSON.parse(localStorage.getItem(storeKey) || "null"); } catch (e) { }
+    if (!kept || !kept.length) return;
+    var p = document.createElement("p");
+    p.className = "notice error";
+    p.setAttribute("role", "alert");
+    p.textContent = "Có nội dung anh/chị đã nhập ở trang này nhưng chưa lưu được. ";
+    var b = document.createElement("button");
+    b.type = "button";
+    b.textContent = "Khôi phục và lưu";
+    b.addEventListener("click", function () { p.remove(); restore(kept); });
+    var d = document.createElement("button");
+    d.type = "button";
+    d.textContent = "Bỏ";
+    d.addEventListener("click", function () { p.remove(); forget(); });
+    p.appendChild(b); p.appendChild(d);
+    form.parentNode.insertBefore(p, form);
+  })();
+  // After logging in again (another tab), the page takes the new session's token and saves.
+  function retryAfterLogin() {
+    fetch(window.location.pathname + window.location.search, { credentials: "same-origin" })
+      .then(function (res) { return res.text(); })
+      .then(function (html) {
+        var m = /name="csrf-token" content="([^"]+)"/.exec(html);
+        if (!m || html.indexOf('id="section-form"') < 0) { setTimeout(retryAfterLogin, 4000); return; }
+        form.querySelectorAll('input[name="_csrf"]').forEach(function (i) { i.value = m[1]; });
+        var meta = document.querySelector('meta[name="csrf-token"]');
+        if (meta) meta.setAttribute("content", m[1]);
+        stopped = false;
+        save();
+      })
+      .catch(function () { setTimeout(retryAfterLogin, 4000); });
+  }
+  function showConflicts(conflicts) {
+    var box = document.getElementById("merge-box") || document.createElement("div");
+    box.id = "merge-box";
+    box.className = "notice error merge";
+    box.setAttribute("role", "alert");
+    box.innerHTML = "";
+    var h = document.createElement("p");
+    h.textContent = "Người khác vừa sửa cùng mục. Hãy gộp hai nội dung vào ô của mục rồi bấm “Lưu”:";
+    box.appendChild(h);
+    conflicts.forEach(function (c) {
+      var t = document.createElement("table");
+      t.className = "list merge";
+      var cap = document.createElement("caption");
+      cap.textContent = c.place;
+      t.appendChild(cap);
+      var head = t.insertRow();
+      ["Bản đã lưu của người khác", "Bản anh/chị đang nhập (chưa lưu)"].forEach(function (x) {
+        var th = document.createElement("th"); th.textContent = x; head.appendChild(th);
+      });
+      var row = t.insertRow();
+      [c.theirs, c.mine].forEach(function (x) { var td = row.insertCell(); td.textContent = x; });
+      box.appendChild(t);
+    });
+    var a = document.createElement("a");
+    a.href = window.location.pathname + window.location.search;
+    a.target = "_blank";
+    a.textContent = "Mở bản mới nhất ở thẻ khác";
+    box.appendChild(a);
+    form.parentNode.insertBefore(box, form);
+  }
+
   function save(keepalive) {
     if (stopped) return;
     if (saving) { again = true; return; }
@@ -109,6 +202,14 @@
       saving = false;
       if (r.ok) {
         form.querySelector('input[name="revision"]').value = r.j.revision;
+        // What the server now holds for each saved item: what this page was "given" next time.
+        Object.keys(r.j.values || {}).forEach(function (k) {
+          var o = form.elements.namedItem("o|" + k);
+          if (o) o.value = r.j.values[k];
+        });
+        forget();
+        var mb = document.getElementById("merge-box");
+        if (mb) mb.remove();
         var label = document.getElementById("revision-label");
         if (label) label.textContent = r.j.revision;
         var ce = document.getElementById("count-errors"), cw = document.getElementById("count-warnings");
@@ -119,6 +220,29 @@
         say("Đã lưu lúc " + String(d.getHours()).padStart(2, "0") + ":" + String(d.getMinutes()).padStart(2, "0") + ":" + String(d.getSeconds()).padStart(2, "0") + ".");
         if (pending) { var b = pending; pending = null; dirty = false; form.requestSubmit(b); return; }
         if (again || dirty) save();
+      } else if (r.status === 401) {
+        // The session ended (expired, logged out, password changed): keep the text, say so,
+        // offer to log in in another tab, then save with the new session.
+        stopped = true;
+        keepLocally();
+        say("Phiên làm việc đã hết hạn. Hãy đăng nhập lại; nội dung vừa nhập vẫn được giữ và sẽ tự lưu sau khi đăng nhập. ", true);
+        var login = document.createElement("a");
+        login.href = "/dang-nhap";
+        login.target = "_blank";
+        login.textContent = "Đăng nhập (mở thẻ mới)";
+        status.appendChild(login);
+        setTimeout(retryAfterLogin, 4000);
+      } else if (r.status === 409 && r.j.conflicts) {
+        keepLocally();
+        showConflicts(r.j.conflicts);
+        // The page now knows the other person's text: the merged text saves on top of it.
+        r.j.conflicts.forEach(function (c) {
+          var o = form.elements.namedItem("o|" + (c.instance || "") + "|" + c.item);
+          if (o) o.value = c.given;
+        });
+        // No autosave until the user has merged and pressed "Lưu" themself.
+        stopped = true;
+        say(r.j.error, true);
       } else if (r.status === 409) {
         // Someone saved in between (or the report was submitted): keep the user's text on the
         // page, stop saving, and let them open the latest version beside it.
@@ -134,6 +258,7 @@
       }
     }).catch(function () {
       saving = false; dirty = true;
+      keepLocally();
       say("Chưa lưu được (mất kết nối?). Sẽ thử lại sau ít giây.", true);
       setTimeout(function () { if (dirty) save(); }, 5000);
     });
@@ -149,7 +274,7 @@
   form.addEventListener("submit", function (e) {
     // Buttons that add, move or remove a model post the form normally (with the typed text);
     // the plain "Lưu" button saves in place.
-    if (!e.submitter || !e.submitter.name) { e.preventDefault(); clearTimeout(timer); save(); return; }
+    if (!e.submitter || !e.submitter.name) { e.preventDefault(); clearTimeout(timer); stopped = false; save(); return; }
     // A save in flight would make this post's revision stale: wait for it.
     clearTimeout(timer);
     if (saving) { e.preventDefault(); pending = e.submitter; } else { dirty = false; }

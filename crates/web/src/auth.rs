@@ -368,7 +368,14 @@ pub fn set_cookie(name: &str, value: &str, max_age: u64, secure: bool) -> Header
 /// Loads the session, and refuses any state change that lacks the session's CSRF token or comes
 /// from another origin.
 pub async fn middleware(State(app): State<Arc<App>>, req: Request, next: Next) -> Response {
-    let api = req.uri().path().starts_with("/api/");
+    // The API, and the pages' own fetches (autosave asks for JSON), get their refusals as JSON,
+    // so that a page can tell an ended session from a lost connection.
+    let api = req.uri().path().starts_with("/api/")
+        || req
+            .headers()
+            .get(axum::http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("application/json"));
     // Read from the database every time: a logout, a lock or a new password (on whichever
     // server process) ends the session for the very next request.
     let viewer = match cookie(req.headers(), SESSION_COOKIE) {

@@ -586,6 +586,9 @@ fn render_answer(c: &FormCtx, n: &Node, scope: Option<&str>) -> Markup {
     html! {
         div.answer data-key=(k) {
             input type="hidden" name=(format!("p|{k}")) value="";
+            // The answer as this page was given it: a save made from a stale page changes only
+            // what the user changed, and refuses only what someone else changed meanwhile.
+            input type="hidden" name=(format!("o|{k}")) value=(value.map(|v| v.to_string()).unwrap_or_default());
             (field)
             @if required { span.req title="bắt buộc khi gửi" { " *" } }
             (problems_list(c, &k))
@@ -771,6 +774,7 @@ fn render_document(c: &FormCtx) -> Markup {
     html! {
         div.node {
             input type="hidden" name="p||document" value="";
+            input type="hidden" name="o||document" value=(serde_json::to_string(&c.r.document).unwrap_or_default());
             p.hint { "Các thông tin in ở đầu và cuối văn bản. Có thể để trống khi đang soạn; phải có đủ trước khi gửi." }
             (field("number", d.number.clone().unwrap_or_default(), "ví dụ 05"))
             (field("place", d.place.clone().unwrap_or_default(), "mặc định: tên tỉnh"))
@@ -811,6 +815,9 @@ pub enum FormAction {
 pub struct Parsed {
     pub revision: i64,
     pub changes: Vec<Change>,
+    /// The answers as the page was given them (`o|SCOPE|ITEM`, JSON; absent: empty), by
+    /// (scope, item); the particulars under (`""`, "document"). Empty for a form without them.
+    pub originals: HashMap<(String, String), Option<Value>>,
     /// The particulars, when the form carried them.
     pub document: Option<report::Particulars>,
     pub action: FormAction,
@@ -828,10 +835,21 @@ pub fn parse_form(t: &Template, pairs: &[(String, String)]) -> AppResult<Parsed>
     let mut add_model: HashMap<String, String> = HashMap::new();
     let mut add_name: HashMap<String, String> = HashMap::new();
     let mut wanted: Option<String> = None;
+    let mut originals: HashMap<(String, String), Option<Value>> = HashMap::new();
     for (k, v) in pairs {
         let parts: Vec<&str> = k.split('|').collect();
         match parts.as_slice() {
             ["p", scope, item] => present.push((scope.to_string(), item.to_string())),
+            ["o", scope, item] => {
+                let value = if v.trim().is_empty() {
+                    None
+                } else {
+                    Some(serde_json::from_str(v).map_err(|_| {
+                        AppError::bad_request("Biểu mẫu không đúng dạng; hãy tải lại trang.")
+                    })?)
+                };
+                originals.insert((scope.to_string(), item.to_string()), value);
+            }
             ["v", scope, item] => simple
                 .entry((scope.to_string(), item.to_string()))
                 .or_default()
@@ -982,6 +1000,7 @@ pub fn parse_form(t: &Template, pairs: &[(String, String)]) -> AppResult<Parsed>
     Ok(Parsed {
         revision,
         changes,
+        originals,
         document,
         action,
     })

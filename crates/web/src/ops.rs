@@ -167,6 +167,10 @@ pub struct Saved {
     pub warnings: i64,
     /// What is wrong now (draft validation), to show next to the items.
     pub problems: Vec<Problem>,
+    /// The page's saves: what is now stored for each item saved ("SCOPE|ITEM" → JSON, empty
+    /// when cleared), so the page knows what it was given for its next save.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub values: BTreeMap<String, String>,
 }
 
 /// Report-sized work (parse, validate, serialise, store) at most two per core at a time: more in
@@ -272,6 +276,7 @@ pub async fn mutate_with(
         errors,
         warnings,
         problems: draft_problems,
+        values: BTreeMap::new(),
     })
 }
 
@@ -431,6 +436,107 @@ pub struct Change {
     pub item: String,
     #[serde(default)]
     pub value: Option<Value>,
+}
+
+/// Of a page's changes, those its user made, to apply on top of the latest report `r`: an item
+/// whose value the page left as it was given is not written (someone else may have changed it
+/// since); an item the user changed is written when no one else changed it since the page was
+/// given it; an item both changed is a conflict, refused with both texts (409, `conflicts`).
+pub fn own_changes(
+    t: &Template,
+    units: &units::Units,
+    r: &Report,
+    changes: &[Change],
+    document: Option<&report::Particulars>,
+    originals: &std::collections::HashMap<(String, String), Option<Value>>,
+) -> AppResult<(Vec<Change>, Option<report::Particulars>)> {
+    let norm = |v: Option<&Value>| {
+        v.filter(|x| !report::validate::is_empty(x)).map(|x| {
+            let mut x = x.clone();
+            report::nfc_value(&mut x);
+            x
+        })
+    };
+    let mut out = Vec::new();
+    let mut conflicts = Vec::new();
+    for c in changes {
+        let key = (c.instance.clone().unwrap_or_default(), c.item.clone());
+        let Some(given) = originals.get(&key) else {
+            out.push(c.clone());
+            continue;
+        };
+        let (mine, given) = (norm(c.value.as_ref()), norm(given.as_ref()));
+        if mine == given {
+            continue;
+        }
+        let inst = c
+            .instance
+            .as_deref()
+            .and_then(|i| r.blocks.values().flatten().find(|x| x.id == i));
+        let now = match (&c.instance, inst) {
+            (Some(_), None) => None,
+            _ => norm(r.scope(inst).get(&c.item)),
+        };
+        if now == given || now == mine {
+            out.push(c.clone());
+            continue;
+        }
+        let audit_key = match &c.instance {
+            Some(i) => format!("{} [{i}]", c.item),
+            None => c.item.clone(),
+        };
+        let shown = |v: &Option<Value>| {
+            readable(
+                t,
+                units,
+                &c.item,
+                v.as_ref().map(|x| x.to_string()).as_deref(),
+            )
+        };
+        conflicts.push(serde_json::json!({
+            "item": c.item,
+            "instance": c.instance,
+            "place": item_label(t, &audit_key),
+            "mine": shown(&mine),
+            "theirs": shown(&now),
+            // What the page is now given: its next save (the merged text) goes on top of it.
+            "given": now.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+        }));
+    }
+    let mut doc = None;
+    if let Some(d) = document {
+        let given: Option<report::Particulars> = originals
+            .get(&(String::new(), "document".to_string()))
+            .cloned()
+            .flatten()
+            .and_then(|v| serde_json::from_value(v).ok());
+        match given {
+            Some(g) if &g == d => {}
+            Some(g) if g != r.document && r.document != *d => conflicts.push(serde_json::json!({
+                "item": "document",
+                "place": "Thông tin văn bản",
+                "mine": serde_json::to_string(d).unwrap_or_default(),
+                "theirs": serde_json::to_string(&r.document).unwrap_or_default(),
+            })),
+            _ => doc = Some(d.clone()),
+        }
+    }
+    if conflicts.is_empty() {
+        return Ok((out, doc));
+    }
+    let places: Vec<String> = conflicts
+        .iter()
+        .filter_map(|c| c["place"].as_str().map(str::to_string))
+        .collect();
+    let mut e = AppError::new(
+        StatusCode::CONFLICT,
+        format!(
+            "Chưa lưu: người khác vừa sửa cùng mục ({}). Nội dung của hai người được đặt cạnh nhau ở đầu biểu mẫu: hãy gộp vào ô của mục rồi lưu lại.",
+            places.join("; ")
+        ),
+    );
+    e.extra = Some(serde_json::json!({ "conflicts": conflicts }));
+    Err(e)
 }
 
 /// Applies answer changes (items must be answerable nodes of the template, in the right scope).
@@ -630,6 +736,16 @@ pub async fn submit(app: &App, v: &Viewer, id: i64, base: i64) -> AppResult<i64>
     let _permit = work_permit().await?;
     let l = load(app, v, id).await?;
     access::require(access::can_submit(&v.user, &l.info))?;
+    // A double click (or a repeated request) is one submission: the same user's submission of
+    // this very revision a moment ago is the answer, not a conflict.
+    if l.info.state == store::State::Submitted && base + 1 == l.info.revision {
+        if let Some(last) = app.store.versions(id).await?.last() {
+            if last.submitted_by == v.user.username && store::now_ms() - last.submitted_at < 120_000
+            {
+                return Ok(last.number);
+            }
+        }
+    }
     let problems = problems(app, &l.template, &l.report, false);
     let (errors, _) = counts(&problems);
     if errors > 0 {

@@ -693,27 +693,80 @@ async fn save_pairs(
         FormAction::Instance(_, ops::InstanceOp::Remove) => "xóa mô hình",
         FormAction::Instance(..) => "đổi thứ tự mô hình",
     };
-    let saved = ops::mutate(app, v, id, parsed.revision, action, |t, r| {
-        ops::apply_changes(t, r, &parsed.changes)?;
-        if let Some(d) = &parsed.document {
-            r.document = d.clone();
-        }
-        match &parsed.action {
-            FormAction::Save => {}
-            FormAction::Add { block, model, name } => {
-                let new = ops::add_instance(t, r, block, model, name.as_deref())?;
-                anchor = format!("#mh-{new}");
+    // A page that sends what it was given (`o|` fields: every page with autosave does) saves
+    // per item: on top of the latest revision, only what its user changed, and refuses only an
+    // item someone else changed meanwhile. A form without them needs the current revision.
+    let per_item = !parsed.originals.is_empty();
+    let mut base = if per_item {
+        app.store.report_info(id).await?.revision
+    } else {
+        parsed.revision
+    };
+    let mut applied: Vec<ops::Change> = Vec::new();
+    let mut attempts = 0;
+    let saved = loop {
+        let result = ops::mutate(app, v, id, base, action, |t, r| {
+            let (changes, document) = if per_item {
+                ops::own_changes(
+                    t,
+                    app.units,
+                    r,
+                    &parsed.changes,
+                    parsed.document.as_ref(),
+                    &parsed.originals,
+                )?
+            } else {
+                (parsed.changes.clone(), parsed.document.clone())
+            };
+            ops::apply_changes(t, r, &changes)?;
+            if let Some(d) = document {
+                r.document = d;
             }
-            FormAction::Instance(inst, op) => {
-                ops::change_instance(r, inst, *op)?;
-                if *op != ops::InstanceOp::Remove {
-                    anchor = format!("#mh-{inst}");
+            match &parsed.action {
+                FormAction::Save => {}
+                FormAction::Add { block, model, name } => {
+                    let new = ops::add_instance(t, r, block, model, name.as_deref())?;
+                    anchor = format!("#mh-{new}");
+                }
+                FormAction::Instance(inst, op) => {
+                    ops::change_instance(r, inst, *op)?;
+                    if *op != ops::InstanceOp::Remove {
+                        anchor = format!("#mh-{inst}");
+                    }
                 }
             }
+            applied = changes;
+            Ok(())
+        })
+        .await;
+        match result {
+            // Someone saved between reading the revision and writing: once more on theirs.
+            Err(e)
+                if per_item
+                    && attempts < 3
+                    && e.extra
+                        .as_ref()
+                        .is_some_and(|x| x.get("current_revision").is_some()) =>
+            {
+                attempts += 1;
+                base = app.store.report_info(id).await?.revision;
+            }
+            other => break other?,
         }
-        Ok(())
-    })
-    .await?;
+    };
+    let mut saved = saved;
+    // What is stored now for each saved item, for the page's `o|` fields.
+    for c in &applied {
+        let mut v = c.value.clone().unwrap_or(serde_json::Value::Null);
+        report::nfc_value(&mut v);
+        let key = format!("{}|{}", c.instance.as_deref().unwrap_or(""), c.item);
+        let text = if v.is_null() {
+            String::new()
+        } else {
+            v.to_string()
+        };
+        saved.values.insert(key, text);
+    }
     Ok((saved, anchor))
 }
 

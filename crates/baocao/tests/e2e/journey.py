@@ -5,10 +5,13 @@ district-level merger model, an approver submits,
 the BTCTW returns it with a comment, the drafter sees the comment. Along the way every page's
 visible text is checked for English. Usage: journey.py BASE_URL SAMPLE_JSON ARTIFACT_DIR"""
 
+import http.cookiejar
+import json
 import os
 import re
 import sys
 import time
+import urllib.request
 import zipfile
 
 from selenium import webdriver
@@ -235,6 +238,59 @@ try:
     assert first.find_element(By.CSS_SELECTOR, "td.change output").text == "-2"
     errors = d.find_element(By.ID, "count-errors").text
     assert errors == "0", "the report has no error left: " + errors + " " + d.find_element(By.ID, "counts").text
+
+    # 4b. Two editors at once: the leader changes A.I (through the API) while the drafter's page
+    #     shows the text it was given; the drafter's change of the same item is refused and the
+    #     page puts both texts side by side. Another item saves without conflict.
+    go(f"/bao-cao/{rid}?muc=A.I")
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+
+    def api(method, path, body):
+        req = urllib.request.Request(BASE + path, method=method, data=json.dumps(body).encode(),
+                                     headers={"content-type": "application/json", "x-csrf-token": token[0]})
+        with opener.open(req) as res:
+            return json.loads(res.read())
+
+    token = [""]
+    token[0] = api("POST", "/api/v1/session", {"username": "hagiang.duyet", "password": PASSWORD})["csrf_token"]
+    with opener.open(urllib.request.Request(BASE + f"/api/v1/reports/{rid}")) as res:
+        rev = json.loads(res.read())["info"]["revision"]
+    theirs = "Lãnh đạo sửa mục này cùng lúc."
+    api("PATCH", f"/api/v1/reports/{rid}", {"revision": rev, "changes": [{"item": "A.I", "value": theirs}]})
+    ai = d.find_element(By.CSS_SELECTOR, 'textarea[name$="|A.I"]')
+    ai.send_keys(" Chuyên viên thêm một câu.")
+    wait.until(lambda d: d.find_elements(By.ID, "merge-box"))
+    box_text = d.find_element(By.ID, "merge-box").text
+    assert theirs in box_text and "Chuyên viên thêm một câu." in box_text, box_text
+    check_vietnamese("hai người sửa cùng mục")
+    d.save_screenshot(os.path.join(ARTIFACTS, "e2e-hai-nguoi-sua-1366.png"))
+    # Reopened, the page offers the unsaved text back; the drafter drops it and keeps the leader's.
+    go(f"/bao-cao/{rid}?muc=A.I")
+    offer = d.find_element(By.XPATH, "//p[contains(., 'chưa lưu được')]")
+    click(offer.find_element(By.XPATH, ".//button[. = 'Bỏ']"))
+    assert textarea("A.I") == theirs, textarea("A.I")
+
+    # 4c. The session ends while typing: the page says so, keeps the text, and saves it once
+    #     the drafter has logged in again in another tab.
+    d.delete_cookie("baocao_phien")
+    ai = d.find_element(By.CSS_SELECTOR, 'textarea[name$="|A.I"]')
+    ai.send_keys(" Viết tiếp sau khi hết phiên.")
+    wait.until(lambda d: "Phiên làm việc đã hết hạn" in d.find_element(By.ID, "save-status").text)
+    check_vietnamese("phiên làm việc hết hạn")
+    editor_tab = d.current_window_handle
+    d.switch_to.new_window("tab")
+    d.get(BASE + "/dang-nhap")
+    d.find_element(By.ID, "username").send_keys("hagiang.soan")
+    d.find_element(By.ID, "password").send_keys(PASSWORD)
+    d.find_element(By.CSS_SELECTOR, "form.login button").click()
+    wait.until(lambda d: "/dang-nhap" not in d.current_url)
+    d.close()
+    d.switch_to.window(editor_tab)
+    WebDriverWait(d, 30).until(lambda d: "Đã lưu lúc" in d.find_element(By.ID, "save-status").text)
+    with opener.open(urllib.request.Request(BASE + f"/api/v1/reports/{rid}")) as res:
+        stored = json.loads(res.read())["report"]["answers"]["A.I"]
+    assert stored == theirs + " Viết tiếp sau khi hết phiên.", stored
 
     # 5. The approver submits.
     login("hagiang.duyet")

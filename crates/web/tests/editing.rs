@@ -1,0 +1,199 @@
+//! Two people editing one report, on SQLite and PostgreSQL (issue 13): the page's autosave
+//! saves per item, so a second editor working on another item saves without conflict from a
+//! stale page and never overwrites the first one's item; a change to the same item from a stale
+//! page is refused with both texts; a double click on submit is one submission; an ended
+//! session answers the page's autosave in JSON, so the page can say so and keep the text.
+
+mod common;
+
+use common::{Client, Server};
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite() {
+    all(false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres() {
+    all(true).await;
+}
+
+/// The section form as the page's autosave posts it (JSON asked for).
+async fn autosave(c: &Client, id: i64, fields: &[(&str, &str)]) -> (StatusCode, Value) {
+    let mut all: Vec<(&str, &str)> = fields.to_vec();
+    all.push(("_csrf", &c.csrf));
+    let res = c
+        .http
+        .post(format!("{}/bao-cao/{id}/luu?muc=A.I", c.base))
+        .header("accept", "application/json")
+        .form(&all)
+        .send()
+        .await
+        .unwrap();
+    let st = res.status();
+    let text = res.text().await.unwrap();
+    (
+        st,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+async fn all(pg: bool) {
+    let s = Server::start(pg).await;
+    let ids = s.report_ids().await;
+    let id = ids["02"];
+    let drafter = s.login("hagiang.soan").await;
+    let lead = s.login("hagiang.duyet").await;
+    // Both open the page at the same revision; A.I and A.II are empty.
+    let r0 = drafter.revision(id).await.to_string();
+    let (_, page) = lead.get(&format!("/bao-cao/{id}?muc=A.I")).await;
+    assert!(
+        page.contains("name=\"o||A.I\""),
+        "the page sends what it was given"
+    );
+
+    // The drafter writes A.I.
+    let (st, saved) = autosave(
+        &drafter,
+        id,
+        &[
+            ("revision", &r0),
+            ("p||A.I", ""),
+            ("o||A.I", ""),
+            ("v||A.I", "Văn bản của chuyên viên."),
+        ],
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{saved}");
+    assert_eq!(
+        saved["values"]["|A.I"],
+        json!("\"Văn bản của chuyên viên.\"")
+    );
+
+    // The leader, from the page opened before, writes A.II; the page also carries A.I as it
+    // was given (empty): it is not written over the drafter's.
+    let (st, saved) = autosave(
+        &lead,
+        id,
+        &[
+            ("revision", &r0),
+            ("p||A.I", ""),
+            ("o||A.I", ""),
+            ("v||A.I", ""),
+            ("p||A.II", ""),
+            ("o||A.II", ""),
+            ("v||A.II", "Văn bản của lãnh đạo."),
+        ],
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "a different item saves: {saved}");
+    let stored = drafter.report(id).await;
+    assert_eq!(
+        stored["report"]["answers"]["A.I"],
+        json!("Văn bản của chuyên viên.")
+    );
+    assert_eq!(
+        stored["report"]["answers"]["A.II"],
+        json!("Văn bản của lãnh đạo.")
+    );
+    let rev = stored["info"]["revision"].as_i64().unwrap();
+
+    // The leader changes A.I from the stale page: refused, both texts given, nothing stored.
+    let (st, body) = autosave(
+        &lead,
+        id,
+        &[
+            ("revision", &r0),
+            ("p||A.I", ""),
+            ("o||A.I", ""),
+            ("v||A.I", "Lãnh đạo viết lại mục này."),
+        ],
+    )
+    .await;
+    assert_eq!(st, StatusCode::CONFLICT, "{body}");
+    let c = &body["conflicts"][0];
+    assert_eq!(c["item"], json!("A.I"));
+    assert_eq!(c["theirs"], json!("Văn bản của chuyên viên."));
+    assert_eq!(c["mine"], json!("Lãnh đạo viết lại mục này."));
+    assert_eq!(c["given"], json!("\"Văn bản của chuyên viên.\""));
+    assert!(body["error"]
+        .as_str()
+        .unwrap()
+        .contains("người khác vừa sửa cùng mục"));
+    assert_eq!(drafter.revision(id).await, rev, "nothing stored");
+    // From a page given the drafter's text, the same change saves.
+    let given = json!("Văn bản của chuyên viên.").to_string();
+    let (st, saved) = autosave(
+        &lead,
+        id,
+        &[
+            ("revision", &rev.to_string()),
+            ("p||A.I", ""),
+            ("o||A.I", &given),
+            ("v||A.I", "Lãnh đạo viết lại mục này."),
+        ],
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{saved}");
+    // A form without what it was given (no autosave) still needs the current revision.
+    let (st, body) = autosave(
+        &drafter,
+        id,
+        &[("revision", &r0), ("p||A.III.2", ""), ("v||A.III.2", "x")],
+    )
+    .await;
+    assert_eq!(st, StatusCode::CONFLICT, "{body}");
+    assert!(body["current_revision"].is_i64(), "{body}");
+
+    // A double click on submit is one submission (Cao Bằng's report is returned and valid).
+    let cb = s.login("caobang.duyet").await;
+    let cid = ids["04"];
+    let rev = cb.revision(cid).await;
+    let versions = |v: &Value| v.as_array().map(Vec::len).unwrap_or(0);
+    let (_, before) = cb
+        .json(
+            Method::GET,
+            &format!("/api/v1/reports/{cid}/versions"),
+            None,
+        )
+        .await;
+    for _ in 0..2 {
+        let (st, body) = cb
+            .json(
+                Method::POST,
+                &format!("/api/v1/reports/{cid}/submit"),
+                Some(json!({"revision": rev})),
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK, "{body}");
+    }
+    let (_, after) = cb
+        .json(
+            Method::GET,
+            &format!("/api/v1/reports/{cid}/versions"),
+            None,
+        )
+        .await;
+    assert_eq!(versions(&after), versions(&before) + 1, "one new version");
+
+    // An ended session: the autosave gets a JSON 401 (the page says the session ended and
+    // keeps the text), not a page.
+    let (st, _) = drafter.json(Method::DELETE, "/api/v1/session", None).await;
+    assert!(st.is_success());
+    let (st, body) = autosave(
+        &drafter,
+        id,
+        &[("revision", "1"), ("p||A.I", ""), ("v||A.I", "x")],
+    )
+    .await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+    assert!(
+        body["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("đăng nhập")),
+        "{body}"
+    );
+    s.stop().await;
+}
