@@ -510,5 +510,8 @@ fn a_vietnamese_date_gets_the_calendars_message() {
     let mut v = f.base();
     inst(&mut v, "B.I.1.m").insert("B.I.1.m.x2.bd".into(), json!("30/6/2021"));
     let e = one(&f.errors(&v), "30/6/2021");
-    assert!(e.contains("2021-06-30"), "a valid date says how the file writes it: {e}");
+    assert!(
+        e.contains("2021-06-30"),
+        "a valid date says how the file writes it: {e}"
+    );
 }

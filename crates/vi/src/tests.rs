@@ -422,7 +422,9 @@ fn the_long_form_is_read_and_checked_like_the_short_one() {
     assert_eq!(Date::parse("  Ngày 05 tháng 09 năm 2021 ").unwrap(), d);
     assert_eq!(Date::parse("5 tháng 9 năm 2021").unwrap(), d);
     assert_eq!(Date::parse("ngay 5 thang 9 nam 2021").unwrap(), d);
-    let e = Date::parse("ngày 31 tháng 6 năm 2021").unwrap_err().to_string();
+    let e = Date::parse("ngày 31 tháng 6 năm 2021")
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("tháng 6 năm 2021 chỉ có 30 ngày"), "{e}");
     let e = Date::parse("ngày 5 tháng 9").unwrap_err().to_string();
     assert!(e.contains("không phải là ngày hợp lệ"), "{e}");

@@ -65,6 +65,10 @@
   }
   applyConditions();
   document.addEventListener("change", applyConditions);
+  // On a phone the outline is a closed menu; the section being edited is what shows.
+  if (window.matchMedia && window.matchMedia("(max-width: 900px)").matches) {
+    document.querySelectorAll("details.outline-menu").forEach(function (d) { d.open = false; });
+  }
 
   var form = document.getElementById("section-form");
   if (!form || !form.hasAttribute("data-autosave")) return;

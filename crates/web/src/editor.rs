@@ -207,6 +207,11 @@ fn key(scope: Option<&str>, item: &str) -> String {
     format!("{}|{item}", scope.unwrap_or(""))
 }
 
+/// The id of an item's answer on the form, for links that jump to it ("#a-m1-B.I.1.m.x2.bd").
+pub fn field_anchor(instance: Option<&str>, item: &str) -> String {
+    format!("a-{}-{item}", instance.unwrap_or(""))
+}
+
 /// Labels of the document's particulars.
 pub fn document_label(field: &str) -> &'static str {
     match field {
@@ -321,6 +326,9 @@ fn render_node(
             }
         }
     };
+    // "bắt buộc" is part of the label (the item's own words), not a lone mark under the field.
+    let required = n.answer.as_ref().is_some_and(|a| a.required)
+        && !(c.r.is_district_sheet() && n.district == Some(outline::DistrictFill::Material));
     let inner = match n.kind {
         NodeKind::Hint => html! { p.hint { (n.text) } },
         NodeKind::Text => html! { p.fixed { (label) } },
@@ -333,9 +341,15 @@ fn render_node(
             html! {
                 div.node.heading[heading] .item[!heading] {
                     @if heading {
-                        h3 { @if let Some(num) = &number { span.num { (num) ". " } } (label) }
+                        h3 {
+                            @if let Some(num) = &number { span.num { (num) ". " } } (label)
+                            @if required { " " span.req-label { "(bắt buộc)" } }
+                        }
                     } @else if !label.trim().is_empty() {
-                        p.prompt { (n.marker.as_deref().unwrap_or("")) " " (label) }
+                        p.prompt {
+                            (n.marker.as_deref().unwrap_or("")) " " (label)
+                            @if required { " " span.req-label { "(bắt buộc)" } }
+                        }
                     }
                     @if let Some(h) = &n.hint { p.hint { (h) } }
                     @if n.answer.is_some() { (render_answer(c, n, scope)) }
@@ -538,24 +552,40 @@ fn render_answer(c: &FormCtx, n: &Node, scope: Option<&str>) -> Markup {
     let value = c.r.scope(instance(c.r, scope)).get(&n.id);
     let ro = c.readonly;
     let id = format!("f-{}", k.replace('|', "-"));
-    let required = a.required;
+    let required = a.required
+        && !(c.r.is_district_sheet() && n.district == Some(outline::DistrictFill::Material));
+    // Every field has a name: its item's words, else its hint, else its parent's title.
+    let accessible = {
+        let own = report::tree::strip_markup(&n.text);
+        if !own.trim().is_empty() {
+            own
+        } else if let Some(h) = n.hint.as_deref().filter(|h| !h.trim().is_empty()) {
+            h.to_string()
+        } else {
+            n.parent
+                .as_deref()
+                .and_then(|p| c.t.node(p))
+                .map(|p| report::tree::strip_markup(&p.text))
+                .unwrap_or_else(|| n.id.clone())
+        }
+    };
     let field = match a.kind {
         AnswerType::Narrative => html! {
             textarea id=(id) name=(name) rows="5" maxlength="100000" disabled[ro]
-                aria-label=(report::tree::strip_markup(&n.text)) { (text(value)) }
+                aria-label=(accessible) aria-required=[required.then_some("true")] { (text(value)) }
         },
         AnswerType::Text => html! {
             input id=(id) type="text" name=(name) value=(text(value)) maxlength="2000" disabled[ro]
-                aria-label=(report::tree::strip_markup(&n.text));
+                aria-label=(accessible) aria-required=[required.then_some("true")];
         },
         AnswerType::Integer => html! {
             input.num id=(id) type="text" inputmode="numeric" name=(name) value=(value.map(shown_int).unwrap_or_default())
-                disabled[ro] aria-label=(report::tree::strip_markup(&n.text));
+                disabled[ro] aria-label=(accessible) aria-required=[required.then_some("true")];
             @if let Some(u) = &a.unit { " " (u) }
         },
         AnswerType::Date => html! {
             input.date id=(id) type="text" name=(name) value=(date_shown(&text(value)))
-                placeholder="ngày/tháng/năm" disabled[ro] aria-label=(report::tree::strip_markup(&n.text));
+                placeholder="ngày/tháng/năm" disabled[ro] aria-label=(accessible) aria-required=[required.then_some("true")];
         },
         AnswerType::Choice => html! {
             div.choices role="radiogroup" {
@@ -584,13 +614,16 @@ fn render_answer(c: &FormCtx, n: &Node, scope: Option<&str>) -> Markup {
         AnswerType::Figures => figures(c, n, &k, value),
     };
     html! {
-        div.answer data-key=(k) {
+        div.answer data-key=(k) id=(field_anchor(scope, &n.id)) {
             input type="hidden" name=(format!("p|{k}")) value="";
             // The answer as this page was given it: a save made from a stale page changes only
             // what the user changed, and refuses only what someone else changed meanwhile.
             input type="hidden" name=(format!("o|{k}")) value=(value.map(|v| v.to_string()).unwrap_or_default());
             (field)
-            @if required { span.req title="bắt buộc khi gửi" { " *" } }
+            // An item without words of its own says it beside the field.
+            @if required && report::tree::strip_markup(&n.text).trim().is_empty() {
+                span.req-label { "(bắt buộc)" }
+            }
             (problems_list(c, &k))
         }
     }
@@ -636,7 +669,7 @@ fn docrefs(c: &FormCtx, k: &str, value: Option<&Value>) -> Markup {
                         @for (col, l) in cols {
                             @let v = text(row.get(col));
                             @let v = if col == "date" { date_shown(&v) } else { v };
-                            td { input type="text" name=(format!("v|{k}|{i}|{col}")) value=(v) aria-label=(l)
+                            td data-label=(l) { input type="text" name=(format!("v|{k}|{i}|{col}")) value=(v) aria-label=(l)
                                 placeholder=(if col == "date" { "ngày/tháng/năm" } else { "" }) disabled[c.readonly]; }
                         }
                     }
@@ -671,7 +704,7 @@ fn records(c: &FormCtx, n: &Node, k: &str, value: Option<&Value>) -> Markup {
                         @for col in &a.column {
                             @let name = format!("v|{k}|{i}|{}", col.key);
                             @let v = row.get(&col.key);
-                            td {
+                            td data-label=(col.label) {
                                 @match col.kind {
                                     ColumnType::Unit => {
                                         select name=(name) aria-label=(col.label) disabled[c.readonly] {
@@ -735,15 +768,15 @@ fn figures(c: &FormCtx, n: &Node, k: &str, value: Option<&Value>) -> Markup {
                 @for row in &a.row {
                     tr.figure-row {
                         td class=(if row.sub { "sub" } else { "" }) { (row.label) }
-                        td { input.num.before type="text" inputmode="numeric" name=(format!("v|{k}|{}|before", row.key))
+                        td data-label="Trước thí điểm" { input.num.before type="text" inputmode="numeric" name=(format!("v|{k}|{}|before", row.key))
                             value=(get(&row.key, "before")) aria-label=(format!("{} – trước thí điểm", row.label)) disabled[c.readonly]; }
                         @if a.authorised {
-                            td { input.num type="text" inputmode="numeric" name=(format!("v|{k}|{}|authorised", row.key))
+                            td data-label="Theo văn bản quyết định" { input.num type="text" inputmode="numeric" name=(format!("v|{k}|{}|authorised", row.key))
                                 value=(get(&row.key, "authorised")) aria-label=(format!("{} – theo văn bản", row.label)) disabled[c.readonly]; }
                         }
-                        td { input.num.after type="text" inputmode="numeric" name=(format!("v|{k}|{}|after", row.key))
+                        td data-label="Sau thí điểm" { input.num.after type="text" inputmode="numeric" name=(format!("v|{k}|{}|after", row.key))
                             value=(get(&row.key, "after")) aria-label=(format!("{} – sau thí điểm", row.label)) disabled[c.readonly]; }
-                        td.change { output { (change(value.and_then(|v| v.get(&row.key)))) } }
+                        td.change data-label="Tăng (+), giảm (−)" { output { (change(value.and_then(|v| v.get(&row.key)))) } }
                     }
                 }
             }

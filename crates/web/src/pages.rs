@@ -458,7 +458,7 @@ pub(crate) async fn editor_response(
                     ol {
                         @for p in all.iter().take(300) {
                             li class=(if p.severity == outline::Severity::Error { "error" } else { "warning" }) {
-                                a href=(format!("/bao-cao/{id}?muc={}", editor::section_of(t, &p.item))) { (p.place) }
+                                a href=(format!("/bao-cao/{id}?muc={}#{}", editor::section_of(t, &p.item), editor::field_anchor(p.instance.as_deref(), &p.item))) { (p.place) }
                                 ": " (p.message)
                             }
                         }
@@ -479,17 +479,21 @@ pub(crate) async fn editor_response(
         }
         div.editor {
             nav.outline aria-label="Các phần của đề cương" {
+                // On a phone the outline is a menu (app.js closes it there); open otherwise.
+                details.outline-menu open {
+                summary { "Các phần của đề cương" }
                 ol {
                     @for s in &sections {
                         @let st = states.get(&s.key).copied().unwrap_or(editor::SectionState::Empty);
                         li class=(if s.key == current { "current" } else { "" }) {
-                            a href=(format!("/bao-cao/{id}?muc={}", s.key)) {
+                            a href=(format!("/bao-cao/{id}?muc={}", s.key)) aria-current=[(s.key == current).then_some("page")] {
                                 @if !s.number.is_empty() { span.num { (s.number) ". " } }
                                 (s.title)
                             }
                             " " span class=(format!("badge {}", st.class())) { (st.label()) }
                         }
                     }
+                }
                 }
             }
             div.section {

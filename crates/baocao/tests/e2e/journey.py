@@ -239,6 +239,26 @@ try:
     errors = d.find_element(By.ID, "count-errors").text
     assert errors == "0", "the report has no error left: " + errors + " " + d.find_element(By.ID, "counts").text
 
+    # 4a. On a phone (390 px): the outline is a closed menu, nothing scrolls sideways, figure
+    #     tables stack, and the field being typed stays in view above the save bar.
+    d.save_screenshot(os.path.join(ARTIFACTS, "e2e-bien-tap-1366.png"))
+    d.set_window_size(390, 844)
+    go(f"/bao-cao/{rid}?muc=B.II")
+    menu = d.find_element(By.CSS_SELECTOR, "details.outline-menu")
+    assert menu.get_attribute("open") is None, "the outline is a closed menu on a phone"
+    overflow = d.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the page scrolls sideways by {overflow}px at 390 px"
+    field = d.find_element(By.CSS_SELECTOR, "input.num.after")
+    click(field)
+    field.send_keys("")
+    seen = d.execute_script("""
+        var r = arguments[0].getBoundingClientRect();
+        var bar = document.querySelector('.save-bar').getBoundingClientRect();
+        return r.top >= 0 && r.bottom <= Math.min(window.innerHeight, bar.top + 1);""", field)
+    assert seen, "the field being typed is in view, not under the save bar"
+    d.save_screenshot(os.path.join(ARTIFACTS, "e2e-bien-tap-390.png"))
+    d.set_window_size(1400, 1100)
+
     # 4b. Two editors at once: the leader changes A.I (through the API) while the drafter's page
     #     shows the text it was given; the drafter's change of the same item is refused and the
     #     page puts both texts side by side. Another item saves without conflict.
