@@ -627,7 +627,15 @@ async fn save_form(
     match (result, json) {
         (Ok((saved, _)), true) => Json(saved).into_response(),
         (Ok((_, anchor)), false) => {
-            let muc = q.muc.unwrap_or_default();
+            // Only a section key goes back into the Location header (a newline or a quote in
+            // the query would make it an invalid header: a 500 after a committed save).
+            let muc: String = q
+                .muc
+                .unwrap_or_default()
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+                .take(100)
+                .collect();
             Redirect::to(&format!("/bao-cao/{id}?muc={muc}&tb=da-luu{anchor}")).into_response()
         }
         (Err(e), true) => e.json(true).into_response(),
