@@ -1310,14 +1310,29 @@ async fn admin(State(app): State<Arc<App>>, v: Viewer) -> AppResult<Response> {
                 tbody { @for u in &users {
                     tr {
                         td { (u.username) } td { (u.full_name) } td { (u.role.label()) }
-                        td { @if let Some(p) = &u.province { (province_name(&app, p)) } }
+                        td {
+                            @if let Some(p) = &u.province { (province_name(&app, p)) }
+                            @if let Some(d) = u.district.as_deref().and_then(|d| app.units.district(d)) { " – " (d.name) }
+                        }
                         td { @if u.active { "đang dùng" } @else { "đã khóa" } }
                         td {
+                            // Two actions, each confirmed: locking needs no password; a reset
+                            // needs the new one (and unlocks).
                             form.inline method="post" action=(format!("/quan-tri/nguoi-dung/{}", u.id)) {
                                 input type="hidden" name="_csrf" value=(v.csrf);
                                 input type="hidden" name="active" value=(if u.active { "0" } else { "1" });
-                                input type="password" name="password" placeholder="mật khẩu mới (nếu đặt lại)" aria-label="Mật khẩu mới" autocomplete="new-password";
-                                button.small type="submit" { @if u.active { "Khóa / đặt lại" } @else { "Mở khóa" } }
+                                @if u.active {
+                                    button.small.danger type="submit" data-confirm=(format!("Khóa tài khoản {}? Mọi phiên đăng nhập của tài khoản kết thúc ngay.", u.username)) { "Khóa tài khoản" }
+                                } @else {
+                                    button.small type="submit" data-confirm=(format!("Mở khóa tài khoản {}?", u.username)) { "Mở khóa" }
+                                }
+                            }
+                            form.inline method="post" action=(format!("/quan-tri/nguoi-dung/{}", u.id)) {
+                                input type="hidden" name="_csrf" value=(v.csrf);
+                                input type="hidden" name="active" value="1";
+                                input type="password" name="password" placeholder="mật khẩu mới" required minlength="8"
+                                    aria-label=(format!("Mật khẩu mới cho {}", u.username)) autocomplete="new-password";
+                                button.small type="submit" data-confirm=(format!("Đặt lại mật khẩu của {}? Mọi phiên đăng nhập của tài khoản kết thúc ngay.", u.username)) { "Đặt lại mật khẩu" }
                             }
                         }
                     }
@@ -1332,6 +1347,11 @@ async fn admin(State(app): State<Arc<App>>, v: Viewer) -> AppResult<Response> {
                 select #nd-vaitro name="role" { @for r in Role::ALL { option value=(r.as_str()) { (r.label()) } } }
                 label for="nd-tinh" { "Tỉnh (với cán bộ tỉnh)" }
                 select #nd-tinh name="province" { option value="" { "—" } @for p in &app.units.provinces { option value=(p.code) { (p.name) } } }
+                label for="nd-huyen" { "Đơn vị cấp huyện (với cán bộ huyện)" }
+                select #nd-huyen name="district" {
+                    option value="" { "—" }
+                    @for d in &app.units.districts { option value=(d.code) { (d.name) " – " (province_name(&app, &d.province_code)) } }
+                }
                 label for="nd-mk" { "Mật khẩu (ít nhất 8 ký tự)" } input #nd-mk type="password" name="password" required minlength="8" autocomplete="new-password";
                 button type="submit" { "Thêm tài khoản" }
             }

@@ -166,6 +166,28 @@ async fn all(pg: bool) {
     let to = res.headers()["location"].to_str().unwrap().to_string();
     assert!(to.contains("muc=X&"), "{to}");
 
+    // The administrator's two account actions are separate and confirmed: locking asks for no
+    // password; a reset asks for the new one.
+    let admin = s.login("quantri").await;
+    let (_, page) = admin.get("/quan-tri").await;
+    let forms: Vec<&str> = page.split("<form").collect();
+    let lock = forms
+        .iter()
+        .find(|f| f.contains(">Khóa tài khoản</button>"))
+        .expect("a lock button");
+    assert!(
+        !lock.contains("name=\"password\""),
+        "locking needs no password"
+    );
+    assert!(lock.contains("data-confirm="));
+    let reset = forms
+        .iter()
+        .find(|f| f.contains(">Đặt lại mật khẩu</button>"))
+        .expect("a reset button");
+    assert!(reset.contains("name=\"password\"") && reset.contains("required"));
+    assert!(reset.contains("data-confirm="));
+    assert!(page.contains("Đơn vị cấp huyện (với cán bộ huyện)"));
+
     // A double click on submit is one submission (Cao Bằng's report is returned and valid).
     let cb = s.login("caobang.duyet").await;
     let cid = ids["04"];
