@@ -20,8 +20,10 @@
 //! read while a write is in progress).
 
 mod backup;
+mod outlines;
 mod schema;
 mod signed;
+pub use outlines::{NewOutline, OutlineDraft, OutlineVersion};
 pub use signed::{NewSigned, SignedPdf, TrustRoot};
 
 pub use backup::{Backup, Cell, Column, Kind, Table, FORMAT as BACKUP_FORMAT};

@@ -202,5 +202,35 @@ pub(crate) fn migrations(postgres: bool) -> Vec<String> {
         );
         ALTER TABLE rounds ADD COLUMN require_signature BIGINT NOT NULL DEFAULT 0"
         ),
+        // Outlines managed in the web app (issue 15): drafts imported and edited there (the
+        // uploaded file kept whole), and the immutable versions published from them, numbered per
+        // template id; a round names one as "id@number".
+        format!(
+            "CREATE TABLE outline_drafts (
+            id {id},
+            template_key TEXT NOT NULL,
+            name TEXT NOT NULL,
+            filename TEXT NOT NULL,
+            source {bytes} NOT NULL,
+            toml TEXT NOT NULL,
+            notes TEXT NOT NULL,
+            revision BIGINT NOT NULL,
+            created_by BIGINT,
+            created_at BIGINT NOT NULL,
+            updated_by BIGINT,
+            updated_at BIGINT NOT NULL
+        );
+        CREATE TABLE outline_versions (
+            id {id},
+            template_key TEXT NOT NULL,
+            number BIGINT NOT NULL,
+            name TEXT NOT NULL,
+            toml TEXT NOT NULL,
+            draft_id BIGINT,
+            published_by BIGINT,
+            published_at BIGINT NOT NULL,
+            UNIQUE (template_key, number)
+        )"
+        ),
     ]
 }

@@ -109,3 +109,10 @@ pub fn require(ok: bool) -> AppResult<()> {
         Err(AppError::forbidden())
     }
 }
+
+/// Whether `u` imports, edits and publishes outlines (đề cương, issue 15): the administrator
+/// and the BTCTW's reviewers. Opening a round with a published version stays the
+/// administrator's.
+pub fn manages_outlines(u: &User) -> bool {
+    matches!(u.role, Role::Admin | Role::Reviewer)
+}

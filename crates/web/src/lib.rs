@@ -21,6 +21,7 @@ pub mod editor;
 pub mod error;
 pub mod national;
 pub mod ops;
+pub mod outlines;
 pub mod pages;
 pub mod signed;
 pub mod word;
@@ -84,7 +85,9 @@ pub enum Error {
 /// The application's shared state.
 pub struct App {
     pub store: store::Store,
-    pub templates: HashMap<String, Arc<Template>>,
+    /// The built-in templates and the outlines published in the app (`outlines`), by the id
+    /// rounds name them with ("kl74-2021", "tinh-gian-bien-che@2").
+    pub templates: outlines::Templates,
     pub profiles: HashMap<String, Arc<Profile>>,
     pub units: &'static Units,
     pub throttle: auth::Throttle,
@@ -102,7 +105,7 @@ impl App {
     pub async fn open(config: Config) -> Result<(Arc<App>, Option<String>), Error> {
         let store = store::Store::open(&config.database_url).await?;
         let units = Units::embedded().map_err(|e| Error::Units(e.to_string()))?;
-        let mut templates = HashMap::new();
+        let templates = outlines::Templates::default();
         let mut profiles = HashMap::new();
         for id in outline::BUILTIN {
             let t = outline::builtin(id)?;
@@ -110,6 +113,7 @@ impl App {
             profiles.insert(t.template.profile.clone(), Arc::new(p));
             templates.insert(id.to_string(), Arc::new(t));
         }
+        outlines::load_published(&store, &templates).await?;
         let app = Arc::new(App {
             store,
             templates,
@@ -176,6 +180,8 @@ impl App {
             return Ok(r);
         }
         let r = self.store.round(id).await?;
+        // A version published by another server process since this one started.
+        outlines::ensure_loaded(self, &r.template).await?;
         if let Ok(mut m) = self.rounds.write() {
             m.insert(id, r.clone());
         }
@@ -206,7 +212,6 @@ impl App {
     pub fn template(&self, id: &str) -> AppResult<Arc<Template>> {
         self.templates
             .get(id)
-            .cloned()
             .ok_or_else(|| AppError::internal(format!("đề cương “{id}” không có trong hệ thống")))
     }
 
@@ -262,6 +267,7 @@ pub fn router(app: Arc<App>) -> Router {
         .merge(word::routes())
         .merge(district::routes())
         .merge(signed::routes())
+        .merge(outlines::routes())
         .nest("/api/v1", api)
         .route("/healthz", get(healthz))
         .route("/tai-nguyen/{file}", get(pages::asset))
