@@ -479,6 +479,40 @@ async fn page(State(app): State<Arc<App>>, v: Viewer, Query(q): Query<Q>) -> App
     Ok(pages::page("Tổng hợp toàn quốc", Some(&v), body))
 }
 
+/// Where a source is, in the outline's words and numbers as its report prints them
+/// ("B.II.1.2 – Kết quả thực hiện, mô hình Hợp nhất Ban Tổ chức…"), never an instance id.
+fn source_place(m: &Made, p: &consolidate::Provenance) -> String {
+    let report = m
+        .reports
+        .iter()
+        .find(|(r, v)| r.unit.province == p.province.as_ref() && v == p.version.as_ref())
+        .map(|(r, _)| r);
+    let Some(r) = report else {
+        return ops::item_label(&m.template, &p.item);
+    };
+    let entries = report::tree::resolve(&m.template, r, Default::default());
+    let entry = entries.iter().find(|e| {
+        e.node.id == p.item.as_ref() && e.instance.map(|i| i.id.as_str()) == p.instance.as_deref()
+    });
+    let place = entry
+        .map(|e| e.place())
+        .unwrap_or_else(|| ops::item_label(&m.template, &p.item));
+    let model = entry.and_then(|e| e.instance).map(|i| {
+        if i.model == "khac" {
+            format!("mô hình khác: {}", i.name.clone().unwrap_or_default())
+        } else {
+            m.template
+                .catalogue_entry(&i.model)
+                .map(|c| format!("mô hình {}", c.name))
+                .unwrap_or_else(|| i.model.clone())
+        }
+    });
+    match model {
+        Some(model) => format!("{place} ({model})"),
+        None => place,
+    }
+}
+
 /// GET /tong-hop/nguon?f=…: the reports and items a figure was summed from.
 async fn sources_page(
     State(app): State<Arc<App>>,
@@ -499,11 +533,17 @@ async fn sources_page(
             tbody {
                 @for p in m.c.sources_of(f) {
                     @let id = m.ids.get(p.province.as_ref()).copied().unwrap_or(0);
-                    @let item = match &p.instance { Some(i) => format!("{} [{i}]", p.item), None => p.item.to_string() };
+                    @let number = p.version.strip_prefix("phiên bản ").and_then(|n| n.parse::<i64>().ok());
                     tr {
                         td { (app.units.province(&p.province).map(|x| x.name.clone()).unwrap_or_default()) }
-                        td { (p.version) }
-                        td { a href=(format!("/bao-cao/{id}?muc={}", editor::section_of(&m.template, &p.item))) { (ops::item_label(&m.template, &item)) } }
+                        td {
+                            // The very version that was counted.
+                            @match number {
+                                Some(n) => a href=(format!("/bao-cao/{id}/xem?phien-ban={n}")) { (p.version) },
+                                None => { (p.version) },
+                            }
+                        }
+                        td { a href=(format!("/bao-cao/{id}?muc={}", editor::section_of(&m.template, &p.item))) { (source_place(&m, p)) } }
                         td { @if let Some(r) = p.row { (r) } }
                         td {
                             @if let Some(d) = &p.district {

@@ -826,11 +826,15 @@ async fn preview(
     State(app): State<Arc<App>>,
     v: Viewer,
     Path(id): Path<i64>,
+    Query(q): Query<DownloadQuery>,
 ) -> AppResult<Response> {
     let l = ops::load(&app, &v, id).await?;
     let profile = app.profile(&l.template.template.profile)?;
+    // `?phien-ban=N`: a submitted version as it was (the sources of a national figure link here).
+    let report = ops::version_report(&app, &l, q.version.unwrap_or(0)).await?;
+    let template = l.template.clone();
     let html = ops::blocking(move || {
-        document::build(&l.template, &l.report, &profile, app.units)
+        document::build(&template, &report, &profile, app.units)
             .map(|doc| document::html::to_html(&doc, &profile))
     })
     .await?

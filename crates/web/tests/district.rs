@@ -582,6 +582,12 @@ async fn workflow(s: &Server, sheets: &BTreeMap<String, i64>) {
         "{page}"
     );
     assert!(page.contains("Huyện Quản Bạ, bản 2"), "{page}");
+    // Sources are named by the outline's numbers and words and the model's name, never an
+    // instance id, and link to the very version counted (issue 13, item 11).
+    assert!(page.contains("(mô hình Hợp nhất"), "{page}");
+    assert!(!page.contains("(mô hình h1-"), "{page}");
+    assert!(page.contains(&format!("/bao-cao/{hg}/xem?phien-ban=1")), "{page}");
+    assert!(page.contains(">B.II.2."), "{page}");
 }
 
 async fn deadline_and_accounts(s: &Server) {
