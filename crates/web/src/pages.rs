@@ -33,6 +33,7 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/bao-cao/{id}/xem", get(preview))
         .route("/bao-cao/{id}/tai/{format}", get(download))
         .route("/bao-cao/{id}/gui", post(submit))
+        .route("/bao-cao/{id}/de-nghi-gui", post(ask_to_submit))
         .route("/bao-cao/{id}/y-kien", post(comment))
         .route("/bao-cao/{id}/tra-lai", post(return_report))
         .route("/bao-cao/{id}/tiep-nhan", post(accept))
@@ -306,6 +307,7 @@ fn notice(code: Option<&str>) -> Option<&'static str> {
         "da-tiep-nhan-phieu-chua-tong-hop" => "Đã tiếp nhận phiếu. Báo cáo của tỉnh đang không sửa được (đã gửi hoặc đã được tiếp nhận) nên chưa đưa số liệu vào; số liệu sẽ được đưa vào khi tổng hợp lại ở trang “Phiếu cấp huyện”.",
         "da-tong-hop-huyen" => "Đã đưa số liệu các phiếu cấp huyện đã tiếp nhận vào báo cáo của tỉnh.",
         "da-ky-so" => "Đã nhận bản PDF đã ký số: đúng là bản PDF của phiên bản đã gửi, chữ ký số hợp lệ.",
+        "da-de-nghi" => "Đã đề nghị lãnh đạo gửi; lãnh đạo thấy đề nghị ở đầu trang báo cáo.",
         "da-gui-phieu" => "Đã gửi phiếu lên Ban Tổ chức của tỉnh. Phiên bản đã gửi không thể sửa.",
         "da-tai-len" => "Đã nhập nội dung từ tệp JSON.",
         "da-gop-y" => "Đã ghi ý kiến.",
@@ -406,6 +408,18 @@ pub(crate) async fn editor_response(
         None => l.round.deadline.clone(),
     };
     let late = is_late_by(&deadline, &l.info);
+    // A drafter's request that the leader submit, since the last submission: for the leader.
+    let asked = if access::can_submit(&v.user, &l.info) && l.info.state.editable() {
+        let since = l.info.submitted_at.unwrap_or(0);
+        app.store
+            .audit_log(Some(id), 200, 0)
+            .await?
+            .into_iter()
+            .find(|e| e.action == ASK_TO_SUBMIT && e.at > since)
+            .map(|e| (e.username, e.at))
+    } else {
+        None
+    };
     let title = match &l.info.district {
         Some(d) => format!(
             "Phiếu cấp huyện của {} ({province})",
@@ -432,6 +446,11 @@ pub(crate) async fn editor_response(
                 @if let Some(by) = &l.info.updated_by { " · cập nhật " (format_time(l.info.updated_at)) " bởi " (by) }
             }
             @if let Some(f) = flash { p.notice.ok role="status" { (f) } }
+            @if let Some((who, at)) = &asked {
+                p.notice.ok role="status" #de-nghi-gui {
+                    strong { (who) } " đề nghị lãnh đạo gửi " (if sheet { "phiếu" } else { "báo cáo" }) " (lúc " (format_time(*at)) ")."
+                }
+            }
             @if let Some(k) = &kept {
                 div.notice.error role="alert" {
                     p { (k.message) }
@@ -522,6 +541,14 @@ pub(crate) async fn editor_response(
                     (form)
                 }
                 (crate::word::report_panel(v, t, &l.info, &uploads, &aside))
+                // Who submits: the drafter is told, and can ask the leader.
+                @if access::is_author(&v.user, &l.info) && !access::can_submit(&v.user, &l.info) && l.info.state.editable() {
+                    form.submit method="post" action=(format!("/bao-cao/{id}/de-nghi-gui")) {
+                        input type="hidden" name="_csrf" value=(v.csrf);
+                        p.hint { "Lãnh đạo (người duyệt) gửi " (if sheet { "phiếu lên tỉnh" } else { "báo cáo lên Ban Tổ chức Trung ương" }) ". Khi đã đủ, đề nghị lãnh đạo gửi:" }
+                        button type="submit" { "Đề nghị lãnh đạo gửi" }
+                    }
+                }
                 @if access::can_submit(&v.user, &l.info) && l.info.state.editable() {
                     form.submit method="post" action=(format!("/bao-cao/{id}/gui")) {
                         input type="hidden" name="_csrf" value=(v.csrf);
@@ -938,6 +965,25 @@ fn export_now(
 #[derive(Deserialize)]
 struct RevisionForm {
     revision: i64,
+}
+
+/// The audit action of a drafter's request that the leader submit.
+const ASK_TO_SUBMIT: &str = "đề nghị lãnh đạo gửi";
+
+/// POST /bao-cao/{id}/de-nghi-gui: a drafter asks the leader to submit (shown on the leader's
+/// report page, which is their home page).
+async fn ask_to_submit(
+    State(app): State<Arc<App>>,
+    v: Viewer,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let info = app.store.report_info(id).await?;
+    access::require_view(&v.user, &info)?;
+    access::require(access::is_author(&v.user, &info) && info.state.editable())?;
+    app.store
+        .note_report(id, ASK_TO_SUBMIT, &v.user.full_name, (&v.user).into())
+        .await?;
+    Ok(Redirect::to(&format!("/bao-cao/{id}?tb=da-de-nghi")).into_response())
 }
 
 /// POST /bao-cao/{id}/gui

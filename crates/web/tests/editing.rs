@@ -166,6 +166,35 @@ async fn all(pg: bool) {
     let to = res.headers()["location"].to_str().unwrap().to_string();
     assert!(to.contains("muc=X&"), "{to}");
 
+    // The drafter is told who submits and asks the leader; the leader sees it on the report
+    // page (the leader's home page) — issue 13, item 8.
+    let (_, page) = drafter.get(&format!("/bao-cao/{id}")).await;
+    assert!(page.contains("Lãnh đạo (người duyệt) gửi báo cáo lên Ban Tổ chức Trung ương"));
+    let (_, page) = lead.get(&format!("/bao-cao/{id}")).await;
+    assert!(!page.contains("id=\"de-nghi-gui\""), "nothing asked yet");
+    let (st, _) = drafter
+        .form(&format!("/bao-cao/{id}/de-nghi-gui"), &[], true)
+        .await;
+    assert_eq!(st, StatusCode::SEE_OTHER);
+    let res = lead
+        .http
+        .get(format!("{}/", lead.base))
+        .send()
+        .await
+        .unwrap();
+    let home = res.headers()["location"].to_str().unwrap().to_string();
+    let (_, page) = lead.get(&home).await;
+    assert!(
+        page.contains("<strong>hagiang.soan</strong> đề nghị lãnh đạo gửi báo cáo"),
+        "{page}"
+    );
+    let (st, _) = s
+        .login("caobang.soan")
+        .await
+        .form(&format!("/bao-cao/{id}/de-nghi-gui"), &[], true)
+        .await;
+    assert_eq!(st, StatusCode::NOT_FOUND, "another province's drafter");
+
     // The administrator's two account actions are separate and confirmed: locking asks for no
     // password; a reset asks for the new one.
     let admin = s.login("quantri").await;
