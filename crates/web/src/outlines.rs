@@ -1562,7 +1562,26 @@ async fn preview(app: &Arc<App>, t: Template) -> AppResult<Response> {
 
 /// The form a province would fill, read-only, section by section.
 fn form_page(app: &App, v: &Viewer, t: &Template, title: &str, back: &str) -> Response {
-    let r = ops::empty_report(t, "");
+    // One example instance in every block, so that what a block asks shows too.
+    let mut r = ops::empty_report(t, "");
+    for b in t.node.iter().filter(|n| n.kind == NodeKind::Repeat) {
+        if t.ancestry(&b.id)
+            .skip(1)
+            .any(|n| n.kind == NodeKind::Repeat)
+        {
+            continue;
+        }
+        r.blocks.insert(
+            b.id.clone(),
+            vec![report::Instance {
+                id: "vi-du".into(),
+                model: "khac".into(),
+                name: Some("(tên cơ quan, mô hình)".into()),
+                answers: Default::default(),
+                rollup: None,
+            }],
+        );
+    }
     let changed = HashMap::new();
     let ctx = editor::FormCtx {
         t,
@@ -1577,7 +1596,7 @@ fn form_page(app: &App, v: &Viewer, t: &Template, title: &str, back: &str) -> Re
     let body = html! {
         p { a href=(back) { "← Quay lại" } }
         h1 { "Biểu mẫu nhập liệu: " (title) }
-        p { "Đây là biểu mẫu các tỉnh, thành phố sẽ điền (chỉ để xem)." }
+        p { "Đây là biểu mẫu các tỉnh, thành phố sẽ điền (chỉ để xem); mỗi khối lặp có một lần lặp làm ví dụ." }
         @for s in sections.iter().filter(|s| s.key != editor::DOCUMENT) {
             section.form-section {
                 h2 { (s.number) " " (s.title) }
