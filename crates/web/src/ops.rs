@@ -416,16 +416,64 @@ fn answers_diff(
     for k in keys {
         let (x, y) = (a.get(k), b.get(k));
         if x != y {
+            let (old, new) = match (x, y) {
+                (Some(Value::String(p)), Some(Value::String(q)))
+                    if p.len() + q.len() > LONG_AUDIT_BYTES =>
+                {
+                    let (o, n) = text_change(p, q);
+                    (Some(o), Some(n))
+                }
+                _ => (x.map(|v| v.to_string()), y.map(|v| v.to_string())),
+            };
             out.push(ItemChange {
                 item: match instance {
                     Some(i) => format!("{k} [{i}]"),
                     None => k.clone(),
                 },
-                old: x.map(|v| v.to_string()),
-                new: y.map(|v| v.to_string()),
+                old,
+                new,
             });
         }
     }
+}
+
+/// Texts longer than this (old and new together, bytes) are audited as what changed, not whole.
+pub const LONG_AUDIT_BYTES: usize = 4000;
+
+/// The change of a long text for the audit log: only the changed words with a few words around
+/// them on each side ("… ở mỗi cơ quan [đã] ban hành …"), the parts joined by " … ", so that a day
+/// of autosaves of a 20,000-character item stores what changed, not copies (shown as it is by the
+/// audit page: not JSON).
+pub fn text_change(old: &str, new: &str) -> (String, String) {
+    let diff = similar::TextDiff::from_words(old, new);
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    for group in diff.grouped_ops(6) {
+        // Runs of the same kind together: one bracket per changed phrase.
+        let mut runs: Vec<(similar::ChangeTag, String)> = Vec::new();
+        for op in &group {
+            for c in diff.iter_changes(op) {
+                match runs.last_mut() {
+                    Some((tag, text)) if *tag == c.tag() => text.push_str(c.value()),
+                    _ => runs.push((c.tag(), c.value().to_string())),
+                }
+            }
+        }
+        let (mut x, mut y) = (String::new(), String::new());
+        for (tag, text) in runs {
+            match tag {
+                similar::ChangeTag::Equal => {
+                    x.push_str(&text);
+                    y.push_str(&text);
+                }
+                similar::ChangeTag::Delete => x.push_str(&format!("[{text}]")),
+                similar::ChangeTag::Insert => y.push_str(&format!("[{text}]")),
+            }
+        }
+        a.push(x.trim().to_string());
+        b.push(y.trim().to_string());
+    }
+    let wrap = |parts: Vec<String>| format!("(đoạn thay đổi) … {} …", parts.join(" … "));
+    (wrap(a), wrap(b))
 }
 
 /// One change of an answer: `instance` None for the top level; `value` None clears it.

@@ -195,6 +195,56 @@ async fn all(pg: bool) {
         .await;
     assert_eq!(st, StatusCode::NOT_FOUND, "another province's drafter");
 
+    // The audit log records what changed in a long text, not two copies (item 19).
+    let long: String = (0..2500)
+        .map(|i| format!("từ{i}"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let rev = drafter.revision(id).await;
+    let (st, _) = drafter
+        .json(
+            Method::PATCH,
+            &format!("/api/v1/reports/{id}"),
+            Some(json!({"revision": rev, "changes": [{"item": "A.III.3", "value": long}]})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let edited = long.replace("từ1200", "chữ-mới");
+    let (st, _) = drafter
+        .json(
+            Method::PATCH,
+            &format!("/api/v1/reports/{id}"),
+            Some(json!({"revision": rev + 1, "changes": [{"item": "A.III.3", "value": edited}]})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let admin_log = s.login("quantri").await;
+    let (_, audit) = admin_log
+        .json(Method::GET, &format!("/api/v1/audit?report={id}"), None)
+        .await;
+    let entry = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| {
+            e["item"] == json!("A.III.3")
+                && e["new"].as_str().is_some_and(|n| n.contains("chữ-mới"))
+        })
+        .expect("the change is audited");
+    let (old, new) = (
+        entry["old"].as_str().unwrap(),
+        entry["new"].as_str().unwrap(),
+    );
+    assert!(new.len() < 400 && old.len() < 400, "{old} / {new}");
+    assert!(
+        new.contains("[chữ-mới]") && old.contains("[từ1200]"),
+        "{old} / {new}"
+    );
+    assert!(
+        new.contains("từ1199") && new.contains("từ1201"),
+        "with words around: {new}"
+    );
+
     // The administrator's two account actions are separate and confirmed: locking asks for no
     // password; a reset asks for the new one.
     let admin = s.login("quantri").await;
