@@ -245,6 +245,22 @@ async fn all(pg: bool) {
         "with words around: {new}"
     );
 
+    // A malformed report file gets a Vietnamese reason, never serde's English (item 18).
+    let rev = drafter.revision(id).await;
+    let (st, body) = drafter
+        .json(
+            Method::PUT,
+            &format!("/api/v1/reports/{id}"),
+            Some(json!({"revision": rev, "report": {"template": 5, "unit": {"province": "02"}}})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::BAD_REQUEST, "{body}");
+    let msg = body["error"].as_str().unwrap_or_default();
+    assert!(msg.contains("sai kiểu dữ liệu"), "{msg}");
+    for english in ["invalid type", "expected", "struct"] {
+        assert!(!msg.contains(english), "{msg}");
+    }
+
     // The administrator's two account actions are separate and confirmed: locking asks for no
     // password; a reset asks for the new one.
     let admin = s.login("quantri").await;
