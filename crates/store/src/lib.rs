@@ -711,6 +711,21 @@ impl Store {
         Ok(())
     }
 
+    /// Writes an event about report `id` to the audit log (a drafter's request that the leader
+    /// submit, …): `detail` says what.
+    pub async fn note_report(
+        &self,
+        id: i64,
+        action: &str,
+        detail: &str,
+        by: Actor<'_>,
+    ) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        audit(&mut tx, by, action, Some(id), None, None, Some(detail)).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     // ---- rounds ----
 
     pub async fn create_round(

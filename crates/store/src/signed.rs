@@ -231,21 +231,6 @@ impl Store {
         Ok(())
     }
 
-    /// Writes an event about report `id` to the audit log (a drafter's request that the leader
-    /// submit, …): `detail` says what.
-    pub async fn note_report(
-        &self,
-        id: i64,
-        action: &str,
-        detail: &str,
-        by: Actor<'_>,
-    ) -> Result<()> {
-        let mut tx = self.write.begin().await?;
-        audit(&mut tx, by, action, Some(id), None, None, Some(detail)).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
     /// Whether a round requires a valid, trusted signature before a report is accepted
     /// (audited).
     pub async fn set_require_signature(&self, round: i64, on: bool, by: Actor<'_>) -> Result<()> {
