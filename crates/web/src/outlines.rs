@@ -325,8 +325,39 @@ fn yes_no(b: bool) -> &'static str {
     }
 }
 
+/// A node's text for lists and legends: anchors dropped, placeholders said in words.
 fn short(s: &str) -> String {
-    vi::shorten(&report::tree::strip_markup(s), 90)
+    let mut t = String::new();
+    for piece in outline::split_anchors(s) {
+        if let outline::TextPiece::Text(x) = piece {
+            t.push_str(x);
+        }
+    }
+    let t = t
+        .replace("{model}", "…")
+        .replace("{committee}", "[tỉnh ủy, thành ủy]")
+        .replace("{province}", "[tỉnh, thành phố]")
+        .replace("{cutoff}", "[ngày chốt số liệu]");
+    vi::shorten(&t, 90)
+}
+
+/// Where a problem is, in words (a node's problems are shown beside it).
+fn place_label(place: &str) -> String {
+    let (head, rest) = place.split_once([' ', '.']).unwrap_or((place, ""));
+    match (head, rest) {
+        ("template", "id") => "Mã đề cương".to_string(),
+        ("template", "cutoff") => "Ngày chốt số liệu".to_string(),
+        ("template", "earliest") => "Ngày sớm nhất".to_string(),
+        ("template", "profile") => "Bố cục".to_string(),
+        ("template", "unit_level") => "Cấp đơn vị báo cáo".to_string(),
+        ("template", _) => "Thông tin chung".to_string(),
+        ("format", _) => "Định dạng tệp".to_string(),
+        ("catalogue", code) => format!("Danh mục mô hình, mã {code}"),
+        ("levels", key) => format!("Cấp của khối lặp “{key}”"),
+        ("footnote", id) => format!("Chú thích {id}"),
+        ("rule", id) => format!("Quy tắc kiểm tra {id}"),
+        _ => format!("“{place}”"),
+    }
 }
 
 /// The number path of every node in the empty document ("B.I.1"), first occurrence.
@@ -809,7 +840,7 @@ async fn draft_page(
                     (n_err) " lỗi, " (n_warn) " cảnh báo. Mỗi vấn đề được ghi ngay cạnh mục của nó."
                 }
                 ul.problems {
-                    @for p in &general { li class=(sev_class(p)) { (sev_word(p)) ": " (p.place) ": " (p.message) } }
+                    @for p in &general { li class=(sev_class(p)) { (sev_word(p)) ": " (place_label(&p.place)) ": " (p.message) } }
                     @for n in &t.node { @if let Some(ps) = by_node.get(n.id.as_str()) {
                         @for p in ps {
                             li class=(sev_class(p)) {
@@ -908,7 +939,7 @@ fn node_form(
         fieldset.outline-node id=(format!("n-{}", n.id)) data-node=(n.id) data-depth=(level) {
             legend {
                 (num) " " (kind_label(n.kind)) ": " (short(&n.text))
-                " " small { "(mã " (n.id) ", cấp " (level + 1) ")" }
+                " " small title=(n.id) { "(cấp " (level + 1) ")" }
             }
             @if !problems.is_empty() {
                 ul.problems { @for p in problems { li class=(sev_class(p)) { (sev_word(p)) ": " (p.message) } } }
