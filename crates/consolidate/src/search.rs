@@ -4,9 +4,9 @@
 //! index's own tokenizer sees plain lower-case letters.
 
 use tantivy::collector::TopDocs;
-use tantivy::query::QueryParser;
-use tantivy::schema::{Field, Schema, Value, INDEXED, STORED, TEXT};
-use tantivy::{doc, Index, IndexReader, TantivyDocument};
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption, Schema, Value, INDEXED, STORED, TEXT};
+use tantivy::{doc, Index, IndexReader, TantivyDocument, Term};
 
 use crate::model::{Consolidation, NarrativeEntry, NarrativeItem};
 use crate::Error;
@@ -21,13 +21,48 @@ pub struct Hit {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub model_name: Option<String>,
     pub snippet: String,
+    /// The snippet in pieces, `true` for the words that matched (to highlight).
+    pub marked: Vec<(bool, String)>,
     pub score: f32,
+}
+
+/// A query as the user typed it: every word required; a phrase in quotes ("kiêm nhiệm chức
+/// danh") must appear as written, its words together; without quotes, entries where the words
+/// stand together rank first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parsed {
+    /// Folded words outside quotes.
+    pub words: Vec<String>,
+    /// Folded phrases (each two words or more) from quotes.
+    pub phrases: Vec<Vec<String>>,
+}
+
+/// Splits a query into words and quoted phrases, folded (diacritics and case) as the index is.
+pub fn parse_query(query: &str) -> Parsed {
+    let folded = vi::fold(query);
+    let split = |s: &str| -> Vec<String> {
+        s.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let mut words = Vec::new();
+    let mut phrases = Vec::new();
+    // Odd pieces between quotes are phrases (an unclosed quote runs to the end).
+    for (i, piece) in folded.split(['"', '“', '”']).enumerate() {
+        let w = split(piece);
+        if i % 2 == 1 && w.len() > 1 {
+            phrases.push(w);
+        } else {
+            words.extend(w);
+        }
+    }
+    Parsed { words, phrases }
 }
 
 /// An in-memory index of a consolidation's narrative.
 pub struct NarrativeIndex {
     reader: IndexReader,
-    index: Index,
     body: Field,
     pos: Field,
     /// (item, entry) positions, in index order.
@@ -62,7 +97,6 @@ impl NarrativeIndex {
         let reader = index.reader().map_err(err)?;
         Ok(NarrativeIndex {
             reader,
-            index,
             body,
             pos,
             entries,
@@ -72,18 +106,39 @@ impl NarrativeIndex {
 
     /// The best `limit` entries for `query`, every word required, best first.
     pub fn search(&self, query: &str, limit: usize) -> Result<Vec<Hit>, Error> {
-        let folded = vi::fold(query);
-        // Words only: the user's punctuation is not query syntax.
-        let words: Vec<&str> = folded
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .collect();
-        if words.is_empty() {
+        let parsed = parse_query(query);
+        if parsed.words.is_empty() && parsed.phrases.is_empty() {
             return Ok(Vec::new());
         }
-        let mut parser = QueryParser::for_index(&self.index, vec![self.body]);
-        parser.set_conjunction_by_default();
-        let q = parser.parse_query(&words.join(" ")).map_err(err)?;
+        let term = |w: &str| Term::from_field_text(self.body, w);
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for w in &parsed.words {
+            clauses.push((
+                Occur::Must,
+                Box::new(TermQuery::new(term(w), IndexRecordOption::WithFreqs)),
+            ));
+        }
+        for p in &parsed.phrases {
+            clauses.push((
+                Occur::Must,
+                Box::new(PhraseQuery::new(p.iter().map(|w| term(w)).collect())),
+            ));
+        }
+        // Words written together (as typed) rank first.
+        if parsed.words.len() > 1 {
+            let together = PhraseQuery::new(parsed.words.iter().map(|w| term(w)).collect());
+            clauses.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(together), 3.0)),
+            ));
+        }
+        let q = BooleanQuery::new(clauses);
+        let words: Vec<&str> = parsed
+            .words
+            .iter()
+            .chain(parsed.phrases.iter().flatten())
+            .map(String::as_str)
+            .collect();
         let searcher = self.reader.searcher();
         let top = searcher
             // Never more than there are entries: a huge limit must not allocate for nothing.
@@ -110,6 +165,7 @@ impl NarrativeIndex {
                 province_name: e.province_name.to_string(),
                 model_name: e.model_name.as_deref().map(str::to_string),
                 snippet: snippet(&e.text, &words),
+                marked: mark(&snippet(&e.text, &words), &words),
                 score,
             });
         }
@@ -161,9 +217,51 @@ fn snippet(text: &str, words: &[&str]) -> String {
     s
 }
 
+/// A snippet in pieces, the words of the query (whole words, diacritics and case aside) marked.
+fn mark(text: &str, words: &[&str]) -> Vec<(bool, String)> {
+    let mut out: Vec<(bool, String)> = Vec::new();
+    let mut push = |hit: bool, s: &str| match out.last_mut() {
+        Some((h, t)) if *h == hit => t.push_str(s),
+        _ => out.push((hit, s.to_string())),
+    };
+    let mut word = String::new();
+    let flush = |word: &mut String, push: &mut dyn FnMut(bool, &str)| {
+        if !word.is_empty() {
+            let hit = words.contains(&vi::fold(word).as_str());
+            push(hit, word);
+            word.clear();
+        }
+    };
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut push);
+            push(false, &c.to_string());
+        }
+    }
+    flush(&mut word, &mut push);
+    out
+}
+
 #[cfg(test)]
 mod tests {
-    use super::snippet;
+    use super::{mark, parse_query, snippet};
+
+    #[test]
+    fn quotes_make_phrases_and_marks_are_whole_words() {
+        let p = parse_query("Sở Nội vụ \"kiêm nhiệm chức danh\"");
+        assert_eq!(p.words, vec!["so", "noi", "vu"]);
+        assert_eq!(p.phrases, vec![vec!["kiem", "nhiem", "chuc", "danh"]]);
+        let m = mark("Kiêm nhiệm, nhiệm kỳ; kiêm", &["kiem", "nhiem"]);
+        let hits: Vec<&str> = m
+            .iter()
+            .filter(|(h, _)| *h)
+            .map(|(_, s)| s.as_str())
+            .collect();
+        assert_eq!(hits, vec!["Kiêm", "nhiệm", "nhiệm", "kiêm"]);
+        assert!(!m.iter().any(|(h, s)| *h && s.contains("kỳ")));
+    }
 
     #[test]
     fn snippets_cut_between_words() {

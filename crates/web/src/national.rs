@@ -687,7 +687,7 @@ async fn narrative_page(
                         strong { (h.province_name) } " – "
                         a href=(format!("/tong-hop/noi-dung?{query}&muc={}", h.item)) { (h.title) }
                         @if let Some(mn) = &h.model_name { " (" (mn) ")" }
-                        p { (h.snippet) }
+                        p.snippet { @for (hit, text) in &h.marked { @if *hit { mark { (text) } } @else { (text) } } }
                     }
                 } }
             }

@@ -1660,6 +1660,10 @@ async fn national(s: &Server) {
         found.contains("Tìm thấy"),
         "diacritic-insensitive search finds “kiêm nhiệm”"
     );
+    assert!(
+        found.contains("<mark>kiêm</mark>") || found.contains("<mark>Kiêm</mark>"),
+        "the words found are marked in the snippet"
+    );
     let (_, none) = reviewer
         .get("/tong-hop/noi-dung?nguon=da-gui&q=qqqzzzxxx")
         .await;
