@@ -2,9 +2,11 @@
 //! Chromium (scripts/test.sh installs chromium, chromedriver and Selenium). The screenshot of the
 //! journey's end is kept in target/artifacts/e2e-hanh-trinh.png.
 
-use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
-use std::process::{Command, Stdio};
+mod e2e_support;
+
+use std::process::Command;
+
+use e2e_support::DemoServer;
 
 #[test]
 fn browser_journey() {
@@ -22,34 +24,9 @@ fn browser_journey() {
         serde_json::from_str(&std::fs::read_to_string(&sample).unwrap()).unwrap();
     v["blocks"]["B.II.2.m"] = serde_json::json!([]);
     std::fs::write(&sample, v.to_string()).unwrap();
-    let mut server = Command::new(env!("CARGO_BIN_EXE_baocao"))
-        .args(["serve", "--demo", "--listen", "127.0.0.1:0", "--data-dir"])
-        .arg(dir.path())
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
-    let base = loop {
-        let line = lines.next().expect("server exited").unwrap();
-        if let Some(rest) = line.strip_prefix("baocao đang chạy tại ") {
-            break rest.trim_end_matches('/').to_string();
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
-    let artifacts = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/artifacts");
-    std::fs::create_dir_all(&artifacts).unwrap();
-    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/e2e/journey.py");
-    let out = Command::new("python3")
-        .arg(&script)
-        .arg(&base)
-        .arg(&sample)
-        .arg(&artifacts)
-        .output()
-        .expect("python3");
-    let _ = server.kill();
-    let _ = server.wait();
+    let server = DemoServer::start(dir.path());
+    let (out, artifacts) = server.run("journey.py", &sample);
+    drop(server);
     assert!(
         out.status.success(),
         "journey failed:\n{}\n{}",

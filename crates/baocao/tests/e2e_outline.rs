@@ -4,41 +4,16 @@
 //! publish, open a round with the version, fill one item as a province. The screenshot of the
 //! end is kept in target/artifacts/e2e-de-cuong.png.
 
-use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
-use std::process::{Command, Stdio};
+mod e2e_support;
+
+use e2e_support::DemoServer;
 
 #[test]
 fn browser_outline_editor() {
     let dir = tempfile::tempdir().unwrap();
-    let mut server = Command::new(env!("CARGO_BIN_EXE_baocao"))
-        .args(["serve", "--demo", "--listen", "127.0.0.1:0", "--data-dir"])
-        .arg(dir.path())
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
-    let base = loop {
-        let line = lines.next().expect("server exited").unwrap();
-        if let Some(rest) = line.strip_prefix("baocao đang chạy tại ") {
-            break rest.trim_end_matches('/').to_string();
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
-    let artifacts = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/artifacts");
-    std::fs::create_dir_all(&artifacts).unwrap();
-    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/e2e/outline.py");
-    let out = Command::new("python3")
-        .arg(&script)
-        .arg(&base)
-        .arg(dir.path())
-        .arg(&artifacts)
-        .output()
-        .expect("python3");
-    let _ = server.kill();
-    let _ = server.wait();
+    let server = DemoServer::start(dir.path());
+    let (out, artifacts) = server.run("outline.py", dir.path());
+    drop(server);
     assert!(
         out.status.success(),
         "outline editor journey failed:\n{}\n{}",

@@ -95,6 +95,7 @@ pub fn page(title: &str, v: Option<&Viewer>, body: Markup) -> Response {
                                 a href="/tong-quan" { "Tình hình báo cáo 63 tỉnh, thành phố" }
                                 a href="/tong-hop" { "Tổng hợp toàn quốc" }
                             }
+                            @if access::manages_outlines(&v.user) { a href="/de-cuong" { "Đề cương" } }
                             @if v.user.role == Role::Admin { a href="/quan-tri" { "Quản trị" } }
                         }
                         div.who {

@@ -14,71 +14,11 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-BASE, WORK, ARTIFACTS = sys.argv[1], sys.argv[2], sys.argv[3]
-PASSWORD = "demo2021"
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from browser import (ARTIFACTS, BASE, PASSWORD, check_vietnamese, click, d, go, login,  # noqa: E402
+                     seen_pages, wait)
 
-opts = webdriver.ChromeOptions()
-opts.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-for a in ("--headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
-          "--disable-background-networking --disable-component-update --disable-sync "
-          "--window-size=1400,1100 --lang=vi").split():
-    opts.add_argument(a)
-d = webdriver.Chrome(service=Service(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")), options=opts)
-d.set_page_load_timeout(60)
-wait = WebDriverWait(d, 20)
-
-# ---- no English on any page a user sees (the check of journey.py) ----
-ONSET = r"(ngh|ng|nh|ch|gh|gi|kh|ph|th|tr|qu|b|c|d|g|h|k|l|m|n|p|r|s|t|v|x)?"
-SYLLABLE = re.compile(r"^" + ONSET + r"[aeiouy]{1,3}(ch|ng|nh|c|m|n|p|t)?$", re.I)
-# English words that also have the shape of a Vietnamese syllable without marks.
-ENGLISH_SHAPED = {"the", "not", "on", "at", "he", "we", "me", "go", "yes", "up", "it"}
-ALLOWED = {"demo", "hagiang", "caobang", "hanoi", "quantri", "btctw", "soan", "duyet", "docx", "pdf", "json",
-           "bacquang", "quanba", "bacme",
-           "word",  # "tệp Word": the product's name
-           "txt", "toml",  # the kinds of outline files the page takes
-           "cv"}  # "245-cv-btctw-2024": the outline's id, from its dispatch's number
-# The words of the administrative units' own names (Chư Prông, KBang, Pleiku…): the admin page
-# lists the districts.
-UNITS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../../data/dvhc-2021")
-for f in ("provinces-2021.csv", "districts-2021.csv"):
-    with open(os.path.join(UNITS, f), encoding="utf-8") as fh:
-        for row in fh.read().splitlines()[1:]:
-            ALLOWED.update(w.lower() for w in re.findall(r"[A-Za-zÀ-ỹĐđ]+", row))
-seen_pages = set()
-
-
-def check_vietnamese(where):
-    text = d.execute_script("return document.body.innerText")
-    bad = []
-    for w in re.findall(r"[A-Za-zÀ-ỹĐđ]+", text):
-        if not w.isascii() or w.isupper() or w.lower() in ALLOWED or len(w) == 1:
-            continue  # marked Vietnamese, an acronym (HĐND, BC, TW), a demo name, a) b) c)
-        if SYLLABLE.match(w) and w.lower() not in ENGLISH_SHAPED:
-            continue
-        bad.append(w)
-    assert not bad, f"{where}: English or unknown words on the page: {sorted(set(bad))[:20]}"
-    seen_pages.add(where)
-
-
-def go(path):
-    d.get(BASE + path)
-    check_vietnamese(path)
-
-
-def login(user):
-    d.delete_all_cookies()
-    go("/dang-nhap")
-    d.find_element(By.ID, "username").send_keys(user)
-    d.find_element(By.ID, "password").send_keys(PASSWORD)
-    d.find_element(By.CSS_SELECTOR, "form.login button").click()
-    wait.until(lambda d: "/dang-nhap" not in d.current_url)
-    check_vietnamese("sau khi đăng nhập: " + user)
-
-
-def click(el):
-    d.execute_script("arguments[0].scrollIntoView({block: 'center'})", el)
-    el.click()
-
+WORK = sys.argv[2]
 
 def item(node):
     return d.find_element(By.ID, "n-" + node)
