@@ -1283,7 +1283,23 @@ fn table_answer(rows: &[Vec<String>], district: bool) -> (Answer, String) {
                 continue;
             }
             let sub = label.starts_with(['-', '+']) || vi::fold(label).starts_with("trong do");
-            let label = label.trim_start_matches(['-', '+', ' ']).to_string();
+            let label = label.trim_start_matches(['-', '+', ' ']);
+            // "Trong đó:" is how a sub-row prints (the document adds it): not part of its label.
+            let label = match vi::fold(label).strip_prefix("trong do") {
+                Some(_) => label
+                    .char_indices()
+                    .nth("trong đó".chars().count())
+                    .map(|(i, _)| &label[i..])
+                    .unwrap_or("")
+                    .trim_start_matches([':', ' '])
+                    .to_string(),
+                None => label.to_string(),
+            };
+            let label = if label.is_empty() {
+                "Trong đó".to_string()
+            } else {
+                label
+            };
             let mut key = slug(&label, 4);
             while !seen.insert(key.clone()) {
                 key.push('x');
