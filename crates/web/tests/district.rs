@@ -586,7 +586,10 @@ async fn workflow(s: &Server, sheets: &BTreeMap<String, i64>) {
     // instance id, and link to the very version counted (issue 13, item 11).
     assert!(page.contains("(mô hình Hợp nhất"), "{page}");
     assert!(!page.contains("(mô hình h1-"), "{page}");
-    assert!(page.contains(&format!("/bao-cao/{hg}/xem?phien-ban=1")), "{page}");
+    assert!(
+        page.contains(&format!("/bao-cao/{hg}/xem?phien-ban=1")),
+        "{page}"
+    );
     assert!(page.contains(">B.II.2."), "{page}");
 }
 
