@@ -550,18 +550,15 @@ fn part_label(t: &Template, item: &str, part: Option<&str>) -> String {
     }
     match part.split_once('.') {
         Some((row, col)) => {
-            let row = t
-                .node(item)
-                .and_then(|n| n.answer.as_ref())
+            let answer = t.node(item).and_then(|n| n.answer.as_ref());
+            let row = answer
                 .and_then(|a| a.row.iter().find(|r| r.key == row))
                 .map(|r| r.label.clone())
                 .unwrap_or_else(|| row.to_string());
-            let col = match col {
-                "before" => "trước thí điểm",
-                "authorised" => "theo quyết định",
-                "after" => "đến ngày chốt số liệu",
-                other => other,
-            };
+            let cutoff = t.cutoff().map(|d| d.short_vi()).unwrap_or_default();
+            let col = answer
+                .map(|a| a.figure_column(col, &cutoff).to_lowercase())
+                .unwrap_or_else(|| col.to_string());
             format!(", {row} – {col}")
         }
         None => format!(", {part}"),

@@ -622,12 +622,12 @@ impl<'a> Builder<'a> {
         let mut head = vec![
             Cell::bold("STT"),
             Cell::bold("Nội dung"),
-            Cell::bold("Trước thí điểm"),
+            Cell::bold(a.figure_column("before", &cutoff)),
         ];
         if a.authorised {
-            head.push(Cell::bold("Theo quyết định"));
+            head.push(Cell::bold(a.figure_column("authorised", &cutoff)));
         }
-        head.push(Cell::bold(format!("Đến {cutoff}")));
+        head.push(Cell::bold(a.figure_column("after", &cutoff)));
         head.push(Cell::bold("Tăng (+), giảm (-)"));
         let n = head.len();
         let mut columns = vec![

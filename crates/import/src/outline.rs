@@ -1043,6 +1043,7 @@ fn answer(kind: AnswerType) -> Answer {
         not_after_cutoff: true,
         min_rows: None,
         when_empty: WhenEmpty::Omit,
+        columns: None,
     }
 }
 
@@ -1274,6 +1275,21 @@ fn table_answer(rows: &[Vec<String>], district: bool) -> (Answer, String) {
     if before_after {
         let label_col = skip.iter().position(|s| !s).unwrap_or(0);
         let mut a = answer(AnswerType::Figures);
+        // The outline's own names of the columns ("Trước tinh giản", "Sau tinh giản").
+        let named = |want: &str| {
+            header
+                .iter()
+                .zip(&hf)
+                .find(|(_, f)| f.contains(want))
+                .map(|(h, _)| h.trim().to_string())
+        };
+        if let (Some(before), Some(after)) = (named("truoc"), named("sau")) {
+            a.columns = Some(outline::FigureColumns {
+                before,
+                authorised: None,
+                after,
+            });
+        }
         let mut seen = HashSet::new();
         for r in rows.iter().skip(1) {
             let Some(label) = r.get(label_col).map(|s| s.trim()) else {

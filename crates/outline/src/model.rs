@@ -357,6 +357,43 @@ pub struct Answer {
     /// What the document prints when this optional answer is left empty.
     #[serde(default)]
     pub when_empty: WhenEmpty,
+    /// Figures: what the columns are called in the form, the document and the messages
+    /// ("Trước tinh giản" rather than the pilots' "Trước thí điểm"); absent: the pilots' words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub columns: Option<FigureColumns>,
+}
+
+/// The names of a figures item's columns.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct FigureColumns {
+    /// Before ("Trước thí điểm").
+    pub before: String,
+    /// As authorised, when asked ("Theo quyết định").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authorised: Option<String>,
+    /// After ("Đến {cutoff}": `{cutoff}` is the template's cut-off date).
+    pub after: String,
+}
+
+impl Answer {
+    /// The name of a figures column ("before", "authorised", "after"), in the outline's words;
+    /// `{cutoff}` in `after` is replaced by `cutoff`.
+    pub fn figure_column(&self, column: &str, cutoff: &str) -> String {
+        let c = self.columns.as_ref();
+        match column {
+            "before" => c
+                .map(|c| c.before.clone())
+                .unwrap_or_else(|| "Trước thí điểm".to_string()),
+            "authorised" => c
+                .and_then(|c| c.authorised.clone())
+                .unwrap_or_else(|| "Theo quyết định".to_string()),
+            "after" => c
+                .map(|c| c.after.replace("{cutoff}", cutoff))
+                .unwrap_or_else(|| format!("Đến {cutoff}")),
+            other => other.to_string(),
+        }
+    }
 }
 
 /// What the document prints for an optional answer left empty (a required one missing prints

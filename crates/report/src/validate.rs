@@ -863,10 +863,14 @@ impl<'a> V<'a> {
                     },
                 }
             };
-            let before = get("before", "trước thí điểm", true, self);
-            let after = get("after", "đến ngày chốt số liệu", true, self);
+            // The columns as the outline names them ("trước tinh giản"), the pilots' by default.
+            let cutoff = self.cutoff.map(|d| d.short_vi()).unwrap_or_default();
+            let name = |c: &str| lower_first(&a.figure_column(c, &cutoff));
+            let (b_name, af_name, au_name) = (name("before"), name("after"), name("authorised"));
+            let before = get("before", &b_name, true, self);
+            let after = get("after", &af_name, true, self);
             let authorised = if a.authorised {
-                get("authorised", "theo quyết định", false, self)
+                get("authorised", &au_name, false, self)
             } else {
                 None
             };
@@ -949,6 +953,15 @@ impl<'a> V<'a> {
                 }
             }
         }
+    }
+}
+
+/// The text with its first letter in lower case ("Trước thí điểm" → "trước thí điểm").
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().chain(c).collect(),
+        None => String::new(),
     }
 }
 

@@ -496,7 +496,7 @@ fn district_material(c: &FormCtx, n: &Node, inst: &Instance) -> Markup {
 }
 
 /// A correction's place in words: a district row by the district's name, a figure cell by its
-/// row's label and its column ("Biên chế được giao, đến ngày chốt số liệu").
+/// row's label and its column as the outline names it ("Biên chế được giao, đến 30/6/2021").
 fn part_label(c: &FormCtx, n: &Node, part: &str) -> String {
     if let Some(d) = c.units.district(part) {
         return d.name.clone();
@@ -510,12 +510,12 @@ fn part_label(c: &FormCtx, n: &Node, part: &str) -> String {
         .and_then(|a| a.row.iter().find(|r| r.key == row))
         .map(|r| r.label.clone())
         .unwrap_or_else(|| row.to_string());
-    let col = match col {
-        "before" => "trước thí điểm",
-        "authorised" => "theo quyết định",
-        "after" => "đến ngày chốt số liệu",
-        other => other,
-    };
+    let cutoff = c.t.cutoff().map(|d| d.short_vi()).unwrap_or_default();
+    let col = n
+        .answer
+        .as_ref()
+        .map(|a| a.figure_column(col, &cutoff).to_lowercase())
+        .unwrap_or_else(|| col.to_string());
     format!("{row}, {col}")
 }
 
@@ -755,27 +755,34 @@ fn figures(c: &FormCtx, n: &Node, k: &str, value: Option<&Value>) -> Markup {
             .map(shown_int)
             .unwrap_or_default()
     };
+    // The columns as the outline names them ("Trước tinh giản"), the pilots' by default.
+    let cutoff = c.t.cutoff().map(|d| d.short_vi()).unwrap_or_default();
+    let (before, authorised, after) = (
+        a.figure_column("before", &cutoff),
+        a.figure_column("authorised", &cutoff),
+        a.figure_column("after", &cutoff),
+    );
     html! {
         table.grid.figures {
             thead { tr {
                 th { "Nội dung" }
-                th { "Trước thí điểm" }
-                @if a.authorised { th { "Theo văn bản quyết định" } }
-                th { "Sau thí điểm" }
+                th { (before) }
+                @if a.authorised { th { (authorised) } }
+                th { (after) }
                 th { "Tăng (+), giảm (−)" }
             } }
             tbody {
                 @for row in &a.row {
                     tr.figure-row {
                         td class=(if row.sub { "sub" } else { "" }) { (row.label) }
-                        td data-label="Trước thí điểm" { input.num.before type="text" inputmode="numeric" name=(format!("v|{k}|{}|before", row.key))
-                            value=(get(&row.key, "before")) aria-label=(format!("{} – trước thí điểm", row.label)) disabled[c.readonly]; }
+                        td data-label=(before) { input.num.before type="text" inputmode="numeric" name=(format!("v|{k}|{}|before", row.key))
+                            value=(get(&row.key, "before")) aria-label=(format!("{} – {}", row.label, before.to_lowercase())) disabled[c.readonly]; }
                         @if a.authorised {
-                            td data-label="Theo văn bản quyết định" { input.num type="text" inputmode="numeric" name=(format!("v|{k}|{}|authorised", row.key))
-                                value=(get(&row.key, "authorised")) aria-label=(format!("{} – theo văn bản", row.label)) disabled[c.readonly]; }
+                            td data-label=(authorised) { input.num type="text" inputmode="numeric" name=(format!("v|{k}|{}|authorised", row.key))
+                                value=(get(&row.key, "authorised")) aria-label=(format!("{} – {}", row.label, authorised.to_lowercase())) disabled[c.readonly]; }
                         }
-                        td data-label="Sau thí điểm" { input.num.after type="text" inputmode="numeric" name=(format!("v|{k}|{}|after", row.key))
-                            value=(get(&row.key, "after")) aria-label=(format!("{} – sau thí điểm", row.label)) disabled[c.readonly]; }
+                        td data-label=(after) { input.num.after type="text" inputmode="numeric" name=(format!("v|{k}|{}|after", row.key))
+                            value=(get(&row.key, "after")) aria-label=(format!("{} – {}", row.label, after.to_lowercase())) disabled[c.readonly]; }
                         td.change data-label="Tăng (+), giảm (−)" { output { (change(value.and_then(|v| v.get(&row.key)))) } }
                     }
                 }

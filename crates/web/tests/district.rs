@@ -505,7 +505,7 @@ async fn workflow(s: &Server, sheets: &BTreeMap<String, i64>) {
             .unwrap_or("(none)")
     );
     assert!(page.contains(&format!(
-        "Biên chế được giao, đến ngày chốt số liệu: báo cáo ghi <strong>{}</strong>",
+        "Biên chế được giao, đến 30/6/2021: báo cáo ghi <strong>{}</strong>",
         vi::format_int(before + 7)
     )));
     assert!(page.contains(&format!(

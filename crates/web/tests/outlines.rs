@@ -605,6 +605,12 @@ async fn journey(pg: bool) {
         }
     }
     let docx_all = flat(&docx_text.join("\n"));
+    // The figures' columns are named as the outline names them, not the pilots' words.
+    assert!(
+        docx_all.contains("Trước tinh giản") && docx_all.contains("Sau tinh giản"),
+        "{docx_all}"
+    );
+    assert!(!docx_all.contains("Trước thí điểm"), "{docx_all}");
     // A sub-row the outline wrote "- Trong đó: công chức" prints it once.
     assert!(docx_all.contains("Trong đó: công chức"), "{docx_all}");
     assert!(
