@@ -363,6 +363,13 @@ pub fn consolidate(
                     .collect()
             })
             .unwrap_or_default();
+        let cutoff = t.cutoff().map(|d| d.short_vi()).unwrap_or_default();
+        let figure_columns = ["before", "authorised", "after"].map(|c| {
+            figures_node
+                .and_then(|n| n.answer.as_ref())
+                .map(|a| a.figure_column(c, &cutoff))
+                .unwrap_or_default()
+        });
         let proposals = br.proposal_keys();
 
         let mut rows: BTreeMap<String, Acc> = BTreeMap::new();
@@ -467,6 +474,7 @@ pub fn consolidate(
             level_label,
             district_level,
             figure_rows,
+            figure_columns,
             proposals,
             rows: model_rows,
             total,

@@ -210,14 +210,18 @@ fn section_row(label: String, name: String) -> Vec<Cell> {
     r
 }
 
-const FIGURE_HEAD: [&str; 6] = [
-    "STT",
-    "Nội dung",
-    "Trước thí điểm",
-    "Theo quyết định",
-    "Đến ngày chốt số liệu",
-    "Tăng (+), giảm (-)",
-];
+/// The head of a group's figures tables, its columns named as the outline names them.
+fn figure_head(g: &Group) -> Vec<&str> {
+    let [before, authorised, after] = &g.figure_columns;
+    vec![
+        "STT",
+        "Nội dung",
+        before,
+        authorised,
+        after,
+        "Tăng (+), giảm (-)",
+    ]
+}
 
 /// The before/after table of a group's merger figures: each model type (a Roman-numbered
 /// section), then all model types together.
@@ -243,7 +247,7 @@ pub fn figures_table(g: &Group) -> Option<Block> {
     rows.extend(figure_rows(&g.total));
     Some(table(
         Some("Đơn vị tính: người, đơn vị"),
-        FIGURE_HEAD.to_vec(),
+        figure_head(g),
         rows,
     ))
 }
@@ -448,11 +452,11 @@ pub fn figures_chart(g: &Group) -> Option<Chart> {
         categories: f.iter().map(|x| x.label.clone()).collect(),
         series: vec![
             Series {
-                name: "Trước thí điểm".into(),
+                name: g.figure_columns[0].clone(),
                 values: f.iter().map(|x| x.before.value).collect(),
             },
             Series {
-                name: "Sau thí điểm".into(),
+                name: g.figure_columns[2].clone(),
                 values: f.iter().map(|x| x.after.value).collect(),
             },
         ],
@@ -659,7 +663,7 @@ pub fn province_annex(c: &Consolidation) -> Vec<Block> {
             )));
             out.push(table(
                 Some("Đơn vị tính: người, đơn vị"),
-                FIGURE_HEAD.to_vec(),
+                figure_head(g),
                 rows,
             ));
         }

@@ -130,6 +130,8 @@ pub struct Group {
     pub district_level: bool,
     /// Figure rows (key, label) when the block has a figures item.
     pub figure_rows: Vec<(String, String)>,
+    /// The figures' columns as the outline names them: before, authorised, after.
+    pub figure_columns: [String; 3],
     pub proposals: Vec<ProposalKey>,
     /// One row per model type of the catalogue (in catalogue order) that any report has, then
     /// "khác" (models outside the catalogue) if any.

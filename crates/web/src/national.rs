@@ -391,7 +391,7 @@ async fn page(State(app): State<Arc<App>>, v: Viewer, Query(q): Query<Q>) -> App
                 @if !g.total.figures.is_empty() {
                     h3 { "Số lượng trước và sau thí điểm (tổng các mô hình; theo từng mô hình trong tệp DOCX, XLSX)" }
                     table.list {
-                        thead { tr { th { "Nội dung" } th { "Trước thí điểm" } th { "Theo văn bản quyết định" } th { "Sau thí điểm" } th { "Tăng (+), giảm (−)" } } }
+                        thead { tr { th { "Nội dung" } @for c in &g.figure_columns { th { (c) } } th { "Tăng (+), giảm (−)" } } }
                         tbody {
                             @for (fi, f) in g.total.figures.iter().enumerate() {
                                 tr {
