@@ -50,6 +50,38 @@ pub struct Options {
     pub draft: bool,
 }
 
+/// How much of what a report must answer it answers: (filled, required), counting every
+/// required answer (also required by a condition that holds) of the outline as laid out for the
+/// report, blocks' instances included. A district's sheet counts the items it fills that it must.
+pub fn completeness(t: &Template, r: &Report) -> (usize, usize) {
+    let (mut filled, mut required) = (0, 0);
+    let sheet = r.is_district_sheet();
+    for e in resolve(t, r, TreeOptions::default()) {
+        let Some(a) = &e.node.answer else { continue };
+        if sheet
+            && (e.node.district.is_none()
+                || e.node.district == Some(outline::DistrictFill::Material))
+        {
+            continue;
+        }
+        let scope = r.scope(e.instance);
+        let holds = |c: &Condition| {
+            scope
+                .get(&c.item)
+                .and_then(Value::as_str)
+                .is_some_and(|v| c.equals.contains(v))
+        };
+        if !(a.required || a.required_if.as_ref().is_some_and(holds)) {
+            continue;
+        }
+        required += 1;
+        if scope.get(&e.node.id).is_some_and(|v| !is_empty(v)) {
+            filled += 1;
+        }
+    }
+    (filled, required)
+}
+
 /// Whether any problem is an error.
 pub fn has_errors(problems: &[Problem]) -> bool {
     problems.iter().any(|p| p.severity == Severity::Error)

@@ -90,6 +90,82 @@ pub fn counts(problems: &[Problem]) -> (i64, i64) {
     (e, problems.len() as i64 - e)
 }
 
+/// How far a report is: required answers filled of those required, and its errors split into
+/// what is wrong in what is filled and what is still missing (so filling items never makes the
+/// error count grow).
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct Progress {
+    pub filled: usize,
+    pub required: usize,
+    /// Errors in what is filled.
+    pub wrong: usize,
+    /// Required answers still missing.
+    pub missing: usize,
+}
+
+impl Progress {
+    /// The share filled, in per cent (100 when nothing is required).
+    pub fn percent(&self) -> f64 {
+        if self.required == 0 {
+            100.0
+        } else {
+            self.filled as f64 * 100.0 / self.required as f64
+        }
+    }
+}
+
+/// The progress of each report of `infos`, computed once per (database, report, revision) and
+/// remembered: the dashboard reads the 63 reports' content only when one changed.
+pub async fn progress(
+    app: &App,
+    infos: &[ReportInfo],
+) -> AppResult<std::collections::HashMap<i64, Progress>> {
+    type Key = (String, i64, i64);
+    static MEMO: std::sync::OnceLock<std::sync::Mutex<std::collections::HashMap<Key, Progress>>> =
+        std::sync::OnceLock::new();
+    let memo = MEMO.get_or_init(Default::default);
+    let db = app.config.database_url.clone();
+    let mut out = std::collections::HashMap::new();
+    let mut todo = Vec::new();
+    for i in infos {
+        let known = memo
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&(db.clone(), i.id, i.revision)).copied());
+        match known {
+            Some(p) => {
+                out.insert(i.id, p);
+            }
+            None => todo.push(i.clone()),
+        }
+    }
+    for i in todo {
+        let row = app.store.report(i.id).await?;
+        let round = app.round(i.round_id).await?;
+        let t = app.template(&round.template)?;
+        let units = app.units;
+        let p = blocking(move || -> AppResult<Progress> {
+            let r: Report = serde_json::from_str(&row.content).map_err(AppError::internal)?;
+            let (filled, required) = report::completeness(&t, &r);
+            let problems = report::validate(&t, &r, units, Options::default());
+            let errors = problems.iter().filter(|p| p.severity == Severity::Error);
+            let missing = errors.clone().filter(|p| p.missing).count();
+            Ok(Progress {
+                filled,
+                required,
+                wrong: errors.count() - missing,
+                missing,
+            })
+        })
+        .await??;
+        if let Ok(mut m) = memo.lock() {
+            m.insert((db.clone(), i.id, i.revision), p);
+        }
+        out.insert(i.id, p);
+    }
+    Ok(out)
+}
+
 /// Loads report `id` if `v` may read it (404 otherwise, also for another province's report).
 pub async fn load(app: &App, v: &Viewer, id: i64) -> AppResult<Loaded> {
     let row = app.store.report(id).await?;

@@ -1206,6 +1206,41 @@ pub fn is_late_by(deadline: &str, r: &ReportInfo) -> bool {
 struct DashQuery {
     #[serde(default)]
     dot: Option<i64>,
+    /// Sorting: "ma" (code, default), "hoan-thanh" (completeness), "gui" (sending status),
+    /// "trang-thai" (workflow state).
+    #[serde(default, rename = "sap-xep")]
+    sort: Option<String>,
+}
+
+/// Where a report stands against its deadline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Sending {
+    OverdueNotSent,
+    NotSent,
+    Late,
+    OnTime,
+}
+
+impl Sending {
+    pub fn of(r: &ReportInfo, late: bool) -> Sending {
+        match (
+            matches!(r.state, RState::Submitted | RState::Accepted),
+            late,
+        ) {
+            (true, false) => Sending::OnTime,
+            (true, true) => Sending::Late,
+            (false, true) => Sending::OverdueNotSent,
+            (false, false) => Sending::NotSent,
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Sending::OverdueNotSent => "quá hạn chưa gửi",
+            Sending::NotSent => "chưa gửi",
+            Sending::Late => "gửi muộn",
+            Sending::OnTime => "đã gửi đúng hạn",
+        }
+    }
 }
 
 /// The dashboard's figures, shared with the API.
@@ -1237,8 +1272,33 @@ async fn dashboard(
     Query(q): Query<DashQuery>,
 ) -> AppResult<Response> {
     access::require(access::sees_dashboard(&v.user))?;
-    let (round, rows) = dashboard_data(&app, q.dot).await?;
+    let (round, mut rows) = dashboard_data(&app, q.dot).await?;
     let rounds = app.store.rounds().await?;
+    let infos: Vec<ReportInfo> = rows.iter().map(|(r, _)| r.clone()).collect();
+    let progress = ops::progress(&app, &infos).await?;
+    let pct_of = |id: i64| progress.get(&id).map(|p| p.percent()).unwrap_or(0.0);
+    let sort = q.sort.clone().unwrap_or_default();
+    match sort.as_str() {
+        "hoan-thanh" => rows.sort_by(|(a, _), (b, _)| {
+            pct_of(a.id)
+                .partial_cmp(&pct_of(b.id))
+                .unwrap_or(std::cmp::Ordering::Equal)
+                .then_with(|| a.province.cmp(&b.province))
+        }),
+        "gui" => rows.sort_by(|(a, la), (b, lb)| {
+            Sending::of(a, *la)
+                .cmp(&Sending::of(b, *lb))
+                .then_with(|| a.province.cmp(&b.province))
+        }),
+        "trang-thai" => rows.sort_by(|(a, _), (b, _)| {
+            a.state
+                .label()
+                .cmp(b.state.label())
+                .then_with(|| a.province.cmp(&b.province))
+        }),
+        _ => {}
+    }
+    let sort_link = |key: &str| format!("/tong-quan?dot={}&sap-xep={key}", round.id);
     // Each report's latest submitted version, and its signed PDF if one was verified.
     let mut latest: HashMap<i64, i64> = HashMap::new();
     for (report, number, _) in app.store.version_heads(round.id).await? {
@@ -1288,8 +1348,12 @@ async fn dashboard(
         }
         table.list.dashboard {
             thead { tr {
-                th { "Mã" } th { "Tỉnh, thành phố" } th { "Trạng thái" } th { "Gửi lúc" } th { "Cập nhật lần cuối" }
-                th { "Lỗi" } th { "Cảnh báo" } th { "Hạn" } th { "Ký số" }
+                th { a href=(sort_link("ma")) { "Mã" } } th { "Tỉnh, thành phố" }
+                th { a href=(sort_link("trang-thai")) { "Trạng thái" } }
+                th { a href=(sort_link("hoan-thanh")) { "Hoàn thành" } }
+                th { a href=(sort_link("gui")) { "Gửi so với hạn" } }
+                th { "Gửi lúc" } th { "Cập nhật lần cuối" }
+                th { "Lỗi (trong nội dung đã nhập)" } th { "Mục bắt buộc còn thiếu" } th { "Cảnh báo" } th { "Ký số" }
             } }
             tbody {
                 @for (r, late) in &rows {
@@ -1297,11 +1361,15 @@ async fn dashboard(
                         td { (r.province) }
                         td { a href=(format!("/bao-cao/{}", r.id)) { (province_name(&app, &r.province)) } }
                         td { span class=(format!("state {}", r.state.as_str())) { (r.state.label()) } }
+                        @let p = progress.get(&r.id).copied().unwrap_or_default();
+                        td.num.completeness { (vi::format_percent(p.percent(), 0)) " (" (p.filled) "/" (p.required) ")" }
+                        @let sending = Sending::of(r, *late);
+                        td.sending { @if matches!(sending, Sending::Late | Sending::OverdueNotSent) { span.late { (sending.label()) } } @else { (sending.label()) } }
                         td { @if let Some(s) = r.submitted_at { (format_time(s)) } }
                         td { (format_time(r.updated_at)) }
-                        td.num { (r.errors) }
+                        td.num.wrong { (p.wrong) }
+                        td.num.missing { (p.missing) }
                         td.num { (r.warnings) }
-                        td { @if *late { span.late { "quá hạn" } } @else { "đúng hạn" } }
                         td.signed { @if let Some(s) = signed.get(&r.id) { (crate::signed::signed_line(s)) } }
                     }
                 }

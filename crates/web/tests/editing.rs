@@ -40,12 +40,54 @@ async fn autosave(c: &Client, id: i64, fields: &[(&str, &str)]) -> (StatusCode, 
     )
 }
 
+#[derive(Debug)]
+struct DashRow {
+    percent: u32,
+    wrong: u32,
+    missing: u32,
+    sending: String,
+}
+
+/// A report's row of the BTCTW's dashboard, read from the page.
+async fn dashboard_row(c: &Client, id: i64) -> DashRow {
+    let (_, page) = c.get("/tong-quan").await;
+    let row = page
+        .split("<tr>")
+        .find(|r| r.contains(&format!("href=\"/bao-cao/{id}\"")))
+        .unwrap()
+        .to_string();
+    let cell = |class: &str| -> String {
+        let start = row.find(&format!("class=\"{class}\">")).unwrap() + class.len() + 9;
+        row[start..].split('<').next().unwrap().to_string()
+    };
+    let num = |class: &str| cell(class).trim().parse::<u32>().unwrap();
+    DashRow {
+        percent: cell("num completeness")
+            .split('%')
+            .next()
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap(),
+        wrong: num("num wrong"),
+        missing: num("num missing"),
+        sending: cell("sending"),
+    }
+}
+
 async fn all(pg: bool) {
     let s = Server::start(pg).await;
     let ids = s.report_ids().await;
     let id = ids["02"];
     let drafter = s.login("hagiang.soan").await;
     let lead = s.login("hagiang.duyet").await;
+    // The dashboard's row of Hà Giang before anything is written (issue 13, item 10).
+    let btctw = s.login("btctw").await;
+    let before = dashboard_row(&btctw, id).await;
+    assert_eq!(before.wrong, 0);
+    assert!(before.missing > 10, "{before:?}");
+    assert!(before.sending == "chưa gửi", "{before:?}");
+
     // Both open the page at the same revision; A.I and A.II are empty.
     let r0 = drafter.revision(id).await.to_string();
     let (_, page) = lead.get(&format!("/bao-cao/{id}?muc=A.I")).await;
@@ -123,6 +165,19 @@ async fn all(pg: bool) {
         .unwrap()
         .contains("người khác vừa sửa cùng mục"));
     assert_eq!(drafter.revision(id).await, rev, "nothing stored");
+    // Filling items makes the report more complete; it never adds to the errors.
+    let after = dashboard_row(&btctw, id).await;
+    assert_eq!(after.wrong, 0, "{after:?}");
+    assert_eq!(after.missing, before.missing - 2, "{after:?}");
+    assert!(after.percent > before.percent, "{before:?} {after:?}");
+    // Sorted by completeness, the least complete first.
+    let (_, sorted) = btctw.get("/tong-quan?sap-xep=hoan-thanh").await;
+    let first = sorted.split("<tbody>").nth(1).unwrap();
+    assert!(
+        !first[..first.find("</tr>").unwrap()].contains("100%"),
+        "least complete first"
+    );
+
     // From a page given the drafter's text, the same change saves.
     let given = json!("Văn bản của chuyên viên.").to_string();
     let (st, saved) = autosave(
