@@ -308,6 +308,24 @@ pub struct Comment {
     pub body: String,
     pub author: String,
     pub created_at: i64,
+    /// "open", "answered" (by the province) or "closed" (by the reviewer).
+    pub state: String,
+    /// The province's answer.
+    pub answer: Option<String>,
+    pub answered_by: Option<String>,
+    pub answered_at: Option<i64>,
+    pub closed_at: Option<i64>,
+}
+
+impl Comment {
+    /// The state in Vietnamese.
+    pub fn state_label(&self) -> &'static str {
+        match self.state.as_str() {
+            "answered" => "tỉnh đã trả lời",
+            "closed" => "đã đóng",
+            _ => "đang mở",
+        }
+    }
 }
 
 /// A new comment.
@@ -1348,8 +1366,9 @@ impl Store {
 
     pub async fn comments(&self, id: i64) -> Result<Vec<Comment>> {
         let rows = sqlx::query(
-            "SELECT c.*, u.username AS author_name FROM comments c \
-             LEFT JOIN users u ON u.id = c.author WHERE c.report_id = $1 ORDER BY c.id",
+            "SELECT c.*, u.username AS author_name, a.username AS answerer FROM comments c \
+             LEFT JOIN users u ON u.id = c.author LEFT JOIN users a ON a.id = c.answered_by \
+             WHERE c.report_id = $1 ORDER BY c.id",
         )
         .bind(id)
         .fetch_all(&self.read)
@@ -1367,9 +1386,84 @@ impl Store {
                         .try_get::<Option<String>, _>("author_name")?
                         .unwrap_or_default(),
                     created_at: r.try_get("created_at")?,
+                    state: r.try_get("state")?,
+                    answer: r.try_get("answer")?,
+                    answered_by: r.try_get("answerer")?,
+                    answered_at: r.try_get("answered_at")?,
+                    closed_at: r.try_get("closed_at")?,
                 })
             })
             .collect()
+    }
+
+    /// The province answers comment `comment` of report `id` (audited); a closed comment is not
+    /// answered again.
+    pub async fn answer_comment(
+        &self,
+        id: i64,
+        comment: i64,
+        answer: &str,
+        by: Actor<'_>,
+    ) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        let n = sqlx::query(
+            "UPDATE comments SET state = 'answered', answer = $1, answered_by = $2, \
+             answered_at = $3 WHERE id = $4 AND report_id = $5 AND state <> 'closed'",
+        )
+        .bind(answer)
+        .bind(by.id)
+        .bind(now_ms())
+        .bind(comment)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 0 {
+            return Err(Error::NotFound("ý kiến còn mở"));
+        }
+        audit(
+            &mut tx,
+            by,
+            "trả lời ý kiến",
+            Some(id),
+            None,
+            None,
+            Some(answer),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The reviewer closes comment `comment` of report `id` (audited).
+    pub async fn close_comment(&self, id: i64, comment: i64, by: Actor<'_>) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        let n = sqlx::query(
+            "UPDATE comments SET state = 'closed', closed_at = $1 \
+             WHERE id = $2 AND report_id = $3 AND state <> 'closed'",
+        )
+        .bind(now_ms())
+        .bind(comment)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 0 {
+            return Err(Error::NotFound("ý kiến còn mở"));
+        }
+        let what = format!("ý kiến số {comment}");
+        audit(
+            &mut tx,
+            by,
+            "đóng ý kiến",
+            Some(id),
+            None,
+            None,
+            Some(&what),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Every submitted version of a round's reports, without content: (report id, number,

@@ -232,5 +232,13 @@ pub(crate) fn migrations(postgres: bool) -> Vec<String> {
             UNIQUE (template_key, number)
         )"
         ),
+        // A reviewer's comment has a state (issue 13): open, answered by the province (with its
+        // answer), closed by the reviewer.
+        "ALTER TABLE comments ADD COLUMN state TEXT NOT NULL DEFAULT 'open';
+        ALTER TABLE comments ADD COLUMN answer TEXT;
+        ALTER TABLE comments ADD COLUMN answered_by BIGINT;
+        ALTER TABLE comments ADD COLUMN answered_at BIGINT;
+        ALTER TABLE comments ADD COLUMN closed_at BIGINT"
+            .to_string(),
     ]
 }

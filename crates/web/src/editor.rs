@@ -1078,6 +1078,8 @@ pub fn commentable(t: &Template, r: &Report) -> Vec<(String, Option<String>, Str
     report::tree::resolve(t, r, Default::default())
         .into_iter()
         .filter(|e| e.node.answer.is_some() || e.node.kind == NodeKind::Heading)
+        // A district's sheet: only what the district fills.
+        .filter(|e| !r.is_district_sheet() || in_sheet(t, e.node))
         .map(|e| {
             (
                 e.node.id.clone(),

@@ -35,6 +35,11 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/bao-cao/{id}/gui", post(submit))
         .route("/bao-cao/{id}/de-nghi-gui", post(ask_to_submit))
         .route("/bao-cao/{id}/y-kien", post(comment))
+        .route(
+            "/bao-cao/{id}/y-kien/{comment}/tra-loi",
+            post(answer_comment),
+        )
+        .route("/bao-cao/{id}/y-kien/{comment}/dong", post(close_comment))
         .route("/bao-cao/{id}/tra-lai", post(return_report))
         .route("/bao-cao/{id}/tiep-nhan", post(accept))
         .route("/bao-cao/{id}/phien-ban", get(versions))
@@ -312,6 +317,8 @@ fn notice(code: Option<&str>) -> Option<&'static str> {
         "da-gui-phieu" => "Đã gửi phiếu lên Ban Tổ chức của tỉnh. Phiên bản đã gửi không thể sửa.",
         "da-tai-len" => "Đã nhập nội dung từ tệp JSON.",
         "da-gop-y" => "Đã ghi ý kiến.",
+        "da-tra-loi" => "Đã ghi trả lời cho ý kiến.",
+        "da-dong" => "Đã đóng ý kiến.",
         "da-them" => "Đã thêm mô hình.",
         "da-nhap-word" => "Đã nhập nội dung từ tệp Word. Các đoạn để riêng (nếu có) được liệt kê bên dưới cho đến khi được xếp vào mục hoặc bỏ.",
         "da-xep" => "Đã đưa đoạn văn vào mục.",
@@ -421,6 +428,22 @@ pub(crate) async fn editor_response(
     } else {
         None
     };
+    // For each version a comment was made on: the items changed since (to tell the reviewer
+    // what the province changed after the comment).
+    let mut changed_since: HashMap<i64, std::collections::HashSet<String>> = HashMap::new();
+    for n in comments
+        .iter()
+        .map(|c| c.version)
+        .collect::<std::collections::BTreeSet<_>>()
+    {
+        if let Ok(old) = ops::version_report(app, &l, n).await {
+            let keys = ops::diff(&old, &l.report)
+                .into_iter()
+                .map(|c| c.item)
+                .collect();
+            changed_since.insert(n, keys);
+        }
+    }
     let title = match &l.info.district {
         Some(d) => format!(
             "Phiếu cấp huyện của {} ({province})",
@@ -486,16 +509,8 @@ pub(crate) async fn editor_response(
                 }
             }
         }
-        @if l.info.state == RState::Returned || (!comments.is_empty() && !access::can_review(&v.user, &l.info)) {
-            @if !comments.is_empty() {
-                section.comments {
-                    h2 { "Ý kiến của " (reviewer_name) }
-                    ul { @for c in &comments {
-                        li { strong { (c.place) } " (phiên bản " (c.version) ", " (format_time(c.created_at)) "): " (c.body)
-                            " " a href=(format!("/bao-cao/{id}?muc={}", editor::section_of(t, &c.item))) { "đến mục này" } }
-                    } }
-                }
-            }
+        @if !comments.is_empty() {
+            (comments_section(v, &l, &comments, &changed_since, &reviewer_name))
         }
         div.editor {
             nav.outline aria-label="Các phần của đề cương" {
@@ -574,8 +589,114 @@ pub(crate) async fn editor_response(
     Ok(page(&format!("Báo cáo của {province}"), Some(v), body))
 }
 
+/// The comments of a report in every state, to the reviewer and the province: each with its
+/// state (open, answered by the province, closed by the reviewer), the province's answer, whether
+/// its item changed since the version it was made on, and the actions of each side.
+fn comments_section(
+    v: &Viewer,
+    l: &ops::Loaded,
+    comments: &[store::Comment],
+    changed_since: &HashMap<i64, std::collections::HashSet<String>>,
+    reviewer_name: &str,
+) -> Markup {
+    let id = l.info.id;
+    let t = &l.template;
+    let open = comments.iter().filter(|c| c.state == "open").count();
+    let answers = access::is_author(&v.user, &l.info);
+    let closes = access::can_review(&v.user, &l.info);
+    let key = |c: &store::Comment| match &c.instance {
+        Some(i) => format!("{} [{i}]", c.item),
+        None => c.item.clone(),
+    };
+    html! {
+        section.comments #y-kien {
+            h2 { "Ý kiến của " (reviewer_name) }
+            p { "Còn " strong { (open) } " ý kiến đang mở trong " (comments.len()) " ý kiến." }
+            ol {
+                @for c in comments {
+                    @let changed = c.item != "chung" && changed_since.get(&c.version).is_some_and(|k| k.iter().any(|x| x == &key(c) || x.starts_with(&format!("{} ", c.item))));
+                    li.comment-entry data-state=(c.state) {
+                        p {
+                            strong { (c.place) } " (phiên bản " (c.version) ", " (format_time(c.created_at)) ", " (c.author) "): " (c.body)
+                            " " span class=(format!("comment-state {}", c.state)) { "[" (c.state_label()) "]" }
+                        }
+                        @if c.item != "chung" {
+                            p.muted {
+                                @if changed { "Mục này đã được sửa sau phiên bản " (c.version) "." }
+                                @else { "Mục này chưa sửa từ phiên bản " (c.version) "." }
+                                " " a href=(format!("/bao-cao/{id}?muc={}#{}", editor::section_of(t, &c.item), editor::field_anchor(c.instance.as_deref(), &c.item))) { "đến mục này" }
+                            }
+                        }
+                        @if let Some(a) = &c.answer {
+                            p.answer { "Trả lời của tỉnh" @if let Some(by) = &c.answered_by { " (" (by) ")" } ": " (a) }
+                        }
+                        @if answers && c.state != "closed" {
+                            form.inline method="post" action=(format!("/bao-cao/{id}/y-kien/{}/tra-loi", c.id)) {
+                                input type="hidden" name="_csrf" value=(v.csrf);
+                                label.visually-hidden for=(format!("tl-{}", c.id)) { "Trả lời ý kiến" }
+                                input type="text" id=(format!("tl-{}", c.id)) name="noi_dung" required maxlength="10000"
+                                    placeholder="Trả lời (đã sửa thế nào)";
+                                button.small type="submit" { "Trả lời" }
+                            }
+                        }
+                        @if closes && c.state != "closed" {
+                            form.inline method="post" action=(format!("/bao-cao/{id}/y-kien/{}/dong", c.id)) {
+                                input type="hidden" name="_csrf" value=(v.csrf);
+                                button.small type="submit" { "Đóng ý kiến" }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct AnswerForm {
+    noi_dung: String,
+}
+
+/// POST /bao-cao/{id}/y-kien/{comment}/tra-loi: the province answers a comment.
+async fn answer_comment(
+    State(app): State<Arc<App>>,
+    v: Viewer,
+    Path((id, comment)): Path<(i64, i64)>,
+    Form(f): Form<AnswerForm>,
+) -> AppResult<Response> {
+    let info = app.store.report_info(id).await?;
+    access::require_view(&v.user, &info)?;
+    access::require(access::is_author(&v.user, &info))?;
+    let text = vi::nfc(f.noi_dung.trim());
+    if text.is_empty() || text.chars().count() > 10_000 {
+        return Err(AppError::bad_request(
+            "Trả lời không được để trống và không quá 10.000 ký tự.",
+        ));
+    }
+    app.store
+        .answer_comment(id, comment, &text, (&v.user).into())
+        .await?;
+    Ok(Redirect::to(&format!("/bao-cao/{id}?tb=da-tra-loi#y-kien")).into_response())
+}
+
+/// POST /bao-cao/{id}/y-kien/{comment}/dong: the reviewer closes a comment.
+async fn close_comment(
+    State(app): State<Arc<App>>,
+    v: Viewer,
+    Path((id, comment)): Path<(i64, i64)>,
+) -> AppResult<Response> {
+    let info = app.store.report_info(id).await?;
+    access::require_view(&v.user, &info)?;
+    access::require(access::can_review(&v.user, &info))?;
+    app.store
+        .close_comment(id, comment, (&v.user).into())
+        .await?;
+    Ok(Redirect::to(&format!("/bao-cao/{id}?tb=da-dong#y-kien")).into_response())
+}
+
 fn review_panel(v: &Viewer, id: i64, l: &ops::Loaded, comments: &[store::Comment]) -> Markup {
     let places = editor::commentable(&l.template, &l.report);
+    let sections = editor::sections_for(&l.template, &l.report);
     let submitted = l.info.state == RState::Submitted;
     let sheet = l.info.district.is_some();
     let (heading, sender, back, accept_confirm) = if sheet {
@@ -604,8 +725,16 @@ fn review_panel(v: &Viewer, id: i64, l: &ops::Loaded, comments: &[store::Comment
                     label for="gop-y-muc" { "Góp ý vào mục" }
                     select #gop-y-muc name="muc" {
                         option value="chung" { "Ý kiến chung về báo cáo" }
-                        @for (item, inst, place) in &places {
-                            option value=(format!("{}|{}", item, inst.as_deref().unwrap_or(""))) { (place) }
+                        // Grouped by section of the outline, not one list of hundreds.
+                        @for sec in &sections {
+                            @let mine: Vec<&(String, Option<String>, String)> = places.iter().filter(|(item, _, _)| editor::section_of(&l.template, item) == sec.key).collect();
+                            @if !mine.is_empty() {
+                                optgroup label=(format!("{} {}", sec.number, sec.title).trim()) {
+                                    @for (item, inst, place) in mine {
+                                        option value=(format!("{}|{}", item, inst.as_deref().unwrap_or(""))) { (place) }
+                                    }
+                                }
+                            }
                         }
                     }
                     label for="gop-y-noi-dung" { "Nội dung ý kiến" }

@@ -369,6 +369,101 @@ async fn all(pg: bool) {
         .await;
     assert_eq!(versions(&after), versions(&before) + 1, "one new version");
 
+    // Comments keep their state in every state of the report (item 7): the BTCTW comments on
+    // Cao Bằng's submitted report and returns it; the province answers and changes the item;
+    // after resubmission the reviewer sees the answer and that the item changed, and closes it.
+    let (st, body) = btctw
+        .json(
+            Method::POST,
+            &format!("/api/v1/reports/{cid}/return"),
+            Some(json!({"comments": [{"item": "A.I", "body": "Đề nghị nêu rõ số hội nghị quán triệt."}]})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    let cb_drafter = s.login("caobang.soan").await;
+    let (_, page) = cb_drafter.get(&format!("/bao-cao/{cid}")).await;
+    assert!(page.contains("[đang mở]"), "the comment is open");
+    assert!(page.contains("optgroup") || !page.contains("gop-y-muc"));
+    let comment_id: i64 = page
+        .split("<li class=\"comment-entry\"")
+        .find(|e| e.contains("số hội nghị quán triệt"))
+        .and_then(|e| e.split(&format!("/bao-cao/{cid}/y-kien/")).nth(1))
+        .and_then(|r| r.split('/').next())
+        .and_then(|n| n.parse().ok())
+        .expect("an answer form for the comment");
+    let (st, _) = cb_drafter
+        .form(
+            &format!("/bao-cao/{cid}/y-kien/{comment_id}/tra-loi"),
+            &[("noi_dung", "Đã bổ sung: 3 hội nghị.")],
+            true,
+        )
+        .await;
+    assert_eq!(st, StatusCode::SEE_OTHER);
+    let rev = cb_drafter.revision(cid).await;
+    let (st, _) = cb_drafter
+        .json(
+            Method::PATCH,
+            &format!("/api/v1/reports/{cid}"),
+            Some(json!({"revision": rev, "changes": [{"item": "A.I", "value": "Tỉnh ủy đã tổ chức 3 hội nghị quán triệt."}]})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let rev = cb.revision(cid).await;
+    let (st, _) = cb
+        .json(
+            Method::POST,
+            &format!("/api/v1/reports/{cid}/submit"),
+            Some(json!({"revision": rev})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let (_, page) = btctw.get(&format!("/bao-cao/{cid}")).await;
+    let entry = page
+        .split("<li class=\"comment-entry\"")
+        .find(|e| e.contains("số hội nghị quán triệt"))
+        .expect("the comment is shown to the reviewer after resubmission");
+    assert!(entry.contains("[tỉnh đã trả lời]"), "{entry}");
+    assert!(entry.contains("Đã bổ sung: 3 hội nghị."), "{entry}");
+    assert!(
+        entry.contains("Mục này đã được sửa sau phiên bản"),
+        "{entry}"
+    );
+    // The reviewer's picker is grouped by section.
+    assert!(
+        page.contains("<optgroup label=\"A.I Về công tác"),
+        "grouped picker"
+    );
+    let (st, _) = btctw
+        .form(
+            &format!("/bao-cao/{cid}/y-kien/{comment_id}/dong"),
+            &[],
+            true,
+        )
+        .await;
+    assert_eq!(st, StatusCode::SEE_OTHER);
+    let (_, page) = cb_drafter.get(&format!("/bao-cao/{cid}")).await;
+    assert!(page.contains("[đã đóng]"));
+    let (st, _) = cb_drafter
+        .form(
+            &format!("/bao-cao/{cid}/y-kien/{comment_id}/tra-loi"),
+            &[("noi_dung", "Thêm.")],
+            true,
+        )
+        .await;
+    assert_eq!(
+        st,
+        StatusCode::NOT_FOUND,
+        "a closed comment is not answered again"
+    );
+    let (st, _) = cb_drafter
+        .form(
+            &format!("/bao-cao/{cid}/y-kien/{comment_id}/dong"),
+            &[],
+            true,
+        )
+        .await;
+    assert_eq!(st, StatusCode::FORBIDDEN, "only the reviewer closes");
+
     // An ended session: the autosave gets a JSON 401 (the page says the session ended and
     // keeps the text), not a page.
     let (st, _) = drafter.json(Method::DELETE, "/api/v1/session", None).await;
