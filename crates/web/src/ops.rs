@@ -315,7 +315,7 @@ pub async fn mutate_with(
         // particulars normalise what they bring, `replace` reads through `Report::from_json`.
         f(&l.template, &mut r)?;
         let changes = diff(&l.report, &r);
-        refuse_bad_text(&l.template, &changes)?;
+        refuse_bad_text(&l.template, &l.report, &r)?;
         // One validation: the counts are of every problem; the page shows the draft's (what
         // is wrong, not what is still missing), the same problems less the "missing" ones.
         let all = validate(app, &l.template, &r, false);
@@ -359,7 +359,7 @@ pub async fn mutate_with(
 /// Refuses a save whose new text holds characters that are no text (the replacement character
 /// "�" that a broken copy leaves, control characters) or is longer than an answer may be: said
 /// with the item, and nothing is stored.
-fn refuse_bad_text(t: &Template, changes: &[ItemChange]) -> AppResult<()> {
+fn refuse_bad_text(t: &Template, old: &Report, new: &Report) -> AppResult<()> {
     fn strings<'v>(v: &'v Value, out: &mut Vec<&'v str>) {
         match v {
             Value::String(s) => out.push(s),
@@ -368,16 +368,42 @@ fn refuse_bad_text(t: &Template, changes: &[ItemChange]) -> AppResult<()> {
             _ => {}
         }
     }
-    for c in changes {
-        let Some(new) = c.new.as_deref() else {
-            continue;
-        };
-        let Ok(v) = serde_json::from_str::<Value>(new) else {
-            continue;
-        };
+    // The values that changed, read from the reports themselves (the audit's entries shorten
+    // long texts).
+    let mut changed: Vec<(String, &Value)> = Vec::new();
+    fn scan<'v>(
+        a: &BTreeMap<String, Value>,
+        b: &'v BTreeMap<String, Value>,
+        inst: Option<&str>,
+        out: &mut Vec<(String, &'v Value)>,
+    ) {
+        for (k, v) in b {
+            if a.get(k) != Some(v) {
+                let key = match inst {
+                    Some(i) => format!("{k} [{i}]"),
+                    None => k.clone(),
+                };
+                out.push((key, v));
+            }
+        }
+    }
+    scan(&old.answers, &new.answers, None, &mut changed);
+    let none = std::collections::BTreeMap::new();
+    for (block, list) in &new.blocks {
+        for inst in list {
+            let before = old
+                .blocks
+                .get(block)
+                .and_then(|l| l.iter().find(|i| i.id == inst.id))
+                .map(|i| &i.answers)
+                .unwrap_or(&none);
+            scan(before, &inst.answers, Some(&inst.id), &mut changed);
+        }
+    }
+    for (item, v) in changed {
         let mut texts = Vec::new();
-        strings(&v, &mut texts);
-        let label = || item_label(t, &c.item);
+        strings(v, &mut texts);
+        let label = || item_label(t, &item);
         for s in texts {
             let bad = s.chars().find(|&ch| {
                 ch == '\u{FFFD}' || (ch.is_control() && !matches!(ch, '\n' | '\t' | '\r'))

@@ -562,8 +562,10 @@ async fn workflow(s: &Server) {
     assert_eq!(st, StatusCode::OK, "{e}");
     assert_eq!(drafter.report(id).await["info"]["state"], "returned");
     let (_, page) = drafter.get(&format!("/bao-cao/{id}?muc=B.III")).await;
+    // Listed with the report's comments at the top, and shown again beside its item.
+    assert!(page.contains("[đang mở]"), "with its state");
     let at = page
-        .find("Đề nghị làm rõ khó khăn về con dấu.")
+        .rfind("Đề nghị làm rõ khó khăn về con dấu.")
         .expect("comment shown");
     let field = page.find("name=\"v||B.III.1\"").expect("the item's field");
     assert!(at.abs_diff(field) < 3000, "the comment sits by its item");
