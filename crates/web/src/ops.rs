@@ -159,6 +159,8 @@ pub async fn progress(
         })
         .await??;
         if let Ok(mut m) = memo.lock() {
+            // Only the latest revision of a report is kept: the memo never grows with saves.
+            m.retain(|(d, id, _), _| !(d == &db && *id == i.id));
             m.insert((db.clone(), i.id, i.revision), p);
         }
         out.insert(i.id, p);
