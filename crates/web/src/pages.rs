@@ -510,7 +510,7 @@ pub(crate) async fn editor_response(
             }
         }
         @if !comments.is_empty() {
-            (comments_section(v, &l, &comments, &changed_since, &reviewer_name))
+            (comments_section(v, &l, &comments, &changed_since, reviewer_name))
         }
         div.editor {
             nav.outline aria-label="Các phần của đề cương" {
