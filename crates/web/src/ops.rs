@@ -549,6 +549,46 @@ pub const LONG_AUDIT_BYTES: usize = 4000;
 /// of autosaves of a 20,000-character item stores what changed, not copies (shown as it is by the
 /// audit page: not JSON).
 pub fn text_change(old: &str, new: &str) -> (String, String) {
+    // An autosave changes a few words of a long text: compare only what lies between the common
+    // start and end (plus a few words of each), so the cost is the change's, not the text's.
+    let mut p = old
+        .bytes()
+        .zip(new.bytes())
+        .take_while(|(a, b)| a == b)
+        .count();
+    while !old.is_char_boundary(p) || !new.is_char_boundary(p) {
+        p -= 1;
+    }
+    let room = old.len().min(new.len()) - p;
+    let mut q = old
+        .bytes()
+        .rev()
+        .zip(new.bytes().rev())
+        .take(room)
+        .take_while(|(a, b)| a == b)
+        .count();
+    while !old.is_char_boundary(old.len() - q) || !new.is_char_boundary(new.len() - q) {
+        q -= 1;
+    }
+    // Six words of context on each side.
+    let start = old[..p]
+        .char_indices()
+        .rev()
+        .filter(|(_, c)| c.is_whitespace())
+        .nth(6)
+        .map(|(i, _)| i)
+        .unwrap_or(0);
+    let tail = &old[old.len() - q..];
+    let extra = tail
+        .char_indices()
+        .filter(|(_, c)| c.is_whitespace())
+        .nth(6)
+        .map(|(i, _)| i)
+        .unwrap_or(tail.len());
+    let (old, new) = (
+        &old[start..old.len() - q + extra],
+        &new[start..new.len() - q + extra],
+    );
     let diff = similar::TextDiff::from_words(old, new);
     let (mut a, mut b) = (Vec::new(), Vec::new());
     for group in diff.grouped_ops(6) {
