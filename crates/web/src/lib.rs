@@ -271,6 +271,7 @@ pub fn router(app: Arc<App>) -> Router {
         .nest("/api/v1", api)
         .route("/healthz", get(healthz))
         .route("/tai-nguyen/{file}", get(pages::asset))
+        .route("/favicon.ico", get(pages::favicon))
         .route("/dang-nhap", post(auth::login_form).get(pages::login_page))
         .fallback(|| async { AppError::not_found() })
         .layer(axum::middleware::from_fn_with_state(

@@ -56,12 +56,20 @@ pub fn routes() -> Router<Arc<App>> {
 
 const CSS: &str = include_str!("../assets/app.css");
 const JS: &str = include_str!("../assets/app.js");
+const ICON: &str = include_str!("../assets/bieu-tuong.svg");
+
+/// GET /favicon.ico: the site's icon (asked for by browsers, feed readers and the like).
+pub async fn favicon() -> Response {
+    asset(Path("bieu-tuong.svg".to_string())).await
+}
 
 /// GET /tai-nguyen/{file}
 pub async fn asset(Path(file): Path<String>) -> Response {
     let (body, kind) = match file.as_str() {
         "app.css" => (CSS, "text/css; charset=utf-8"),
         "app.js" => (JS, "text/javascript; charset=utf-8"),
+        // The site's icon (browsers ask for one on every page).
+        "bieu-tuong.svg" => (ICON, "image/svg+xml"),
         _ => return AppError::not_found().into_response(),
     };
     (
@@ -84,6 +92,7 @@ pub fn page(title: &str, v: Option<&Viewer>, body: Markup) -> Response {
                 @if let Some(v) = v { meta name="csrf-token" content=(v.csrf); }
                 title { (title) " – Báo cáo thí điểm" }
                 link rel="stylesheet" href="/tai-nguyen/app.css";
+                link rel="icon" href="/tai-nguyen/bieu-tuong.svg" type="image/svg+xml";
                 script src="/tai-nguyen/app.js" defer {}
             }
             body {

@@ -481,5 +481,14 @@ async fn all(pg: bool) {
             .is_some_and(|e| e.contains("đăng nhập")),
         "{body}"
     );
+    // The site has an icon: linked from every page, and at /favicon.ico (no 404 on every page).
+    let anon = s.anonymous();
+    let (st, kind, svg) = anon.get_bytes("/tai-nguyen/bieu-tuong.svg").await;
+    assert_eq!((st, kind.as_str()), (StatusCode::OK, "image/svg+xml"));
+    assert!(svg.starts_with(b"<svg"));
+    let (st, kind, _) = anon.get_bytes("/favicon.ico").await;
+    assert_eq!((st, kind.as_str()), (StatusCode::OK, "image/svg+xml"));
+    let (_, login) = anon.get("/dang-nhap").await;
+    assert!(login.contains("rel=\"icon\" href=\"/tai-nguyen/bieu-tuong.svg\""));
     s.stop().await;
 }
