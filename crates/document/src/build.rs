@@ -59,7 +59,7 @@ pub fn build(
     let entries = resolve(t, r, TreeOptions { skeletons: true });
     let mut skip_below: Option<usize> = None;
     for e in &entries {
-        if district.is_some() && !in_sheet(t, e.node) {
+        if district.is_some() && !t.in_district_sheet(e.node) {
             continue;
         }
         b.settle_none(e.depth);
@@ -184,14 +184,6 @@ pub fn build(
         },
         annexes: Vec::new(),
     })
-}
-
-/// Whether a node prints in a district's sheet: a district block, an item districts fill, or a
-/// heading on the way to one.
-fn in_sheet(t: &Template, n: &Node) -> bool {
-    n.district.is_some()
-        || (n.kind == NodeKind::Repeat && t.district_blocks().any(|b| b.id == n.id))
-        || t.children(Some(&n.id)).any(|c| in_sheet(t, c))
 }
 
 /// Applies the profile's spelling of "ỦY" (old style "UỶ" when configured).

@@ -598,6 +598,16 @@ impl Template {
         })
     }
 
+    /// Whether a node belongs in a district's sheet (its form and its document): a district
+    /// block, an item districts fill, or a heading on the way to one.
+    pub fn in_district_sheet(&self, n: &Node) -> bool {
+        n.district.is_some()
+            || (n.kind == NodeKind::Repeat && self.district_blocks().any(|b| b.id == n.id))
+            || self
+                .children(Some(&n.id))
+                .any(|c| self.in_district_sheet(c))
+    }
+
     /// What a district sheet fills in this item, if anything.
     pub fn district_fill(&self, id: &str) -> Option<DistrictFill> {
         self.node(id).and_then(|n| n.district)

@@ -825,33 +825,12 @@ impl Store {
         content: &str,
         counts: (i64, i64),
     ) -> Result<i64> {
-        if let Some(row) = sqlx::query(
-            "SELECT id FROM reports WHERE round_id = $1 AND province = $2 AND district = ''",
-        )
-        .bind(round_id)
-        .bind(province)
-        .fetch_optional(&self.read)
-        .await?
-        {
-            return Ok(row.try_get("id")?);
-        }
-        let row = sqlx::query(
-            "INSERT INTO reports (round_id, province, state, revision, content, errors, \
-             warnings, updated_at) VALUES ($1, $2, 'draft', 1, $3, $4, $5, $6) RETURNING id",
-        )
-        .bind(round_id)
-        .bind(province)
-        .bind(content)
-        .bind(counts.0)
-        .bind(counts.1)
-        .bind(now_ms())
-        .fetch_one(&self.write)
-        .await?;
-        Ok(row.try_get("id")?)
+        self.ensure_sheet(round_id, province, "", content, counts)
+            .await
     }
 
     /// Creates a district's sheet of a round with its initial content (idempotent: returns the
-    /// existing sheet's id when there is one).
+    /// existing sheet's id when there is one). `district` "" is the province's own report.
     pub async fn ensure_sheet(
         &self,
         round_id: i64,

@@ -65,14 +65,6 @@ pub fn sections_for(t: &Template, r: &Report) -> Vec<Section> {
         .collect()
 }
 
-/// Whether a node shows in a district's sheet: a district block, an item the districts fill,
-/// or a node on the way to one.
-fn in_sheet(t: &Template, n: &Node) -> bool {
-    n.district.is_some()
-        || (n.kind == NodeKind::Repeat && t.district_blocks().any(|b| b.id == n.id))
-        || t.children(Some(&n.id)).any(|c| in_sheet(t, c))
-}
-
 /// The sections of a template, in outline order, the particulars first.
 pub fn sections(t: &Template) -> Vec<Section> {
     let paths = paths(t);
@@ -304,7 +296,7 @@ fn render_node(
     inst: Option<&Instance>,
     skip_sub_sections: bool,
 ) -> Markup {
-    if c.r.is_district_sheet() && !in_sheet(c.t, n) {
+    if c.r.is_district_sheet() && !c.t.in_district_sheet(n) {
         return html! {};
     }
     let scope = inst.map(|i| i.id.as_str());
@@ -1079,7 +1071,7 @@ pub fn commentable(t: &Template, r: &Report) -> Vec<(String, Option<String>, Str
         .into_iter()
         .filter(|e| e.node.answer.is_some() || e.node.kind == NodeKind::Heading)
         // A district's sheet: only what the district fills.
-        .filter(|e| !r.is_district_sheet() || in_sheet(t, e.node))
+        .filter(|e| !r.is_district_sheet() || t.in_district_sheet(e.node))
         .map(|e| {
             (
                 e.node.id.clone(),

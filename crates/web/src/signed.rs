@@ -203,16 +203,7 @@ async fn upload(
 }
 
 fn clean_name(name: &str) -> String {
-    let base = name.rsplit(['/', '\\']).next().unwrap_or("");
-    let s: String = vi::nfc(base)
-        .chars()
-        .filter(|c| !c.is_control() && *c != '"')
-        .take(200)
-        .collect();
-    match s.trim() {
-        "" => "bao-cao-da-ky.pdf".to_string(),
-        t => t.to_string(),
-    }
+    crate::word::clean_name_or(name, "bao-cao-da-ky.pdf")
 }
 
 /// GET /bao-cao/{id}/ky-so/{file}: a signed PDF, for whoever may read the report.

@@ -433,6 +433,12 @@ fn require_import(v: &Viewer, info: &ReportInfo) -> AppResult<()> {
 
 /// A file name as kept: its last part, NFC, without control characters, at most 200 characters.
 fn clean_name(name: &str) -> String {
+    clean_name_or(name, "tep-word.docx")
+}
+
+/// An uploaded file's name, safe to keep and show (no path, no control characters or quotes, NFC,
+/// at most 200 characters); `default` when nothing is left.
+pub(crate) fn clean_name_or(name: &str, default: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or("");
     let s: String = vi::nfc(base)
         .chars()
@@ -441,7 +447,7 @@ fn clean_name(name: &str) -> String {
         .collect();
     let s = s.trim().to_string();
     if s.is_empty() {
-        "tep-word.docx".to_string()
+        default.to_string()
     } else {
         s
     }
