@@ -5,7 +5,8 @@
 # New Roman is absent), fontconfig and DejaVu Serif (PDF font tests), python-docx, jsonschema,
 # openpyxl and pikepdf (PDF/A metadata), pyHanko (an independent check of digital signatures;
 # poppler's pdfsig is the other; the test PKI is made with the openssl command), and for the browser tests Debian's Chromium and
-# ChromeDriver with Selenium. Debian/Ubuntu, as root or with sudo.
+# ChromeDriver with Selenium, and axe-core (npm) for their accessibility checks. Debian/Ubuntu, as root
+# or with sudo.
 # The web tests run on SQLite and on PostgreSQL: a server at 127.0.0.1:5432 with trust auth for
 # user postgres (as in CI), or the URL in BAOCAO_TEST_POSTGRES (e.g. postgres://u:p@host:5432).
 set -euo pipefail
@@ -26,6 +27,9 @@ command -v fc-list >/dev/null 2>&1 || apt_packages+=(fontconfig)
 # Browser end-to-end tests: real headless Chromium driven through ChromeDriver.
 [ -x /usr/bin/chromium ] || apt_packages+=(chromium)
 [ -x /usr/bin/chromedriver ] || apt_packages+=(chromium-driver)
+# axe-core (the accessibility checker the browser tests run on every page) comes from npm.
+axe_dir="${XDG_CACHE_HOME:-$HOME/.cache}/baocao/axe-core-4.10.3"
+[ -f "$axe_dir/node_modules/axe-core/axe.min.js" ] || command -v npm >/dev/null 2>&1 || apt_packages+=(npm)
 
 if [ ${#apt_packages[@]} -gt 0 ]; then
   say "Cài đặt công cụ kiểm tra: ${apt_packages[*]}"
@@ -46,6 +50,13 @@ if ! python3 -c 'import selenium' >/dev/null 2>&1; then
   python3 -m pip install -q selenium 2>/dev/null \
     || python3 -m pip install -q --break-system-packages selenium
 fi
+
+if [ ! -f "$axe_dir/node_modules/axe-core/axe.min.js" ]; then
+  say "Cài đặt axe-core 4.10.3 (kiểm tra trợ năng trong kiểm thử trình duyệt)"
+  mkdir -p "$axe_dir"
+  npm install --no-save --no-audit --no-fund --silent --prefix "$axe_dir" axe-core@4.10.3 >/dev/null
+fi
+export AXE_JS="$axe_dir/node_modules/axe-core/axe.min.js"
 
 if ! python3 -c 'import pikepdf' >/dev/null 2>&1; then
   say "Cài đặt pikepdf (đọc PDF/A)"

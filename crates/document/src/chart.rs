@@ -25,14 +25,17 @@ pub fn svg(c: &Chart) -> String {
     let row_h = bar_h * n as f64 + 8.0;
     let top = if n > 1 { 22.0 } else { 6.0 };
     let height = top + row_h * c.categories.len() as f64 + 6.0;
+    // The drawing scales down to the page (viewBox): on a phone the chart shrinks instead of
+    // scrolling sideways.
+    let width = label_w + bar_w + 70.0;
     let mut o = String::new();
     let _ = write!(
         o,
         "<figure class=\"chart\"><figcaption>{}</figcaption>\
-         <svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{height}\" role=\"img\" \
-         aria-label=\"{}\">",
+         <svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" \
+         width=\"{width}\" height=\"{height}\" \
+         role=\"img\" aria-label=\"{}\">",
         esc(&c.title),
-        label_w + bar_w + 70.0,
         esc(&c.title)
     );
     if n > 1 {

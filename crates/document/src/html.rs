@@ -186,7 +186,7 @@ p.center {{ text-align: center; }}
         css,
         ".gap {{ background: #ffff00; font-style: italic; }}
 sup.fn-ref {{ line-height: 0; }}
-sup.fn-ref a {{ color: inherit; text-decoration: none; }}
+sup.fn-ref a {{ color: inherit; text-decoration: underline; }}
 p.caption {{ font-size: {table}pt; font-style: italic; text-align: right; }}
 table.data {{ width: 100%; border-collapse: collapse; table-layout: fixed; font-size: {table}pt; \
 margin: 0 0 {after}pt; }}
@@ -205,7 +205,7 @@ table.closing td.recipients p {{ text-align: left; }}
 .on-behalf, .signer-name {{ font-weight: bold; }}
 section.footnotes {{ font-size: {note}pt; margin-top: {line}pt; border-top: {border}pt solid #000; }}
 section.footnotes ol {{ margin: 0; padding-left: 2em; }}
-a.fn-back {{ text-decoration: none; }}
+a.fn-back {{ text-decoration: underline; }}
 ",
         table = p.table.size_pt,
         recipients = p.closing.recipients_size_pt,

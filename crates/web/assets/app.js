@@ -79,8 +79,12 @@
     status.textContent = text;
     status.className = error ? "error" : "";
   }
+  // Each field's problems under it, the field marked invalid (aria-invalid) while it has an
+  // error; returns how many errors this page's fields have, for the save message to announce.
   function showProblems(problems) {
     document.querySelectorAll("ul.problems").forEach(function (ul) { ul.innerHTML = ""; });
+    form.querySelectorAll('[aria-invalid="true"]').forEach(function (f) { f.removeAttribute("aria-invalid"); });
+    var errors = 0;
     (problems || []).forEach(function (p) {
       var key = (p.instance || "") + "|" + p.item;
       var ul = document.querySelector('ul.problems[data-for="' + CSS.escape(key) + '"]');
@@ -89,7 +93,14 @@
       li.className = p.severity === "error" ? "error" : "warning";
       li.textContent = p.message;
       ul.appendChild(li);
+      if (p.severity === "error") {
+        errors++;
+        var field = document.querySelector('[aria-describedby~="' + CSS.escape(ul.id) + '"]');
+        // A table's problems describe the table; only a field or a choice group is "invalid".
+        if (field && field.matches("input, textarea, select, [role=radiogroup]")) field.setAttribute("aria-invalid", "true");
+      }
     });
+    return errors;
   }
   function body() {
     var data = new URLSearchParams();
@@ -219,9 +230,11 @@
         var ce = document.getElementById("count-errors"), cw = document.getElementById("count-warnings");
         if (ce) ce.textContent = r.j.errors;
         if (cw) cw.textContent = r.j.warnings;
-        showProblems(r.j.problems);
+        var errs = showProblems(r.j.problems);
         var d = new Date();
-        say("Đã lưu lúc " + String(d.getHours()).padStart(2, "0") + ":" + String(d.getMinutes()).padStart(2, "0") + ":" + String(d.getSeconds()).padStart(2, "0") + ".");
+        // The live status announces the section's errors too, not only the time of the save.
+        say("Đã lưu lúc " + String(d.getHours()).padStart(2, "0") + ":" + String(d.getMinutes()).padStart(2, "0") + ":" + String(d.getSeconds()).padStart(2, "0") + "." +
+          (errs > 0 ? " Phần này còn " + errs + " lỗi cần sửa (ghi dưới từng ô)." : ""));
         if (pending) { var b = pending; pending = null; dirty = false; form.requestSubmit(b); return; }
         if (again || dirty) save();
       } else if (r.status === 401) {

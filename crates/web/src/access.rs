@@ -116,3 +116,39 @@ pub fn require(ok: bool) -> AppResult<()> {
 pub fn manages_outlines(u: &User) -> bool {
     matches!(u.role, Role::Admin | Role::Reviewer)
 }
+
+/// Whether `u` is the administrator (accounts, rounds, backups, the audit log, trust roots).
+pub fn is_admin(u: &User) -> bool {
+    u.role == Role::Admin
+}
+
+/// 403 unless `u` is the administrator.
+pub fn require_admin(u: &User) -> AppResult<()> {
+    require(is_admin(u))
+}
+
+/// Whether `u` writes a province's report (its drafters and approvers).
+pub fn writes_report(u: &User) -> bool {
+    u.role.is_provincial()
+}
+
+/// Whether `u` writes a district's sheet (its district drafters and approvers).
+pub fn writes_sheet(u: &User) -> bool {
+    u.role.is_district()
+}
+
+/// Whether `u` may make an account of `role` in `province`: the administrator every account; a
+/// province's approver the accounts of its districts.
+pub fn may_create_account(u: &User, role: Role, province: Option<&str>) -> bool {
+    is_admin(u) || (role.is_district() && province.is_some_and(|p| manages_districts(u, p)))
+}
+
+/// The province whose districts `u` manages: their own for a province's users; for the
+/// administrator, `asked` (every province is theirs); none for the others.
+pub fn districts_province<'a>(u: &'a User, asked: Option<&'a str>) -> Option<&'a str> {
+    match u.role {
+        Role::Drafter | Role::Approver => u.province.as_deref(),
+        Role::Admin => Some(asked.unwrap_or("02")),
+        _ => None,
+    }
+}

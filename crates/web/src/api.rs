@@ -15,7 +15,7 @@ use serde_json::{json, Value};
 
 use crate::auth::{self, Viewer};
 use crate::ops::{self, Change, CommentIn, InstanceOp};
-use crate::{access, pages, App, AppError};
+use crate::{access, App, AppError};
 
 /// The OpenAPI description of this API.
 pub const OPENAPI: &str = include_str!("../openapi.json");
@@ -48,16 +48,11 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/dashboard", get(dashboard))
         .route("/users", get(users).post(create_user))
         .route("/audit", get(audit))
-        .fallback(|| async { AppError::not_found().json(true) })
+        .fallback(|| async { AppError::not_found() })
 }
 
 async fn openapi() -> Response {
     ([(CONTENT_TYPE, "application/json")], OPENAPI).into_response()
-}
-
-/// Wraps a handler's error as JSON.
-fn j<T>(r: Result<T, AppError>) -> Result<T, AppError> {
-    r.map_err(|e| e.json(true))
 }
 
 #[derive(Deserialize)]
@@ -72,19 +67,18 @@ async fn login(
     headers: HeaderMap,
     Json(l): Json<Login>,
 ) -> ApiResult {
-    let user = j(auth::authenticate(&app, &l.username, &l.password, ip).await)?;
-    let (cookie, csrf) = j(auth::open_session(&app, &user, &headers).await)?;
+    let user = auth::authenticate(&app, &l.username, &l.password, ip).await?;
+    let (cookie, csrf) = auth::open_session(&app, &user, &headers).await?;
     let mut r = Json(json!({ "csrf_token": csrf, "user": user })).into_response();
     r.headers_mut().append(SET_COOKIE, cookie);
     Ok(r)
 }
 
 async fn logout(State(app): State<Arc<App>>, headers: HeaderMap, v: Viewer) -> ApiResult {
-    j(app
-        .store
+    app.store
         .delete_session(&v.token)
         .await
-        .map_err(AppError::from))?;
+        .map_err(AppError::from)?;
     let mut r = StatusCode::NO_CONTENT.into_response();
     r.headers_mut().append(
         SET_COOKIE,
@@ -109,7 +103,7 @@ async fn change_password(
     Json(p): Json<PasswordChange>,
 ) -> ApiResult {
     let (cookie, csrf) =
-        j(auth::change_own_password(&app, &v, &p.current, &p.new, ip, &headers).await)?;
+        auth::change_own_password(&app, &v, &p.current, &p.new, ip, &headers).await?;
     let mut r = Json(json!({ "csrf_token": csrf })).into_response();
     r.headers_mut().append(SET_COOKIE, cookie);
     Ok(r)
@@ -120,7 +114,7 @@ async fn me(v: Viewer) -> ApiResult {
 }
 
 async fn rounds(State(app): State<Arc<App>>, _v: Viewer) -> ApiResult {
-    ok(json!(j(app.store.rounds().await.map_err(AppError::from))?))
+    ok(json!(app.store.rounds().await.map_err(AppError::from)?))
 }
 
 #[derive(Deserialize)]
@@ -136,8 +130,8 @@ async fn create_round(
     v: Viewer,
     Json(n): Json<NewRound>,
 ) -> ApiResult {
-    j(access::require(v.user.role == store::Role::Admin))?;
-    let id = j(ops::create_round(
+    access::require_admin(&v.user)?;
+    let id = ops::create_round(
         &app,
         &n.name,
         &n.template,
@@ -145,7 +139,7 @@ async fn create_round(
         &n.cutoff,
         (&v.user).into(),
     )
-    .await)?;
+    .await?;
     Ok((StatusCode::CREATED, Json(json!({ "id": id }))).into_response())
 }
 
@@ -158,12 +152,20 @@ struct RoundQuery {
 async fn reports(State(app): State<Arc<App>>, v: Viewer, Query(q): Query<RoundQuery>) -> ApiResult {
     let round = match q.round {
         Some(r) => r,
-        None => j(app.store.rounds().await.map_err(AppError::from))?
+        None => app
+            .store
+            .rounds()
+            .await
+            .map_err(AppError::from)?
             .first()
             .map(|r| r.id)
-            .ok_or_else(|| AppError::not_found().json(true))?,
+            .ok_or_else(AppError::not_found)?,
     };
-    let list = j(app.store.reports(round, None).await.map_err(AppError::from))?;
+    let list = app
+        .store
+        .reports(round, None)
+        .await
+        .map_err(AppError::from)?;
     let visible: Vec<_> = list
         .into_iter()
         .filter(|r| access::can_view(&v.user, r))
@@ -172,7 +174,7 @@ async fn reports(State(app): State<Arc<App>>, v: Viewer, Query(q): Query<RoundQu
 }
 
 async fn report(State(app): State<Arc<App>>, v: Viewer, Path(id): Path<i64>) -> ApiResult {
-    let l = j(ops::load(&app, &v, id).await)?;
+    let l = ops::load(&app, &v, id).await?;
     let problems = ops::problems(&app, &l.template, &l.report, false);
     ok(json!({
         "info": l.info,
@@ -197,16 +199,14 @@ async fn patch(
     Path(id): Path<i64>,
     Json(p): Json<Patch>,
 ) -> ApiResult {
-    let saved = j(
-        ops::mutate(&app, &v, id, p.revision, "sửa nội dung", |t, r| {
-            ops::apply_changes(t, r, &p.changes)?;
-            if let Some(d) = &p.document {
-                r.document = ops::nfc_particulars(d);
-            }
-            Ok(())
-        })
-        .await,
-    )?;
+    let saved = ops::mutate(&app, &v, id, p.revision, "sửa nội dung", |t, r| {
+        ops::apply_changes(t, r, &p.changes)?;
+        if let Some(d) = &p.document {
+            r.document = ops::nfc_particulars(d);
+        }
+        Ok(())
+    })
+    .await?;
     ok(json!(saved))
 }
 
@@ -223,7 +223,7 @@ async fn put(
     Json(p): Json<Put>,
 ) -> ApiResult {
     let text = p.report.to_string();
-    let saved = j(ops::mutate(
+    let saved = ops::mutate(
         &app,
         &v,
         id,
@@ -231,7 +231,7 @@ async fn put(
         "nhập từ tệp JSON",
         |t, r| ops::replace(t, r, &text),
     )
-    .await)?;
+    .await?;
     ok(json!(saved))
 }
 
@@ -251,13 +251,11 @@ async fn add_model(
     Json(a): Json<AddModel>,
 ) -> ApiResult {
     let mut new = String::new();
-    let saved = j(
-        ops::mutate(&app, &v, id, a.revision, "thêm mô hình", |t, r| {
-            new = ops::add_instance(t, r, &a.block, &a.model, a.name.as_deref())?;
-            Ok(())
-        })
-        .await,
-    )?;
+    let saved = ops::mutate(&app, &v, id, a.revision, "thêm mô hình", |t, r| {
+        new = ops::add_instance(t, r, &a.block, &a.model, a.name.as_deref())?;
+        Ok(())
+    })
+    .await?;
     Ok((
         StatusCode::CREATED,
         Json(json!({ "instance": new, "saved": saved })),
@@ -282,10 +280,10 @@ async fn change_model(
     } else {
         "đổi thứ tự mô hình"
     };
-    let saved = j(ops::mutate(&app, &v, id, c.revision, action, |_, r| {
+    let saved = ops::mutate(&app, &v, id, c.revision, action, |_, r| {
         ops::change_instance(r, &instance, c.op)
     })
-    .await)?;
+    .await?;
     ok(json!(saved))
 }
 
@@ -300,17 +298,17 @@ async fn submit(
     Path(id): Path<i64>,
     Json(r): Json<Revision>,
 ) -> ApiResult {
-    let version = j(ops::submit(&app, &v, id, r.revision).await)?;
+    let version = ops::submit(&app, &v, id, r.revision).await?;
     ok(json!({ "version": version }))
 }
 
 async fn comments(State(app): State<Arc<App>>, v: Viewer, Path(id): Path<i64>) -> ApiResult {
-    j(ops::load(&app, &v, id).await)?;
-    ok(json!(j(app
+    ops::load(&app, &v, id).await?;
+    ok(json!(app
         .store
         .comments(id)
         .await
-        .map_err(AppError::from))?))
+        .map_err(AppError::from)?))
 }
 
 async fn comment(
@@ -319,7 +317,7 @@ async fn comment(
     Path(id): Path<i64>,
     Json(c): Json<CommentIn>,
 ) -> ApiResult {
-    j(ops::add_comment(&app, &v, id, &c).await)?;
+    ops::add_comment(&app, &v, id, &c).await?;
     Ok(StatusCode::CREATED.into_response())
 }
 
@@ -336,22 +334,22 @@ async fn return_report(
     body: Option<Json<Decision>>,
 ) -> ApiResult {
     let d = body.map(|b| b.0).unwrap_or_default();
-    j(ops::decide(&app, &v, id, false, &d.comments).await)?;
+    ops::decide(&app, &v, id, false, &d.comments).await?;
     ok(json!({ "state": "returned" }))
 }
 
 async fn accept(State(app): State<Arc<App>>, v: Viewer, Path(id): Path<i64>) -> ApiResult {
-    let d = j(ops::decide(&app, &v, id, true, &[]).await)?;
+    let d = ops::decide(&app, &v, id, true, &[]).await?;
     ok(json!({ "state": "accepted", "decided": d }))
 }
 
 async fn versions(State(app): State<Arc<App>>, v: Viewer, Path(id): Path<i64>) -> ApiResult {
-    j(ops::load(&app, &v, id).await)?;
-    ok(json!(j(app
+    ops::load(&app, &v, id).await?;
+    ok(json!(app
         .store
         .versions(id)
         .await
-        .map_err(AppError::from))?))
+        .map_err(AppError::from)?))
 }
 
 async fn version(
@@ -359,14 +357,13 @@ async fn version(
     v: Viewer,
     Path((id, n)): Path<(i64, i64)>,
 ) -> ApiResult {
-    j(ops::load(&app, &v, id).await)?;
-    let list = j(app.store.versions(id).await.map_err(AppError::from))?;
+    ops::load(&app, &v, id).await?;
+    let list = app.store.versions(id).await.map_err(AppError::from)?;
     let ver = list
         .into_iter()
         .find(|x| x.number == n)
-        .ok_or_else(|| AppError::not_found().json(true))?;
-    let report: Value =
-        serde_json::from_str(&ver.content).map_err(|e| AppError::internal(e).json(true))?;
+        .ok_or_else(AppError::not_found)?;
+    let report: Value = serde_json::from_str(&ver.content).map_err(AppError::internal)?;
     ok(json!({ "version": ver, "report": report }))
 }
 
@@ -382,9 +379,9 @@ async fn compare(
     Path(id): Path<i64>,
     Query(q): Query<CompareQuery>,
 ) -> ApiResult {
-    let l = j(ops::load(&app, &v, id).await)?;
-    let a = j(ops::version_report(&app, &l, q.a).await)?;
-    let b = j(ops::version_report(&app, &l, q.b).await)?;
+    let l = ops::load(&app, &v, id).await?;
+    let a = ops::version_report(&app, &l, q.a).await?;
+    let b = ops::version_report(&app, &l, q.b).await?;
     ok(json!(ops::compare(&l.template, app.units, &a, &b)))
 }
 
@@ -393,9 +390,9 @@ async fn export(
     v: Viewer,
     Path((id, format)): Path<(i64, String)>,
 ) -> ApiResult {
-    let l = j(ops::load(&app, &v, id).await)?;
+    let l = ops::load(&app, &v, id).await?;
     let province = l.info.province.clone();
-    let (bytes, kind) = j(pages::export(&app, l.template, l.report, &format).await)?;
+    let (bytes, kind) = ops::export::export(&app, l.template, l.report, &format).await?;
     Ok((
         [
             (CONTENT_TYPE, kind.to_string()),
@@ -414,8 +411,8 @@ async fn dashboard(
     v: Viewer,
     Query(q): Query<RoundQuery>,
 ) -> ApiResult {
-    j(access::require(access::sees_dashboard(&v.user)))?;
-    let (round, rows) = j(pages::dashboard_data(&app, q.round).await)?;
+    access::require(access::sees_dashboard(&v.user))?;
+    let (round, rows) = ops::sending::dashboard_data(&app, q.round).await?;
     let expected = rows.len();
     let submitted = rows
         .iter()
@@ -449,8 +446,8 @@ async fn dashboard(
 }
 
 async fn users(State(app): State<Arc<App>>, v: Viewer) -> ApiResult {
-    j(access::require(v.user.role == store::Role::Admin))?;
-    ok(json!(j(app.store.users().await.map_err(AppError::from))?))
+    access::require_admin(&v.user)?;
+    ok(json!(app.store.users().await.map_err(AppError::from)?))
 }
 
 #[derive(Deserialize)]
@@ -466,7 +463,7 @@ struct NewUser {
 }
 
 async fn create_user(State(app): State<Arc<App>>, v: Viewer, Json(n): Json<NewUser>) -> ApiResult {
-    let id = j(pages::create_user_checked(
+    let id = ops::accounts::create_user_checked(
         &app,
         &v,
         &n.username,
@@ -476,7 +473,7 @@ async fn create_user(State(app): State<Arc<App>>, v: Viewer, Json(n): Json<NewUs
         n.district.as_deref(),
         &n.password,
     )
-    .await)?;
+    .await?;
     Ok((StatusCode::CREATED, Json(json!({ "id": id }))).into_response())
 }
 
@@ -491,12 +488,12 @@ struct AuditQuery {
 }
 
 async fn audit(State(app): State<Arc<App>>, v: Viewer, Query(q): Query<AuditQuery>) -> ApiResult {
-    j(access::require(v.user.role == store::Role::Admin))?;
+    access::require_admin(&v.user)?;
     let limit = q.limit.unwrap_or(100).clamp(1, 1000);
-    let entries = j(app
+    let entries = app
         .store
         .audit_log(q.report, limit, q.offset.unwrap_or(0).max(0))
         .await
-        .map_err(AppError::from))?;
+        .map_err(AppError::from)?;
     ok(json!(entries))
 }

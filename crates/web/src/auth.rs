@@ -324,7 +324,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Viewer {
         match parts.extensions.get::<Session>().and_then(|s| s.0.clone()) {
             Some(v) => Ok((*v).clone()),
             None if uri.path().starts_with("/api/") => {
-                Err(AppError::unauthorized().json(true).into_response())
+                Err(AppError::unauthorized().into_response())
             }
             None => {
                 let next = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
@@ -368,21 +368,15 @@ pub fn set_cookie(name: &str, value: &str, max_age: u64, secure: bool) -> Header
 /// Loads the session, and refuses any state change that lacks the session's CSRF token or comes
 /// from another origin.
 pub async fn middleware(State(app): State<Arc<App>>, req: Request, next: Next) -> Response {
-    // The API, and the pages' own fetches (autosave asks for JSON), get their refusals as JSON,
+    // Refusals go out as JSON to the API and to the pages' own fetches (error::render_errors),
     // so that a page can tell an ended session from a lost connection.
-    let api = req.uri().path().starts_with("/api/")
-        || req
-            .headers()
-            .get(axum::http::header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.contains("application/json"));
     // Read from the database every time: a logout, a lock or a new password (on whichever
     // server process) ends the session for the very next request.
     let viewer = match cookie(req.headers(), SESSION_COOKIE) {
         Some(token) => match app.store.session(&token).await {
             Ok(Some((user, csrf))) => Some(Arc::new(Viewer { user, csrf, token })),
             Ok(None) => None,
-            Err(e) => return AppError::from(e).json(api).into_response(),
+            Err(e) => return AppError::from(e).into_response(),
         },
         None => None,
     };
@@ -390,7 +384,7 @@ pub async fn middleware(State(app): State<Arc<App>>, req: Request, next: Next) -
     let mut req = req;
     if !safe {
         if let Err(e) = same_origin(&app, req.headers()) {
-            return e.json(api).into_response();
+            return e.into_response();
         }
         let path = req.uri().path();
         // Login has no session yet: the form checks its own double-submit cookie, the API asks
@@ -399,11 +393,11 @@ pub async fn middleware(State(app): State<Arc<App>>, req: Request, next: Next) -
             *req.method() == Method::POST && (path == "/dang-nhap" || path == "/api/v1/session");
         if !login {
             let Some(v) = &viewer else {
-                return AppError::unauthorized().json(api).into_response();
+                return AppError::unauthorized().into_response();
             };
             match csrf_ok(req, &v.csrf).await {
                 Ok(r) => req = r,
-                Err(e) => return e.json(api).into_response(),
+                Err(e) => return e.into_response(),
             }
         }
     }
@@ -447,12 +441,7 @@ fn same_origin(app: &App, headers: &HeaderMap) -> AppResult<()> {
     let Some(origin) = headers.get(ORIGIN) else {
         return Ok(());
     };
-    let refused = || {
-        AppError::new(
-            StatusCode::FORBIDDEN,
-            "Yêu cầu đến từ một trang khác nên bị từ chối.",
-        )
-    };
+    let refused = || AppError::denied("Yêu cầu đến từ một trang khác nên bị từ chối.");
     let origin = origin.to_str().map_err(|_| refused())?;
     let (scheme, authority) = origin.split_once("://").ok_or_else(refused)?;
     let theirs = origin_parts(&scheme.to_ascii_lowercase(), authority).ok_or_else(refused)?;
@@ -476,8 +465,7 @@ fn same_origin(app: &App, headers: &HeaderMap) -> AppResult<()> {
 }
 
 fn csrf_refused() -> AppError {
-    AppError::new(
-        StatusCode::FORBIDDEN,
+    AppError::denied(
         "Yêu cầu thiếu mã xác thực của phiên làm việc (chống giả mạo yêu cầu). Hãy tải lại \
          trang rồi thử lại.",
     )
@@ -607,15 +595,13 @@ pub async fn authenticate(
             )
             .await;
         }
-        let mut e = AppError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            format!(
+        return Err(AppError::Throttled {
+            message: format!(
                 "Đăng nhập sai nhiều lần từ máy này. Vui lòng chờ {left} rồi thử lại (nếu \
                  quên mật khẩu, hãy liên hệ quản trị hệ thống)."
             ),
-        );
-        e.retry_after = Some(wait.left.as_secs_f64().ceil() as u64);
-        return Err(e);
+            retry_after: wait.left.as_secs_f64().ceil() as u64,
+        });
     }
     let user = app.store.user_by_name(&key).await?;
     // Verify against a real hash even for an unknown name, so timing does not tell names apart.
@@ -633,8 +619,7 @@ pub async fn authenticate(
         _ => {
             app.throttle.fail(&shown, ip);
             audit_login(app, &shown, "đăng nhập sai", &format!("từ địa chỉ {ip}")).await;
-            Err(AppError::new(
-                StatusCode::UNAUTHORIZED,
+            Err(AppError::wrong_login(
                 "Tên đăng nhập hoặc mật khẩu không đúng.",
             ))
         }
@@ -709,8 +694,8 @@ pub async fn change_own_password(
     authenticate(app, &v.user.username, current, ip)
         .await
         .map_err(|e| {
-            if e.status == StatusCode::UNAUTHORIZED {
-                AppError::new(StatusCode::FORBIDDEN, "Mật khẩu hiện tại không đúng.")
+            if e.status() == StatusCode::UNAUTHORIZED {
+                AppError::denied("Mật khẩu hiện tại không đúng.")
             } else {
                 e
             }
@@ -745,8 +730,8 @@ pub async fn password_form(
             r
         }
         Err(e) => {
-            let mut r = crate::pages::password_page(&v, Some(&e.message), false);
-            *r.status_mut() = e.status;
+            let mut r = crate::pages::password_page(&v, Some(e.message()), false);
+            *r.status_mut() = e.status();
             r
         }
     }
@@ -792,9 +777,10 @@ pub async fn login_form(
             Err(e) => e.into_response(),
         },
         Err(e) => {
-            let mut r = crate::pages::login(&app, &headers, Some(&e.message), &f.username, &f.tiep);
-            *r.status_mut() = e.status;
-            if let Some(secs) = e.retry_after {
+            let mut r =
+                crate::pages::login(&app, &headers, Some(e.message()), &f.username, &f.tiep);
+            *r.status_mut() = e.status();
+            if let Some(secs) = e.retry_after() {
                 r.headers_mut()
                     .insert(axum::http::header::RETRY_AFTER, HeaderValue::from(secs));
             }

@@ -86,7 +86,7 @@ const REPORTS: &[(&str, &str)] = &[
 
 /// Fills a fresh database (the administrator exists) with the demo.
 pub async fn seed(app: &App) -> Result<(), Error> {
-    let err = |e: crate::AppError| Error::Demo(e.message);
+    let err = |e: crate::AppError| Error::Demo(e.message().to_string());
     let hash = auth::hash_password(PASSWORD).map_err(err)?;
     let sys = crate::SYSTEM;
     let mut ids = std::collections::HashMap::new();
@@ -201,7 +201,7 @@ async fn seed_sheets(
     t: &outline::Template,
     ids: &std::collections::HashMap<&str, i64>,
 ) -> Result<(), Error> {
-    let err = |e: crate::AppError| Error::Demo(e.message);
+    let err = |e: crate::AppError| Error::Demo(e.message().to_string());
     let province_approver = Actor {
         id: ids.get("hagiang.duyet").copied(),
         username: "hagiang.duyet",

@@ -73,7 +73,7 @@ async fn own_sheet(State(app): State<Arc<App>>, v: Viewer) -> AppResult<Response
     let (Some(province), Some(district)) = (&v.user.province, &v.user.district) else {
         return Ok(Redirect::to("/").into_response());
     };
-    access::require(v.user.role.is_district())?;
+    access::require(access::writes_sheet(&v.user))?;
     let round = round_of(&app, None).await?;
     let id = ensure_sheet(&app, &round, province, district).await?;
     Ok(Redirect::to(&format!("/bao-cao/{id}")).into_response())
@@ -81,17 +81,11 @@ async fn own_sheet(State(app): State<Arc<App>>, v: Viewer) -> AppResult<Response
 
 /// The province a viewer looks at: their own, or for the administrator the one asked for.
 fn province_of(app: &App, v: &Viewer, asked: Option<&str>) -> AppResult<String> {
-    match v.user.role {
-        Role::Drafter | Role::Approver => Ok(v.user.province.clone().unwrap_or_default()),
-        Role::Admin => {
-            let code = asked.unwrap_or("02");
-            app.units
-                .province(code)
-                .map(|p| p.code.clone())
-                .ok_or_else(AppError::not_found)
-        }
-        _ => Err(AppError::forbidden()),
-    }
+    let code = access::districts_province(&v.user, asked).ok_or_else(AppError::forbidden)?;
+    app.units
+        .province(code)
+        .map(|p| p.code.clone())
+        .ok_or_else(AppError::not_found)
 }
 
 fn notice(code: Option<&str>) -> Option<&'static str> {
@@ -141,7 +135,7 @@ async fn dashboard(
             .district(d)
             .map(|x| x.name.clone())
             .unwrap_or_else(|| d.to_string());
-        (dname, pages::is_late_by(&shown_deadline, r))
+        (dname, ops::sending::is_late_by(&shown_deadline, r))
     };
     let body = html! {
         h1 { "Phiếu cấp huyện – " (name) }
@@ -347,7 +341,7 @@ async fn create_account(
     if !role.is_district() {
         return Err(AppError::bad_request("Ở đây chỉ tạo tài khoản cấp huyện."));
     }
-    pages::create_user_checked(
+    ops::accounts::create_user_checked(
         &app,
         &v,
         &f.username,

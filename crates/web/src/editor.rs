@@ -343,7 +343,7 @@ fn render_node(
                             @if required { " " span.req-label { "(bắt buộc)" } }
                         }
                     }
-                    @if let Some(h) = &n.hint { p.hint { (h) } }
+                    @if let Some(h) = &n.hint { p.hint id=(dom_id("goi-y", &key(scope, &n.id))) { (h) } }
                     @if n.answer.is_some() { (render_answer(c, n, scope)) }
                     @if let Some(i) = inst { (district_material(c, n, i)) }
                     (children)
@@ -511,6 +511,11 @@ fn part_label(c: &FormCtx, n: &Node, part: &str) -> String {
     format!("{row}, {col}")
 }
 
+/// The HTML id of an answer's part (`f` field, `loi` its problems, `goi-y` its hint).
+fn dom_id(part: &str, k: &str) -> String {
+    format!("{part}-{}", k.replace('|', "-"))
+}
+
 fn problems_list(c: &FormCtx, k: &str) -> Markup {
     let (scope, item) = k.split_once('|').unwrap_or(("", k));
     let mine: Vec<&Problem> = c
@@ -527,7 +532,7 @@ fn problems_list(c: &FormCtx, k: &str) -> Markup {
         @for m in comments {
             div.comment { strong { "Ý kiến của Ban Tổ chức Trung ương (phiên bản " (m.version) "): " } (m.body) }
         }
-        ul.problems data-for=(k) {
+        ul.problems data-for=(k) id=(dom_id("loi", k)) {
             @for p in mine {
                 li class=(if p.severity == Severity::Error { "error" } else { "warning" }) { (p.message) }
             }
@@ -543,7 +548,19 @@ fn render_answer(c: &FormCtx, n: &Node, scope: Option<&str>) -> Markup {
     let name = format!("v|{k}");
     let value = c.r.scope(instance(c.r, scope)).get(&n.id);
     let ro = c.readonly;
-    let id = format!("f-{}", k.replace('|', "-"));
+    let id = dom_id("f", &k);
+    // The field is described by its hint and its problems (announced by screen readers), and
+    // marked invalid while it has an error; app.js keeps both up to date after each autosave.
+    let described = match n.hint.as_deref().filter(|h| !h.trim().is_empty()) {
+        Some(_) => format!("{} {}", dom_id("goi-y", &k), dom_id("loi", &k)),
+        None => dom_id("loi", &k),
+    };
+    let (p_scope, p_item) = k.split_once('|').unwrap_or(("", &k));
+    let invalid = c.problems.iter().any(|p| {
+        p.severity == Severity::Error
+            && p.item == p_item
+            && p.instance.as_deref().unwrap_or("") == p_scope
+    });
     let required = a.required
         && !(c.r.is_district_sheet() && n.district == Some(outline::DistrictFill::Material));
     // Every field has a name: its item's words, else its hint, else its parent's title.
@@ -564,23 +581,24 @@ fn render_answer(c: &FormCtx, n: &Node, scope: Option<&str>) -> Markup {
     let field = match a.kind {
         AnswerType::Narrative => html! {
             textarea id=(id) name=(name) rows="5" maxlength="100000" disabled[ro]
-                aria-label=(accessible) aria-required=[required.then_some("true")] { (text(value)) }
+                aria-label=(accessible) aria-required=[required.then_some("true")] aria-describedby=(described) aria-invalid=[invalid.then_some("true")] { (text(value)) }
         },
         AnswerType::Text => html! {
             input id=(id) type="text" name=(name) value=(text(value)) maxlength="2000" disabled[ro]
-                aria-label=(accessible) aria-required=[required.then_some("true")];
+                aria-label=(accessible) aria-required=[required.then_some("true")] aria-describedby=(described) aria-invalid=[invalid.then_some("true")];
         },
         AnswerType::Integer => html! {
             input.num id=(id) type="text" inputmode="numeric" name=(name) value=(value.map(shown_int).unwrap_or_default())
-                disabled[ro] aria-label=(accessible) aria-required=[required.then_some("true")];
+                disabled[ro] aria-label=(accessible) aria-required=[required.then_some("true")] aria-describedby=(described) aria-invalid=[invalid.then_some("true")];
             @if let Some(u) = &a.unit { " " (u) }
         },
         AnswerType::Date => html! {
             input.date id=(id) type="text" name=(name) value=(date_shown(&text(value)))
-                placeholder="ngày/tháng/năm" disabled[ro] aria-label=(accessible) aria-required=[required.then_some("true")];
+                placeholder="ngày/tháng/năm" disabled[ro] aria-label=(accessible) aria-required=[required.then_some("true")] aria-describedby=(described) aria-invalid=[invalid.then_some("true")];
         },
         AnswerType::Choice => html! {
-            div.choices role="radiogroup" {
+            div.choices role="radiogroup" aria-label=(accessible) aria-describedby=(described)
+                aria-required=[required.then_some("true")] aria-invalid=[invalid.then_some("true")] {
                 @for o in &a.option {
                     label.choice {
                         input type="radio" name=(name) value=(o.value)
@@ -594,7 +612,7 @@ fn render_answer(c: &FormCtx, n: &Node, scope: Option<&str>) -> Markup {
             }
         },
         AnswerType::Multichoice => html! {
-            div.choices {
+            div.choices role="group" aria-label=(accessible) aria-describedby=(described) {
                 @for o in &a.option {
                     @let on = value.and_then(Value::as_array).is_some_and(|l| l.iter().any(|x| x.as_str() == Some(&o.value)));
                     label.choice { input type="checkbox" name=(name) value=(o.value) checked[on] disabled[ro]; " " (o.label) }
@@ -653,7 +671,7 @@ fn docrefs(c: &FormCtx, k: &str, value: Option<&Value>) -> Markup {
         ("title", "Trích yếu"),
     ];
     html! {
-        table.grid data-rows=(k) {
+        table.grid data-rows=(k) aria-describedby=(dom_id("loi", k)) {
             thead { tr { @for (_, l) in cols { th { (l) } } } }
             tbody {
                 @for (i, row) in rows.iter().enumerate() {
@@ -688,7 +706,7 @@ fn records(c: &FormCtx, n: &Node, k: &str, value: Option<&Value>) -> Markup {
         .filter(|d| c.r.unit.district.as_ref().is_none_or(|own| own == &d.code))
         .collect();
     html! {
-        table.grid data-rows=(k) {
+        table.grid data-rows=(k) aria-describedby=(dom_id("loi", k)) {
             thead { tr { @for col in &a.column { th { (col.label) } } } }
             tbody {
                 @for (i, row) in rows.iter().enumerate() {
@@ -755,7 +773,7 @@ fn figures(c: &FormCtx, n: &Node, k: &str, value: Option<&Value>) -> Markup {
         a.figure_column("after", &cutoff),
     );
     html! {
-        table.grid.figures {
+        table.grid.figures aria-describedby=(dom_id("loi", k)) {
             thead { tr {
                 th { "Nội dung" }
                 th { (before) }
@@ -798,7 +816,8 @@ fn render_document(c: &FormCtx) -> Markup {
         html! {
             div.answer data-key=(format!("|document.{f}")) {
                 label for=(format!("d-{f}")) { (document_label(f)) }
-                input id=(format!("d-{f}")) type="text" name=(format!("d|{f}")) value=(v) placeholder=(hint) disabled[ro];
+                input id=(format!("d-{f}")) type="text" name=(format!("d|{f}")) value=(v) placeholder=(hint) disabled[ro]
+                    aria-describedby=(dom_id("loi", &format!("|document.{f}")));
                 (problems_list(c, &format!("|document.{f}")))
             }
         }
@@ -814,7 +833,7 @@ fn render_document(c: &FormCtx) -> Markup {
             (field("signer", d.signer.clone().unwrap_or_default(), "họ và tên"))
             div.answer data-key="|document.signer_title" {
                 label for="d-signer_title" { (document_label("signer_title")) }
-                select id="d-signer_title" name="d|signer_title" disabled[ro] {
+                select id="d-signer_title" name="d|signer_title" disabled[ro] aria-describedby=(dom_id("loi", "|document.signer_title")) {
                     option value="" { "— chọn —" }
                     @for t in ["BÍ THƯ", "PHÓ BÍ THƯ"] {
                         option value=(t) selected[d.signer_title.as_deref() == Some(t)] { (t) }
@@ -824,7 +843,7 @@ fn render_document(c: &FormCtx) -> Markup {
             }
             div.answer data-key="|document.recipients" {
                 label for="d-recipients" { "Nơi nhận (mỗi dòng một nơi; để trống để dùng danh sách mặc định)" }
-                textarea id="d-recipients" name="d|recipients" rows="4" disabled[ro] { (d.recipients.join("\n")) }
+                textarea id="d-recipients" name="d|recipients" rows="4" disabled[ro] aria-describedby=(dom_id("loi", "|document.recipients")) { (d.recipients.join("\n")) }
                 (problems_list(c, "|document.recipients"))
             }
         }

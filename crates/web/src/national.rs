@@ -123,7 +123,7 @@ pub struct Cache(std::sync::Mutex<Option<(Key, Built)>>);
 /// Consolidates the accepted versions (or, with `submitted`, the latest submitted or accepted
 /// version) of the round's reports; the same as last time if nothing it is made from changed.
 pub async fn make(app: &App, round: Option<i64>, submitted: bool) -> AppResult<Made> {
-    let (round, rows) = pages::dashboard_data(app, round).await?;
+    let (round, rows) = ops::sending::dashboard_data(app, round).await?;
     let template = app.template(&round.template)?;
     let wanted: &[RState] = if submitted {
         &[RState::Submitted, RState::Accepted]
@@ -574,8 +574,7 @@ fn national_pdf(doc: &document::Document, profile: &outline::Profile) -> AppResu
 
 #[cfg(not(feature = "pdf"))]
 fn national_pdf(_: &document::Document, _: &outline::Profile) -> AppResult<Vec<u8>> {
-    Err(AppError::new(
-        axum::http::StatusCode::NOT_IMPLEMENTED,
+    Err(AppError::not_built(
         "Bản cài đặt này không có phần xuất PDF; hãy tải DOCX.",
     ))
 }

@@ -2,6 +2,10 @@
 //! server, applies the change to the report, validates it with the one validation engine and
 //! stores it through `store` (which refuses stale and locked saves).
 
+pub mod accounts;
+pub mod export;
+pub mod sending;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
@@ -294,13 +298,10 @@ pub async fn mutate_with(
     let l = load(app, v, id).await?;
     access::require(access::is_author(&v.user, &l.info))?;
     if !l.info.state.editable() {
-        return Err(AppError::new(
-            StatusCode::CONFLICT,
-            format!(
-                "Báo cáo đang ở trạng thái “{}”, không sửa được.",
-                l.info.state.label()
-            ),
-        ));
+        return Err(AppError::conflict(format!(
+            "Báo cáo đang ở trạng thái “{}”, không sửa được.",
+            l.info.state.label()
+        )));
     }
     if base != l.info.revision {
         return Err(store::Error::Stale {
@@ -720,14 +721,12 @@ pub fn own_changes(
         .iter()
         .filter_map(|c| c["place"].as_str().map(str::to_string))
         .collect();
-    let mut e = AppError::new(
-        StatusCode::CONFLICT,
-        format!(
+    let mut e = AppError::conflict(format!(
             "Chưa lưu: người khác vừa sửa cùng mục ({}). Nội dung của hai người được đặt cạnh nhau ở đầu biểu mẫu: hãy gộp vào ô của mục rồi lưu lại.",
             places.join("; ")
         ),
     );
-    e.extra = Some(serde_json::json!({ "conflicts": conflicts }));
+    e = e.with_details(serde_json::json!({ "conflicts": conflicts }));
     Err(e)
 }
 
@@ -941,15 +940,12 @@ pub async fn submit(app: &App, v: &Viewer, id: i64, base: i64) -> AppResult<i64>
     let problems = problems(app, &l.template, &l.report, false);
     let (errors, _) = counts(&problems);
     if errors > 0 {
-        let mut e = AppError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            format!(
-                "Báo cáo còn {} lỗi, chưa gửi được. Sửa hết các lỗi (xem danh sách kiểm tra) rồi \
+        let mut e = AppError::invalid(format!(
+            "Báo cáo còn {} lỗi, chưa gửi được. Sửa hết các lỗi (xem danh sách kiểm tra) rồi \
                  gửi lại.",
-                vi::format_int(errors)
-            ),
-        );
-        e.extra = Some(serde_json::json!({ "problems": problems }));
+            vi::format_int(errors)
+        ));
+        e = e.with_details(serde_json::json!({ "problems": problems }));
         return Err(e);
     }
     Ok(app.store.submit(id, base, (&v.user).into()).await?)
@@ -999,8 +995,7 @@ pub async fn add_comment(app: &App, v: &Viewer, id: i64, c: &CommentIn) -> AppRe
     let l = load(app, v, id).await?;
     access::require(access::can_review(&v.user, &l.info))?;
     if l.info.state != store::State::Submitted {
-        return Err(AppError::new(
-            StatusCode::CONFLICT,
+        return Err(AppError::conflict(
             "Chỉ góp ý được khi báo cáo đang ở trạng thái “Đã gửi”.",
         ));
     }
@@ -1059,7 +1054,9 @@ pub async fn decide(
     }
     match rollup_districts(app, v, l.info.round_id, &l.info.province).await {
         Ok(r) => Ok(Decided::RolledUp(Box::new(r))),
-        Err(e) if e.status == StatusCode::CONFLICT => Ok(Decided::NotRolledUp(e.message)),
+        Err(e) if e.status() == StatusCode::CONFLICT => {
+            Ok(Decided::NotRolledUp(e.message().to_string()))
+        }
         Err(e) => Err(e),
     }
 }

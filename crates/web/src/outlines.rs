@@ -1295,8 +1295,7 @@ const COLUMN_KEYS: &[(ColumnType, &str)] = &[
 ];
 
 fn stale() -> AppError {
-    AppError::new(
-        StatusCode::CONFLICT,
+    AppError::conflict(
         "Bản nháp đề cương đã được sửa ở nơi khác sau khi anh/chị mở trang; thay đổi vừa nhập \
          chưa được lưu. Hãy mở lại trang rồi sửa tiếp.",
     )
@@ -1421,19 +1420,16 @@ async fn publish(
     let found = ops::cpu(|| problems(&t));
     let n_err = errors(&found);
     if n_err > 0 {
-        return Err(AppError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            format!(
-                "Chưa công bố được: đề cương còn {n_err} lỗi ({}). Hãy sửa hết lỗi rồi công bố.",
-                found
-                    .iter()
-                    .filter(|p| p.severity == Severity::Error)
-                    .take(5)
-                    .map(|p| format!("{}: {}", p.place, p.message))
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            ),
-        ));
+        return Err(AppError::invalid(format!(
+            "Chưa công bố được: đề cương còn {n_err} lỗi ({}). Hãy sửa hết lỗi rồi công bố.",
+            found
+                .iter()
+                .filter(|p| p.severity == Severity::Error)
+                .take(5)
+                .map(|p| format!("{}: {}", p.place, p.message))
+                .collect::<Vec<_>>()
+                .join("; ")
+        )));
     }
     let published = app
         .store
@@ -1503,7 +1499,7 @@ async fn version_page(
             a href=(format!("{base}/xem")) target="_blank" { "Xem văn bản trống" }
             " · " a href=(format!("{base}/bieu-mau")) { "Xem biểu mẫu nhập liệu" }
             " · " a href=(format!("{base}/tai")) { "Tải tệp đề cương (TOML)" }
-            @if v.user.role == store::Role::Admin { " · " a href="/quan-tri" { "Mở đợt báo cáo (trang Quản trị)" } }
+            @if crate::access::is_admin(&v.user) { " · " a href="/quan-tri" { "Mở đợt báo cáo (trang Quản trị)" } }
         }
         section {
             h2 { "Đợt báo cáo dùng phiên bản này" }
@@ -1572,10 +1568,9 @@ async fn preview(app: &Arc<App>, t: Template) -> AppResult<Response> {
     })
     .await?
     .map_err(|e| {
-        AppError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            format!("Chưa dựng được văn bản từ đề cương này: {e}. Hãy sửa các lỗi được liệt kê."),
-        )
+        AppError::invalid(format!(
+            "Chưa dựng được văn bản từ đề cương này: {e}. Hãy sửa các lỗi được liệt kê."
+        ))
     })?;
     Ok((
         [

@@ -10,16 +10,15 @@ use std::sync::Arc;
 
 use axum::extract::{Multipart, Path, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use maud::{html, Markup};
 use serde::Deserialize;
-use store::{ReportInfo, Role, SignedPdf, State as RState};
+use store::{ReportInfo, SignedPdf, State as RState};
 
 use crate::auth::Viewer;
-use crate::pages::{self, page};
+use crate::pages::page;
 use crate::{access, format_time, ops, App, AppError, AppResult};
 
 pub fn routes() -> Router<Arc<App>> {
@@ -143,7 +142,7 @@ async fn upload(
 ) -> AppResult<Response> {
     let l = ops::load(&app, &v, id).await?;
     access::require(can_upload(&v, &l.info))?;
-    let refused = |msg: String| AppError::new(StatusCode::UNPROCESSABLE_ENTITY, msg);
+    let refused = |msg: String| AppError::invalid(msg);
     let mut file: Option<(String, Vec<u8>)> = None;
     loop {
         let field = match form.next_field().await {
@@ -172,7 +171,7 @@ async fn upload(
         .map(|x| x.number)
         .ok_or_else(|| refused("Báo cáo chưa có phiên bản đã gửi.".into()))?;
     let report = ops::version_report(&app, &l, version).await?;
-    let original = match pages::export(&app, l.template.clone(), report, "pdf").await {
+    let original = match ops::export::export(&app, l.template.clone(), report, "pdf").await {
         Ok((b, _)) => b,
         Err(e) => return Err(e),
     };
@@ -317,9 +316,7 @@ pub async fn require_for_acceptance(app: &App, info: &ReportInfo) -> AppResult<(
     if signed {
         Ok(())
     } else {
-        Err(AppError::new(
-            StatusCode::CONFLICT,
-            format!(
+        Err(AppError::conflict(format!(
                 "Đợt báo cáo này yêu cầu chữ ký số: phiên bản {latest} chưa có bản PDF đã ký số hợp lệ, được tin cậy. Chưa tiếp nhận được."
             ),
         ))
@@ -328,7 +325,7 @@ pub async fn require_for_acceptance(app: &App, info: &ReportInfo) -> AppResult<(
 
 /// GET /quan-tri/tin-cay: the trusted roots.
 async fn roots_page(State(app): State<Arc<App>>, v: Viewer) -> AppResult<Response> {
-    access::require(v.user.role == Role::Admin)?;
+    access::require_admin(&v.user)?;
     let list = app.store.trust_roots().await?;
     let body = html! {
         h1 { "Chứng thư gốc tin cậy" }
@@ -386,7 +383,7 @@ async fn add_root(
     v: Viewer,
     Form(f): Form<RootForm>,
 ) -> AppResult<Response> {
-    access::require(v.user.role == Role::Admin)?;
+    access::require_admin(&v.user)?;
     let name = vi::nfc(f.ten.trim());
     if name.is_empty() || name.chars().count() > 200 {
         return Err(AppError::bad_request(
@@ -415,7 +412,7 @@ async fn remove_root(
     v: Viewer,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    access::require(v.user.role == Role::Admin)?;
+    access::require_admin(&v.user)?;
     app.store.remove_trust_root(id, (&v.user).into()).await?;
     Ok(Redirect::to("/quan-tri/tin-cay").into_response())
 }
@@ -432,7 +429,7 @@ async fn set_required(
     Path(id): Path<i64>,
     Form(f): Form<RequiredForm>,
 ) -> AppResult<Response> {
-    access::require(v.user.role == Role::Admin)?;
+    access::require_admin(&v.user)?;
     app.store
         .set_require_signature(id, f.yeu_cau == "1", (&v.user).into())
         .await?;

@@ -420,13 +420,10 @@ fn append_text(
 fn require_import(v: &Viewer, info: &ReportInfo) -> AppResult<()> {
     access::require_view(&v.user, info)?;
     if access::is_author(&v.user, info) && !info.state.editable() {
-        return Err(AppError::new(
-            StatusCode::CONFLICT,
-            format!(
-                "Báo cáo đang ở trạng thái “{}”, không nhập được tệp Word.",
-                info.state.label()
-            ),
-        ));
+        return Err(AppError::conflict(format!(
+            "Báo cáo đang ở trạng thái “{}”, không nhập được tệp Word.",
+            info.state.label()
+        )));
     }
     access::require(access::can_import(&v.user, info))
 }
@@ -456,12 +453,12 @@ pub(crate) fn clean_name_or(name: &str, default: &str) -> String {
 /// The report page, showing `message` as refused (nothing changed).
 async fn refused(app: &App, v: &Viewer, id: i64, e: AppError) -> Response {
     let kept = pages::Kept {
-        message: e.message.clone(),
+        message: e.message().to_string(),
         lines: Vec::new(),
     };
     match pages::editor_response(app, v, id, None, None, Some(kept)).await {
         Ok(mut r) => {
-            *r.status_mut() = e.status;
+            *r.status_mut() = e.status();
             r
         }
         Err(_) => e.into_response(),
@@ -486,7 +483,7 @@ async fn upload(
 ) -> Response {
     match upload_inner(&app, &v, id, form).await {
         Ok(r) => r,
-        Err(e) if e.status == StatusCode::NOT_FOUND || e.status == StatusCode::FORBIDDEN => {
+        Err(e) if e.status() == StatusCode::NOT_FOUND || e.status() == StatusCode::FORBIDDEN => {
             e.into_response()
         }
         Err(e) => refused(&app, &v, id, e).await,
@@ -532,10 +529,10 @@ async fn upload_inner(
     })
     .await?;
     if let Err(e) = result {
-        return Err(AppError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            format!("Không nhập được tệp “{name}”: {}", sentence(&e.to_string())),
-        ));
+        return Err(AppError::invalid(format!(
+            "Không nhập được tệp “{name}”: {}",
+            sentence(&e.to_string())
+        )));
     }
     let file = app
         .store
@@ -552,7 +549,7 @@ async fn run_import(
 ) -> AppResult<import::Import> {
     ops::blocking(move || import::import(&bytes, &t, &province))
         .await?
-        .map_err(|e| AppError::new(StatusCode::UNPROCESSABLE_ENTITY, sentence(&e.to_string())))
+        .map_err(|e| AppError::invalid(sentence(&e.to_string())))
 }
 
 /// GET /bao-cao/{id}/nhap-word/{file}: the review.
@@ -740,18 +737,20 @@ async fn accept(
 ) -> AppResult<Response> {
     match accept_inner(&app, &v, id, file, &pairs).await {
         Ok(r) => Ok(r),
-        Err(e) if e.status == StatusCode::NOT_FOUND || e.status == StatusCode::FORBIDDEN => Err(e),
+        Err(e) if e.status() == StatusCode::NOT_FOUND || e.status() == StatusCode::FORBIDDEN => {
+            Err(e)
+        }
         Err(e) => {
-            let message = match e.extra.as_ref().and_then(|x| x.get("current_revision")) {
+            let message = match e.details().and_then(|x| x.get("current_revision")) {
                 Some(current) => format!(
                     "Báo cáo đã được lưu ở nơi khác (phiên bản {current}) sau khi anh/chị mở màn \
                      hình xem lại; chưa có gì được nhập. Màn hình dưới đây đã cập nhật theo bản \
                      mới nhất: hãy xem lại các lựa chọn rồi bấm “Nhập vào báo cáo” lần nữa."
                 ),
-                None => sentence(&e.message),
+                None => sentence(e.message()),
             };
             let mut r = review_response(&app, &v, id, file, Some(&message)).await?;
-            *r.status_mut() = e.status;
+            *r.status_mut() = e.status();
             Ok(r)
         }
     }
@@ -841,7 +840,7 @@ async fn set_aside(
 ) -> Response {
     match set_aside_inner(&app, &v, id, entry, &pairs).await {
         Ok(r) => r,
-        Err(e) if e.status == StatusCode::NOT_FOUND || e.status == StatusCode::FORBIDDEN => {
+        Err(e) if e.status() == StatusCode::NOT_FOUND || e.status() == StatusCode::FORBIDDEN => {
             e.into_response()
         }
         Err(e) => refused(&app, &v, id, e).await,

@@ -44,6 +44,42 @@ for f in ("provinces-2021.csv", "districts-2021.csv"):
             ALLOWED.update(w.lower() for w in re.findall(r"[A-Za-zÀ-ỹĐđ]+", row))
 seen_pages = set()
 
+# ---- accessibility: axe-core (installed by scripts/test.sh) on every page state checked ----
+AXE_VERSION = "4.10.3"
+AXE_JS = os.environ.get("AXE_JS") or os.path.join(
+    os.path.expanduser("~"), ".cache", "baocao", "axe-core-" + AXE_VERSION, "node_modules", "axe-core",
+    "axe.min.js")
+if not os.path.exists(AXE_JS):
+    raise SystemExit(f"thiếu axe-core ({AXE_JS}): scripts/test.sh cài nó (npm install axe-core@{AXE_VERSION})")
+with open(AXE_JS, encoding="utf-8") as fh:
+    AXE_SOURCE = fh.read()
+# WCAG 2.1 levels A and AA, as the issue asks.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+d.set_script_timeout(300)
+axe_violations = {}  # page → ["rule (impact): help — first elements"]
+axe_checked = []
+
+
+def check_axe(where):
+    if not d.execute_script("return typeof window.axe !== 'undefined'"):
+        d.execute_script(AXE_SOURCE)
+    found = d.execute_async_script(
+        """const done = arguments[arguments.length - 1];
+        axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}, resultTypes: ['violations']})
+          .then(r => done(r.violations.map(v => v.id + ' (' + v.impact + '): ' + v.help + ' — ' +
+                v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))))
+          .catch(e => done(['axe-core lỗi: ' + e]));""", AXE_TAGS)
+    axe_checked.append(where)
+    if found:
+        axe_violations[where] = found
+
+
+def assert_accessible():
+    """Every page state checked had no WCAG 2.1 A/AA violation."""
+    assert axe_checked, "axe-core chưa chạy trên trang nào"
+    assert not axe_violations, "axe-core: vi phạm WCAG 2.1 A/AA:\n" + "\n".join(
+        f"{page}: {v}" for page, vs in axe_violations.items() for v in vs)
+
 
 def check_vietnamese(where):
     text = d.execute_script("return document.body.innerText")
@@ -56,6 +92,7 @@ def check_vietnamese(where):
         bad.append(w)
     assert not bad, f"{where}: English or unknown words on the page: {sorted(set(bad))[:20]}"
     seen_pages.add(where)
+    check_axe(where)
 
 
 def go(path):

@@ -21,7 +21,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from browser import (ARTIFACTS, BASE, PASSWORD, accept_confirm, check_vietnamese, click, d,  # noqa: E402
+from browser import (ARTIFACTS, BASE, PASSWORD, accept_confirm, assert_accessible, axe_checked,  # noqa: E402
+                     check_vietnamese, click, d,
                      go, login, seen_pages, wait)
 
 SAMPLE = sys.argv[2]
@@ -64,6 +65,24 @@ WORD_PHOTO = "Ảnh 1: Hội nghị sơ kết việc thực hiện thí điểm,
 
 def textarea(item):
     return d.find_element(By.CSS_SELECTOR, f'textarea[name$="|{item}"]').get_attribute("value")
+
+
+def on_phone(shot, keep_in_view=None):
+    """The same page state at 390 px: nothing scrolls sideways, `keep_in_view` (an element) is
+    on screen; a screenshot at each width. Back to 1400 px after."""
+    d.save_screenshot(os.path.join(ARTIFACTS, shot + "-1366.png"))
+    d.set_window_size(390, 844)
+    try:
+        overflow = d.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{shot}: the page scrolls sideways by {overflow}px at 390 px"
+        if keep_in_view is not None:
+            d.execute_script("arguments[0].scrollIntoView({block: 'center'})", keep_in_view)
+            seen = d.execute_script("""var r = arguments[0].getBoundingClientRect();
+                return r.height > 0 && r.top >= 0 && r.top < window.innerHeight;""", keep_in_view)
+            assert seen, f"{shot}: the element is not in view at 390 px"
+        d.save_screenshot(os.path.join(ARTIFACTS, shot + "-390.png"))
+    finally:
+        d.set_window_size(1400, 1100)
 
 
 def saved():
@@ -134,6 +153,13 @@ try:
     assert message.strip(), "a validation message next to the districts"
     # The calendar's message for a date typed the Vietnamese way, never the ISO form's.
     assert "tháng 6 năm 2021 chỉ có 30 ngày" in message and "ISO" not in message, message
+    # The live save status announces the errors too (not only "Đã lưu lúc…"), and the table of
+    # districts names its list of problems.
+    status_text = d.find_element(By.ID, "save-status").text
+    assert "lỗi cần sửa" in status_text, status_text
+    table = box.find_element(By.CSS_SELECTOR, f'table[data-rows="{key}"]')
+    described = table.get_attribute("aria-describedby")
+    assert described and message.strip() in d.find_element(By.ID, described).text, described
     check_vietnamese("thông báo kiểm tra")
     # Fix it: the message goes away.
     field = box.find_element(By.NAME, pre + "x2.dv|0|bd")
@@ -228,7 +254,7 @@ try:
     box_text = d.find_element(By.ID, "merge-box").text
     assert theirs in box_text and "Chuyên viên thêm một câu." in box_text, box_text
     check_vietnamese("hai người sửa cùng mục")
-    d.save_screenshot(os.path.join(ARTIFACTS, "e2e-hai-nguoi-sua-1366.png"))
+    on_phone("e2e-hai-nguoi-sua", d.find_element(By.ID, "merge-box"))
     # Reopened, the page offers the unsaved text back; the drafter drops it and keeps the leader's.
     go(f"/bao-cao/{rid}?muc=A.I")
     offer = d.find_element(By.XPATH, "//p[contains(., 'chưa lưu được')]")
@@ -242,6 +268,7 @@ try:
     ai.send_keys(" Viết tiếp sau khi hết phiên.")
     wait.until(lambda d: "Phiên làm việc đã hết hạn" in d.find_element(By.ID, "save-status").text)
     check_vietnamese("phiên làm việc hết hạn")
+    on_phone("e2e-het-phien", d.find_element(By.ID, "save-status"))
     editor_tab = d.current_window_handle
     d.switch_to.new_window("tab")
     d.get(BASE + "/dang-nhap")
@@ -285,6 +312,7 @@ try:
     box = d.find_element(By.ID, "mh-" + inst)
     answer = box.find_element(By.CSS_SELECTOR, f'div.answer[data-key="{inst}|B.II.2.m.x2.ten"]')
     assert "Đề nghị ghi đúng tên cơ quan" in answer.find_element(By.CSS_SELECTOR, ".comment").text
+    on_phone("e2e-y-kien", answer.find_element(By.CSS_SELECTOR, ".comment"))
     d.execute_script("arguments[0].scrollIntoView({block: 'center'})", answer)
     d.save_screenshot(os.path.join(ARTIFACTS, "e2e-hanh-trinh.png"))
 
@@ -348,7 +376,9 @@ try:
         login(user)
         for p in paths:
             go(p)
-    print(f"hành trình xong; {len(seen_pages)} trang đã kiểm tra tiếng Việt")
+    assert_accessible()
+    print(f"hành trình xong; {len(seen_pages)} trang đã kiểm tra tiếng Việt, "
+          f"{len(axe_checked)} lần axe-core không thấy vi phạm WCAG 2.1 A/AA")
 except Exception:
     d.save_screenshot(os.path.join(ARTIFACTS, "e2e-loi.png"))
     with open(os.path.join(ARTIFACTS, "e2e-loi.html"), "w") as f:

@@ -15,7 +15,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from browser import (ARTIFACTS, BASE, PASSWORD, check_vietnamese, click, d, go, login,  # noqa: E402
+from browser import (ARTIFACTS, BASE, PASSWORD, assert_accessible, axe_checked, check_vietnamese,  # noqa: E402
+                     click, d, go, login,
                      seen_pages, wait)
 
 WORK = sys.argv[2]
@@ -119,6 +120,7 @@ try:
     radio = d.find_element(By.CSS_SELECTOR, "input[type=radio][name$='|A.II'][value='da-to-chuc']")
     assert radio.is_selected(), "the answer is kept"
     d.save_screenshot(os.path.join(ARTIFACTS, "e2e-de-cuong.png"))
-    print(f"ok: {len(seen_pages)} pages checked")
+    assert_accessible()
+    print(f"ok: {len(seen_pages)} pages checked, {len(axe_checked)} by axe-core")
 finally:
     d.quit()
