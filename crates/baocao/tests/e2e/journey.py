@@ -76,9 +76,10 @@ def on_phone(shot, keep_in_view=None):
         overflow = d.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{shot}: the page scrolls sideways by {overflow}px at 390 px"
         if keep_in_view is not None:
-            d.execute_script("arguments[0].scrollIntoView({block: 'center'})", keep_in_view)
+            d.execute_script("arguments[0].scrollIntoView({block: 'start'})", keep_in_view)
             seen = d.execute_script("""var r = arguments[0].getBoundingClientRect();
-                return r.height > 0 && r.top >= 0 && r.top < window.innerHeight;""", keep_in_view)
+                return r.height > 0 && r.width <= window.innerWidth && r.bottom > 0 &&
+                       r.top < window.innerHeight;""", keep_in_view)
             assert seen, f"{shot}: the element is not in view at 390 px"
         d.save_screenshot(os.path.join(ARTIFACTS, shot + "-390.png"))
     finally:
