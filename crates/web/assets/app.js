@@ -14,6 +14,16 @@
     return parseInt(s, 10);
   }
 
+  // A table that scrolls inside its box (a wide list on a phone) can be scrolled by keyboard.
+  function focusableScrollers() {
+    document.querySelectorAll("table.list, table.diff").forEach(function (t) {
+      if (t.scrollWidth > t.clientWidth + 1) t.setAttribute("tabindex", "0");
+      else t.removeAttribute("tabindex");
+    });
+  }
+  window.addEventListener("load", focusableScrollers);
+  window.addEventListener("resize", focusableScrollers);
+
   // Confirmation of destructive or final actions.
   document.addEventListener("click", function (e) {
     var b = e.target.closest("[data-confirm]");

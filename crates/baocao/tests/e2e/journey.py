@@ -22,7 +22,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from browser import (ARTIFACTS, BASE, PASSWORD, accept_confirm, assert_accessible, axe_checked,  # noqa: E402
-                     check_vietnamese, click, d,
+                     check_axe, check_vietnamese, click, d,
                      go, login, seen_pages, wait)
 
 SAMPLE = sys.argv[2]
@@ -377,6 +377,16 @@ try:
         login(user)
         for p in paths:
             go(p)
+            # Every page on a phone too: no sideways scrolling of the page (wide lists scroll in
+            # their own box, reachable by keyboard), and axe-core at that width.
+            d.set_window_size(390, 844)
+            try:
+                overflow = d.execute_script(
+                    "return document.documentElement.scrollWidth - window.innerWidth")
+                assert overflow <= 0, f"{p} ({user}) scrolls sideways by {overflow}px at 390 px"
+                check_axe(f"{p} ({user}, 390 px)")
+            finally:
+                d.set_window_size(1400, 1100)
     assert_accessible()
     print(f"hành trình xong; {len(seen_pages)} trang đã kiểm tra tiếng Việt, "
           f"{len(axe_checked)} lần axe-core không thấy vi phạm WCAG 2.1 A/AA")
