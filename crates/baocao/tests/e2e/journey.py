@@ -371,7 +371,8 @@ try:
         ("btctw", ["/tong-quan", f"/bao-cao/{rid}?muc=B.I", "/tong-hop?nguon=da-gui",
                    "/tong-hop/nguon?nguon=da-gui&f=g0/t/provinces",
                    "/tong-hop/noi-dung?nguon=da-gui&q=kiem+nhiem", "/tong-hop/noi-dung?nguon=da-gui&muc=A.I"]),
-        ("quantri", ["/quan-tri", "/quan-tri/nhat-ky", "/huyen?tinh=02"]),
+        ("quantri", ["/quan-tri", "/quan-tri/nhat-ky", "/huyen?tinh=02", "/de-cuong", "/quan-tri/tin-cay",
+                     "/mat-khau"]),
         ("quanba.soan", ["/phieu", "/bao-cao"]),
     ):
         login(user)
