@@ -12,4 +12,4 @@ pub mod tree;
 pub mod validate;
 
 pub use model::*;
-pub use validate::{completeness, has_errors, validate, Options, Problem};
+pub use validate::{check, completeness, has_errors, recheck, validate, Checked, Options, Problem};

@@ -2,7 +2,7 @@
 //! in the outline and says in Vietnamese what to fix; errors block submission, warnings do not.
 //! A draft (`draft = true`) is checked for what is wrong, not for what is missing.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use outline::{AnswerType, ColumnType, Condition, NodeKind, Severity, Template};
 use serde::Serialize;
@@ -87,6 +87,25 @@ pub fn has_errors(problems: &[Problem]) -> bool {
     problems.iter().any(|p| p.severity == Severity::Error)
 }
 
+/// The place of an entry, named only when a problem is found there (naming it costs a string
+/// per entry, and most entries have no problem).
+struct Place<'e, 'a> {
+    e: &'e Entry<'a>,
+    name: std::cell::OnceCell<String>,
+}
+
+impl<'e, 'a> Place<'e, 'a> {
+    fn new(e: &'e Entry<'a>) -> Self {
+        Place {
+            e,
+            name: std::cell::OnceCell::new(),
+        }
+    }
+    fn get(&self) -> String {
+        self.name.get_or_init(|| self.e.place()).clone()
+    }
+}
+
 struct V<'a> {
     t: &'a Template,
     r: &'a Report,
@@ -101,33 +120,187 @@ struct V<'a> {
 
 /// Validates a report against its template.
 pub fn validate(t: &Template, r: &Report, units: &Units, opts: Options) -> Vec<Problem> {
-    let mut v = V {
-        t,
-        r,
-        units,
-        opts,
-        cutoff: t.cutoff(),
-        earliest: t.earliest(),
-        out: Vec::new(),
-        marking: false,
-    };
-    v.header();
-    v.structure();
+    check(t, r, units, opts).problems()
+}
+
+/// A report's validation kept by part, so that a change of a few answers re-validates only
+/// them ([`recheck`]): the problems of the particulars and structure, of each entry of the laid
+/// out outline, and of the rules between items. [`Checked::problems`] is [`validate`]'s answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checked {
+    draft: bool,
+    /// The particulars' and the structure's problems (cheap: made again on every recheck).
+    head: Vec<Problem>,
+    /// Each entry's problems, in the order of the laid out outline.
+    entries: Vec<Vec<Problem>>,
+    /// The rules' problems.
+    rules: Vec<Problem>,
+}
+
+impl Checked {
+    /// Every problem, in [`validate`]'s order.
+    pub fn problems(&self) -> Vec<Problem> {
+        self.iter().cloned().collect()
+    }
+
+    /// Every problem, in [`validate`]'s order, borrowed.
+    pub fn iter(&self) -> impl Iterator<Item = &Problem> + '_ {
+        self.head
+            .iter()
+            .chain(self.entries.iter().flatten())
+            .chain(self.rules.iter())
+    }
+
+    /// The options it was made with.
+    pub fn options(&self) -> Options {
+        Options { draft: self.draft }
+    }
+}
+
+/// The entries validation walks: the outline laid out for the report, a district's sheet keeping
+/// only the items its template marks `district`.
+fn entries<'a>(t: &'a Template, r: &'a Report) -> Vec<Entry<'a>> {
     let mut entries = resolve(t, r, TreeOptions::default());
     if r.is_district_sheet() {
-        // A district's sheet answers only the items its template marks `district`.
         entries.retain(|e| e.node.district.is_some());
     }
+    entries
+}
+
+/// Validates a report, keeping the problems by part ([`Checked`]).
+pub fn check(t: &Template, r: &Report, units: &Units, opts: Options) -> Checked {
+    let mut v = V::new(t, r, units, opts);
+    v.header();
+    v.structure();
+    let head = std::mem::take(&mut v.out);
+    let entries = entries(t, r);
+    let mut per_entry = Vec::with_capacity(entries.len());
     for e in &entries {
         if let Some(a) = &e.node.answer {
             v.answer(e, a);
         }
+        per_entry.push(std::mem::take(&mut v.out));
     }
     v.rules(&entries);
-    v.out
+    Checked {
+        draft: opts.draft,
+        head,
+        entries: per_entry,
+        rules: v.out,
+    }
+}
+
+/// Whether two reports lay the outline out the same way and share what every entry's
+/// validation reads besides the answers of its own scope: the unit, and each block's instances
+/// (ids, models, names) in the same order.
+fn same_layout(a: &Report, b: &Report) -> bool {
+    a.unit == b.unit
+        && a.blocks.len() == b.blocks.len()
+        && a.blocks.iter().zip(&b.blocks).all(|((ka, la), (kb, lb))| {
+            ka == kb
+                && la.len() == lb.len()
+                && la
+                    .iter()
+                    .zip(lb)
+                    .all(|(x, y)| x.id == y.id && x.model == y.model && x.name == y.name)
+        })
+}
+
+/// The keys whose answers differ between two scopes.
+fn changed_keys<'k>(
+    a: &'k BTreeMap<String, Value>,
+    b: &'k BTreeMap<String, Value>,
+) -> HashSet<&'k str> {
+    a.keys()
+        .chain(b.keys())
+        .filter(|k| a.get(*k) != b.get(*k))
+        .map(String::as_str)
+        .collect()
+}
+
+/// The validation of `after`, a change of `before` whose validation is `checked` (with the same
+/// template, units and options): only the entries whose answers changed (or whose condition's
+/// item changed) are validated again, with the particulars, the structure and the rules (all
+/// cheap); the other entries keep their problems. Equal to [`check`] of `after` (a randomised
+/// test holds it to that); a change of the layout (instances added, removed, moved, another
+/// unit) validates `after` whole.
+pub fn recheck(
+    t: &Template,
+    units: &Units,
+    before: &Report,
+    checked: &Checked,
+    after: &Report,
+) -> Checked {
+    let opts = checked.options();
+    if !same_layout(before, after) {
+        return check(t, after, units, opts);
+    }
+    let entries = entries(t, after);
+    if entries.len() != checked.entries.len() {
+        return check(t, after, units, opts);
+    }
+    // What changed, by scope: the top level, and each instance by (block, position).
+    let top = changed_keys(&before.answers, &after.answers);
+    let mut inside: HashMap<(&str, usize), HashSet<&str>> = HashMap::new();
+    for ((block, la), lb) in before.blocks.iter().zip(after.blocks.values()) {
+        for (i, (x, y)) in la.iter().zip(lb).enumerate() {
+            let keys = changed_keys(&x.answers, &y.answers);
+            if !keys.is_empty() {
+                inside.insert((block.as_str(), i), keys);
+            }
+        }
+    }
+    let mut v = V::new(t, after, units, opts);
+    v.header();
+    v.structure();
+    let head = std::mem::take(&mut v.out);
+    let mut per_entry = Vec::with_capacity(entries.len());
+    for (e, old) in entries.iter().zip(&checked.entries) {
+        let Some(a) = &e.node.answer else {
+            per_entry.push(old.clone());
+            continue;
+        };
+        let changed = match (e.instance, e.block) {
+            (None, _) => Some(&top),
+            (Some(_), Some(at)) => inside.get(&at),
+            (Some(_), None) => None,
+        };
+        let affected = changed.is_some_and(|keys| {
+            keys.contains(e.node.id.as_str())
+                || a.required_if
+                    .as_ref()
+                    .is_some_and(|c| keys.contains(c.item.as_str()))
+        });
+        if affected {
+            v.answer(e, a);
+            per_entry.push(std::mem::take(&mut v.out));
+        } else {
+            per_entry.push(old.clone());
+        }
+    }
+    v.rules(&entries);
+    Checked {
+        draft: opts.draft,
+        head,
+        entries: per_entry,
+        rules: v.out,
+    }
 }
 
 impl<'a> V<'a> {
+    fn new(t: &'a Template, r: &'a Report, units: &'a Units, opts: Options) -> V<'a> {
+        V {
+            t,
+            r,
+            units,
+            opts,
+            cutoff: t.cutoff(),
+            earliest: t.earliest(),
+            out: Vec::new(),
+            marking: false,
+        }
+    }
+
     fn push(
         &mut self,
         sev: Severity,
@@ -147,7 +320,7 @@ impl<'a> V<'a> {
     }
     /// An error that something is missing: not reported for drafts, and marked so that one
     /// validation serves both (`Problem::missing`).
-    fn missing_err(&mut self, e: &Entry<'a>, place: &str, msg: String) {
+    fn missing_err(&mut self, e: &Entry<'a>, place: &Place<'_, 'a>, msg: String) {
         self.marking = true;
         self.err(e, place, msg);
         self.marking = false;
@@ -430,7 +603,7 @@ impl<'a> V<'a> {
                 || a.required_if
                     .as_ref()
                     .is_some_and(|c| self.condition(c, scope)));
-        let place = e.place();
+        let place = Place::new(e);
         let Some(value) = value else {
             if required && !self.opts.draft {
                 self.missing_err(e, &place, "chưa có nội dung (bắt buộc)".into());
@@ -524,30 +697,18 @@ impl<'a> V<'a> {
         }
     }
 
-    fn err(&mut self, e: &Entry<'a>, place: &str, msg: String) {
-        self.push(
-            Severity::Error,
-            place.to_string(),
-            &e.node.id,
-            e.instance,
-            msg,
-        );
+    fn err(&mut self, e: &Entry<'a>, place: &Place<'_, 'a>, msg: String) {
+        self.push(Severity::Error, place.get(), &e.node.id, e.instance, msg);
     }
-    fn warn(&mut self, e: &Entry<'a>, place: &str, msg: String) {
-        self.push(
-            Severity::Warning,
-            place.to_string(),
-            &e.node.id,
-            e.instance,
-            msg,
-        );
+    fn warn(&mut self, e: &Entry<'a>, place: &Place<'_, 'a>, msg: String) {
+        self.push(Severity::Warning, place.get(), &e.node.id, e.instance, msg);
     }
 
     /// Checks a date string; returns it when valid.
     fn date(
         &mut self,
         e: &Entry<'a>,
-        place: &str,
+        place: &Place<'_, 'a>,
         s: &str,
         not_after_cutoff: bool,
         what: &str,
@@ -614,7 +775,7 @@ impl<'a> V<'a> {
     fn docrefs(
         &mut self,
         e: &Entry<'a>,
-        place: &str,
+        place: &Place<'_, 'a>,
         value: &Value,
         required: bool,
         a: &outline::Answer,
@@ -671,7 +832,7 @@ impl<'a> V<'a> {
     fn records(
         &mut self,
         e: &Entry<'a>,
-        place: &str,
+        place: &Place<'_, 'a>,
         value: &Value,
         required: bool,
         a: &outline::Answer,
@@ -787,7 +948,7 @@ impl<'a> V<'a> {
     fn own_row(
         &mut self,
         e: &Entry<'a>,
-        place: &str,
+        place: &Place<'_, 'a>,
         rows: &[Value],
         a: &outline::Answer,
         district: &str,
@@ -831,7 +992,7 @@ impl<'a> V<'a> {
         }
     }
 
-    fn unit(&mut self, e: &Entry<'a>, place: &str, code: &str, label: &str) {
+    fn unit(&mut self, e: &Entry<'a>, place: &Place<'_, 'a>, code: &str, label: &str) {
         let province = &self.r.unit.province;
         match self.units.district(code) {
             None => self.err(
@@ -858,7 +1019,13 @@ impl<'a> V<'a> {
         }
     }
 
-    fn figures(&mut self, e: &Entry<'a>, place: &str, value: &Value, a: &outline::Answer) {
+    fn figures(
+        &mut self,
+        e: &Entry<'a>,
+        place: &Place<'_, 'a>,
+        value: &Value,
+        a: &outline::Answer,
+    ) {
         let Some(obj) = value.as_object() else {
             self.err(e, place, "phải là bộ số liệu theo từng dòng".into());
             return;
