@@ -976,6 +976,31 @@ impl Store {
         })
     }
 
+    /// A report's row, its content only when it is not the content the caller holds already:
+    /// `known` is the (revision, updated_at) of that content. Every change of a report's content
+    /// or state sets a new revision and time in the same statement, so a row that still has both
+    /// has that content (also when another server process wrote the row meanwhile: it would have
+    /// moved the revision on).
+    pub async fn report_unless(
+        &self,
+        id: i64,
+        known: Option<(i64, i64)>,
+    ) -> Result<(ReportInfo, Option<String>)> {
+        let (revision, at) = known.unwrap_or((-1, -1));
+        let row = sqlx::query(&format!(
+            "SELECT {REPORT_INFO}, CASE WHEN r.revision = $2 AND r.updated_at = $3 THEN NULL \
+             ELSE r.content END AS content FROM reports r LEFT JOIN users u \
+             ON u.id = r.updated_by WHERE r.id = $1"
+        ))
+        .bind(id)
+        .bind(revision)
+        .bind(at)
+        .fetch_optional(&self.read)
+        .await?
+        .ok_or(Error::NotFound("báo cáo"))?;
+        Ok((report_info(&row)?, row.try_get("content")?))
+    }
+
     /// Saves new content on top of `base` revision; refused (nothing written) when the report
     /// moved on or is not editable. Returns the new revision once the commit is durable.
     pub async fn save(
@@ -986,6 +1011,20 @@ impl Store {
         meta: &SaveMeta<'_>,
         by: Actor<'_>,
     ) -> Result<i64> {
+        self.save_at(id, base, content, meta, by, now_ms()).await
+    }
+
+    /// [`Store::save`] at time `now` (ms), the row's new `updated_at`: with the new revision,
+    /// what [`Store::report_unless`] is told to name this content.
+    pub async fn save_at(
+        &self,
+        id: i64,
+        base: i64,
+        content: &str,
+        meta: &SaveMeta<'_>,
+        by: Actor<'_>,
+        now: i64,
+    ) -> Result<i64> {
         let mut tx = self.write.begin().await?;
         let n = sqlx::query(
             "UPDATE reports SET content = $1, revision = revision + 1, errors = $2, \
@@ -995,7 +1034,7 @@ impl Store {
         .bind(content)
         .bind(meta.errors)
         .bind(meta.warnings)
-        .bind(now_ms())
+        .bind(now)
         .bind(by.id)
         .bind(id)
         .bind(base)
@@ -1019,7 +1058,6 @@ impl Store {
             .await?;
         }
         if let Some(u) = meta.upload {
-            let now = now_ms();
             let n = sqlx::query(
                 "UPDATE uploads SET applied_at = $1, applied_revision = $2 \
                  WHERE id = $3 AND report_id = $4 AND applied_at IS NULL",
@@ -1571,6 +1609,9 @@ async fn sqlite_pool(url: &str, n: u32) -> std::result::Result<AnyPool, sqlx::Er
     AnyPoolOptions::new()
         .max_connections(n)
         .acquire_timeout(Duration::from_secs(30))
+        // A connection to a file in this process does not break between two uses: no ping (a
+        // round trip to the connection's thread) before each.
+        .test_before_acquire(false)
         .after_connect(|conn, _| {
             Box::pin(async move {
                 // FULL: a commit is on disk before it returns (WAL's default NORMAL is not
