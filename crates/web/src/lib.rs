@@ -95,6 +95,8 @@ pub struct App {
     rounds: std::sync::RwLock<HashMap<i64, store::Round>>,
     /// The last national consolidation made (`national::make`).
     national: national::Cache,
+    /// Reports parsed and validated, by what names their content in the database (`ops`).
+    pub(crate) reports: ops::Reports,
     pub config: Config,
 }
 
@@ -122,6 +124,7 @@ impl App {
             throttle: auth::Throttle::default(),
             rounds: Default::default(),
             national: Default::default(),
+            reports: Default::default(),
             config,
         });
         let generated = app.bootstrap().await?;

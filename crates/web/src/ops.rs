@@ -174,16 +174,208 @@ pub async fn progress(
 
 /// Loads report `id` if `v` may read it (404 otherwise, also for another province's report).
 pub async fn load(app: &App, v: &Viewer, id: i64) -> AppResult<Loaded> {
-    let row = app.store.report(id).await?;
-    access::require_view(&v.user, &row.info)?;
-    let round = app.round(row.info.round_id).await?;
+    let s = load_shared(app, v, id, true).await?;
+    let report = match s.report {
+        Some(r) => Arc::unwrap_or_clone(r),
+        None => return Err(AppError::internal("báo cáo chưa được đọc")),
+    };
+    Ok(Loaded {
+        info: s.info,
+        report,
+        template: s.template,
+        round: s.round,
+    })
+}
+
+/// Reports parsed and validated, remembered by what names their content in the database: the
+/// (revision, updated_at) of the row that held it. Every change of a report's content or state
+/// sets both in the same statement, so a load asks the database for the row and gets its
+/// content only when that pair moved on ([`store::Store::report_unless`]): a report changed by
+/// another server process on the same database is read again, never served stale. The parsed
+/// reports kept are bounded (the least recently used are forgotten); of the others only the
+/// error counts of their last validation are kept, for their submission.
+#[derive(Default)]
+pub struct Reports {
+    inner: std::sync::Mutex<KnownReports>,
+}
+
+#[derive(Default)]
+struct KnownReports {
+    map: std::collections::HashMap<i64, Known>,
+    tick: u64,
+    /// Bytes of JSON of the parsed reports kept (a parsed report takes a few times that).
+    bytes: usize,
+}
+
+#[derive(Clone)]
+struct Known {
+    /// (revision, updated_at) of the row whose content this is.
+    key: (i64, i64),
+    report: Option<Arc<Report>>,
+    /// Its whole validation (not a draft's).
+    checked: Option<Arc<report::Checked>>,
+    /// Its (errors, warnings), kept when the report is forgotten.
+    counts: Option<(i64, i64)>,
+    size: usize,
+    used: u64,
+}
+
+/// At most this many parsed reports are kept, and at most this many bytes of their JSON.
+const KEEP_REPORTS: usize = 128;
+const KEEP_BYTES: usize = 12 << 20;
+/// At most this many reports' error counts are kept (a few dozen bytes each).
+const KEEP_COUNTS: usize = 200_000;
+
+impl Reports {
+    fn get(&self, id: i64) -> Option<Known> {
+        let mut m = self.inner.lock().ok()?;
+        m.tick += 1;
+        let tick = m.tick;
+        let k = m.map.get_mut(&id)?;
+        k.used = tick;
+        Some(k.clone())
+    }
+
+    /// Remembers `k` for report `id` (what is known of an older revision is replaced; what is
+    /// known of the same content is completed).
+    fn put(&self, id: i64, mut k: Known) {
+        let Ok(mut m) = self.inner.lock() else {
+            return;
+        };
+        m.tick += 1;
+        k.used = m.tick;
+        if let Some(old) = m.map.get(&id) {
+            if old.key.0 > k.key.0 {
+                return;
+            }
+            if old.key == k.key {
+                k.report = k.report.or_else(|| old.report.clone());
+                k.checked = k.checked.or_else(|| old.checked.clone());
+                k.counts = k.counts.or(old.counts);
+                k.size = k.size.max(old.size);
+            }
+        }
+        if let Some(c) = &k.checked {
+            k.counts = Some(counts_of(c));
+        }
+        if k.report.is_none() {
+            k.size = 0;
+        }
+        if let Some(old) = m.map.insert(id, k) {
+            if old.report.is_some() {
+                m.bytes -= old.size;
+            }
+        }
+        let added = m.map.get(&id).map(|k| k.size).unwrap_or(0);
+        m.bytes += added;
+        // Forget the least recently used parsed reports beyond the bounds (their counts stay).
+        let heavy = m.map.values().filter(|k| k.report.is_some()).count();
+        if heavy > KEEP_REPORTS || m.bytes > KEEP_BYTES {
+            let mut by_use: Vec<(u64, i64)> = m
+                .map
+                .iter()
+                .filter(|(_, k)| k.report.is_some())
+                .map(|(id, k)| (k.used, *id))
+                .collect();
+            by_use.sort_unstable();
+            let mut heavy = heavy;
+            for (_, old) in by_use {
+                if heavy <= KEEP_REPORTS * 3 / 4 && m.bytes <= KEEP_BYTES * 3 / 4 {
+                    break;
+                }
+                if let Some(k) = m.map.get_mut(&old) {
+                    let size = k.size;
+                    k.report = None;
+                    k.checked = None;
+                    k.size = 0;
+                    m.bytes -= size;
+                    heavy -= 1;
+                }
+            }
+        }
+        if m.map.len() > KEEP_COUNTS {
+            let mut by_use: Vec<(u64, i64)> = m.map.iter().map(|(id, k)| (k.used, *id)).collect();
+            by_use.sort_unstable();
+            let drop = m.map.len() - KEEP_COUNTS * 3 / 4;
+            for (_, old) in by_use.into_iter().take(drop) {
+                if let Some(k) = m.map.remove(&old) {
+                    if k.report.is_some() {
+                        m.bytes -= k.size;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// (errors, warnings) of a whole validation.
+fn counts_of(c: &report::Checked) -> (i64, i64) {
+    let e = c.iter().filter(|p| p.severity == Severity::Error).count() as i64;
+    (e, c.iter().count() as i64 - e)
+}
+
+/// A report loaded for a viewer who may read it, shared with [`Reports`]: the report (unless
+/// not asked for and its error counts are known), its whole validation when known.
+struct Shared {
+    info: ReportInfo,
+    report: Option<Arc<Report>>,
+    checked: Option<Arc<report::Checked>>,
+    counts: Option<(i64, i64)>,
+    template: Arc<Template>,
+    round: Round,
+}
+
+/// Loads report `id` for `v` (access checked first) through [`Reports`]; without
+/// `want_report`, a report whose error counts are known for its current content is not read.
+async fn load_shared(app: &App, v: &Viewer, id: i64, want_report: bool) -> AppResult<Shared> {
+    let known = app
+        .reports
+        .get(id)
+        .filter(|k| k.report.is_some() || (!want_report && k.counts.is_some()));
+    let (info, content) = app
+        .store
+        .report_unless(id, known.as_ref().map(|k| k.key))
+        .await?;
+    access::require_view(&v.user, &info)?;
+    let round = app.round(info.round_id).await?;
     let template = app.template(&round.template)?;
+    let key = (info.revision, info.updated_at);
+    let content = match (content, known) {
+        (None, Some(k)) if k.key == key => {
+            return Ok(Shared {
+                info,
+                report: k.report,
+                checked: k.checked,
+                counts: k.counts,
+                template,
+                round,
+            });
+        }
+        (Some(c), _) => c,
+        // Not sent, yet not what is known: cannot happen (the row was compared with the key
+        // known); read it whole.
+        (None, _) => app.store.report(id).await?.content,
+    };
     // Stored content was written by this program, already NFC: parse it straight into a report
     // (Report::from_json's NFC pass over a user's file is not needed here).
-    let report: Report = cpu(|| serde_json::from_str(&row.content)).map_err(AppError::internal)?;
-    Ok(Loaded {
-        info: row.info,
-        report,
+    let report: Report = cpu(|| serde_json::from_str(&content)).map_err(AppError::internal)?;
+    let report = Arc::new(report);
+    app.reports.put(
+        id,
+        Known {
+            key,
+            report: Some(report.clone()),
+            checked: None,
+            counts: None,
+            size: content.len(),
+            used: 0,
+        },
+    );
+    Ok(Shared {
+        info,
+        report: Some(report),
+        checked: None,
+        counts: None,
         template,
         round,
     })
@@ -295,7 +487,7 @@ pub async fn mutate_with(
     f: impl FnOnce(&Template, &mut Report) -> AppResult<()>,
 ) -> AppResult<Saved> {
     let _permit = work_permit().await?;
-    let l = load(app, v, id).await?;
+    let l = load_shared(app, v, id, true).await?;
     access::require(access::is_author(&v.user, &l.info))?;
     if !l.info.state.editable() {
         return Err(AppError::conflict(format!(
@@ -310,32 +502,56 @@ pub async fn mutate_with(
         }
         .into());
     }
+    let Some(old) = l.report.clone() else {
+        return Err(AppError::internal("báo cáo chưa được đọc"));
+    };
     // Applying, comparing, validating and serialising a report is CPU work (a whole uploaded
     // report: tens of milliseconds): off the async worker (`cpu`).
-    let (changes, errors, warnings, json, draft_problems) = cpu(|| -> AppResult<_> {
-        let mut r = l.report.clone();
+    let (changes, json, r, checked) = cpu(|| -> AppResult<_> {
+        let mut r = (*old).clone();
         // Everything entering the database is NFC: `apply_changes`, `add_instance` and the
         // particulars normalise what they bring, `replace` reads through `Report::from_json`.
         f(&l.template, &mut r)?;
-        let changes = diff(&l.report, &r);
-        refuse_bad_text(&l.template, &l.report, &r)?;
-        // One validation: the counts are of every problem; the page shows the draft's (what
-        // is wrong, not what is still missing), the same problems less the "missing" ones.
-        let all = validate(app, &l.template, &r, false);
-        let (errors, warnings) = counts(&all);
-        let draft_problems: Vec<Problem> = all.into_iter().filter(|p| !p.missing).collect();
+        let changes = diff(&old, &r);
+        refuse_bad_text(&l.template, &old, &r)?;
+        // One validation, of what changed when the stored report's validation is known
+        // (`report::recheck`, equal to a whole one), else of everything. The counts are of
+        // every problem; the page shows the draft's (what is wrong, not what is still
+        // missing), the same problems less the "missing" ones.
+        let checked = match &l.checked {
+            Some(c) => report::recheck(&l.template, app.units, &old, c, &r),
+            None => report::check(&l.template, &r, app.units, Options::default()),
+        };
         let json = if changes.is_empty() && upload.is_none() {
             String::new()
         } else {
             r.to_json()
         };
-        Ok((changes, errors, warnings, json, draft_problems))
+        Ok((changes, json, r, Arc::new(checked)))
     })?;
+    let (errors, warnings) = counts_of(&checked);
+    let draft_problems: Vec<Problem> = checked.iter().filter(|p| !p.missing).cloned().collect();
     let revision = if changes.is_empty() && upload.is_none() {
+        // Nothing to store: what was validated is the stored report (when it is that exactly).
+        if r == *old {
+            app.reports.put(
+                id,
+                Known {
+                    key: (l.info.revision, l.info.updated_at),
+                    report: None,
+                    checked: Some(checked),
+                    counts: None,
+                    size: 0,
+                    used: 0,
+                },
+            );
+        }
         base
     } else {
-        app.store
-            .save(
+        let now = store::now_ms();
+        let revision = app
+            .store
+            .save_at(
                 id,
                 base,
                 &json,
@@ -347,8 +563,22 @@ pub async fn mutate_with(
                     upload,
                 },
                 (&v.user).into(),
+                now,
             )
-            .await?
+            .await?;
+        // The content just committed, under the name the row now gives it.
+        app.reports.put(
+            id,
+            Known {
+                key: (revision, now),
+                report: Some(Arc::new(r)),
+                checked: Some(checked),
+                counts: None,
+                size: json.len(),
+                used: 0,
+            },
+        );
+        revision
     };
     Ok(Saved {
         revision,
@@ -925,7 +1155,8 @@ pub fn replace(t: &Template, r: &mut Report, json: &str) -> AppResult<()> {
 /// Submits: only an approver of the province, only without errors.
 pub async fn submit(app: &App, v: &Viewer, id: i64, base: i64) -> AppResult<i64> {
     let _permit = work_permit().await?;
-    let l = load(app, v, id).await?;
+    // The validation of the stored content is usually known: the save that stored it made it.
+    let l = load_shared(app, v, id, false).await?;
     access::require(access::can_submit(&v.user, &l.info))?;
     // A double click (or a repeated request) is one submission: the same user's submission of
     // this very revision a moment ago is the answer, not a conflict.
@@ -937,16 +1168,48 @@ pub async fn submit(app: &App, v: &Viewer, id: i64, base: i64) -> AppResult<i64>
             }
         }
     }
-    let problems = problems(app, &l.template, &l.report, false);
-    let (errors, _) = counts(&problems);
-    if errors > 0 {
-        let mut e = AppError::invalid(format!(
-            "Báo cáo còn {} lỗi, chưa gửi được. Sửa hết các lỗi (xem danh sách kiểm tra) rồi \
-                 gửi lại.",
-            vi::format_int(errors)
-        ));
-        e = e.with_details(serde_json::json!({ "problems": problems }));
-        return Err(e);
+    // Known valid (the last save validated this content: no errors), or validated now.
+    let checked = match (&l.checked, l.counts) {
+        (Some(c), _) => Some(c.clone()),
+        (None, Some((0, _))) => None,
+        _ => {
+            let full;
+            let src = if l.report.is_some() {
+                &l
+            } else {
+                full = load_shared(app, v, id, true).await?;
+                &full
+            };
+            let Some(r) = &src.report else {
+                return Err(AppError::internal("báo cáo chưa được đọc"));
+            };
+            let c = Arc::new(cpu(|| {
+                report::check(&src.template, r, app.units, Options::default())
+            }));
+            app.reports.put(
+                id,
+                Known {
+                    key: (src.info.revision, src.info.updated_at),
+                    report: None,
+                    checked: Some(c.clone()),
+                    counts: None,
+                    size: 0,
+                    used: 0,
+                },
+            );
+            Some(c)
+        }
+    };
+    if let Some(c) = checked {
+        let (errors, _) = counts_of(&c);
+        if errors > 0 {
+            let e = AppError::invalid(format!(
+                "Báo cáo còn {} lỗi, chưa gửi được. Sửa hết các lỗi (xem danh sách kiểm tra) \
+                 rồi gửi lại.",
+                vi::format_int(errors)
+            ));
+            return Err(e.with_details(serde_json::json!({ "problems": c.problems() })));
+        }
     }
     Ok(app.store.submit(id, base, (&v.user).into()).await?)
 }
