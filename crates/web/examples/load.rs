@@ -8,6 +8,11 @@
 //! `load BASE ADMIN_PASSWORD submit SESSIONS COUNT`: COUNT complete reports (one per province
 //! per round, as many rounds as needed) are prepared, then SESSIONS approvers submit them all
 //! concurrently: each submission validates the report and stores an immutable version.
+//! `load BASE ADMIN_PASSWORD exports SESSIONS SECONDS INTERVAL EXPORTS`: the first round's 63
+//! reports are filled and submitted (once), then SESSIONS drafters autosave every INTERVAL ms
+//! (as in `autosave`) while EXPORTS national PDF exports of that round (the submitted
+//! reports) run at once, each started again as soon as it ends; the autosaves' latency is
+//! recorded (issue 14 item 6).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -210,6 +215,71 @@ async fn fill(base: &str, reports: &[(String, i64)], pw_user: &str) {
     }
 }
 
+/// One autosaving drafter per report until `deadline`, each as fast as answered or every
+/// `interval` ms; each task returns its saves' latencies (ms).
+/// The sessions sign in and read their report first; the saves start together once all have
+/// (the returned barrier, which the caller passes too when it starts its clock), so the
+/// measured time holds saves only, not the sign-ins (argon2, on purpose slow).
+fn autosaves(
+    base: &str,
+    reports: Vec<(String, i64)>,
+    interval: Option<u64>,
+    secs: u64,
+) -> (
+    Vec<tokio::task::JoinHandle<Vec<f64>>>,
+    Arc<tokio::sync::Barrier>,
+) {
+    let start = Arc::new(tokio::sync::Barrier::new(reports.len() + 1));
+    let mut handles = Vec::new();
+    for (p, id) in reports {
+        let base = base.to_string();
+        let start = start.clone();
+        handles.push(tokio::spawn(async move {
+            let s = login(&base, &format!("drafter{p}"), "matkhau-tai").await;
+            let cur: Value =
+                s.c.get(format!("{base}/api/v1/reports/{id}"))
+                    .send()
+                    .await
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+            let mut rev = cur["info"]["revision"].as_i64().unwrap();
+            let mut lat = Vec::new();
+            let mut n = 0u64;
+            start.wait().await;
+            let deadline = Instant::now() + Duration::from_secs(secs);
+            // Sessions start spread over one interval, as people do.
+            if let Some(iv) = interval {
+                tokio::time::sleep(Duration::from_millis(id as u64 * 7919 % iv.max(1))).await;
+            }
+            let mut next = Instant::now();
+            while Instant::now() < deadline {
+                if let Some(iv) = interval {
+                    next += Duration::from_millis(iv);
+                    tokio::time::sleep_until(next.into()).await;
+                }
+                n += 1;
+                // What a person types between two autosaves: a paragraph grows.
+                let text = format!("Đoạn nhận xét về việc triển khai, lần sửa thứ {n}. ").repeat(8);
+                let t0 = Instant::now();
+                let (st, v) = send(
+                    &s,
+                    reqwest::Method::PATCH,
+                    format!("{base}/api/v1/reports/{id}"),
+                    json!({"revision": rev, "changes": [{"item": "B.III.1", "value": text}]}),
+                )
+                .await;
+                lat.push(t0.elapsed().as_secs_f64() * 1000.0);
+                assert_eq!(st, 200, "{v}");
+                rev = v["revision"].as_i64().unwrap();
+            }
+            lat
+        }));
+    }
+    (handles, start)
+}
+
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let a: Vec<String> = std::env::args().collect();
@@ -227,52 +297,8 @@ async fn main() {
         let reports = prepare(&base, &admin, sessions.div_ceil(63)).await;
         let reports: Vec<_> = reports.into_iter().take(sessions).collect();
         fill(&base, &reports, "approver").await;
-        let deadline = Instant::now() + Duration::from_secs(amount);
-        let mut handles = Vec::new();
-        for (p, id) in reports {
-            let base = base.clone();
-            handles.push(tokio::spawn(async move {
-                let s = login(&base, &format!("drafter{p}"), "matkhau-tai").await;
-                let cur: Value =
-                    s.c.get(format!("{base}/api/v1/reports/{id}"))
-                        .send()
-                        .await
-                        .unwrap()
-                        .json()
-                        .await
-                        .unwrap();
-                let mut rev = cur["info"]["revision"].as_i64().unwrap();
-                let mut lat = Vec::new();
-                let mut n = 0u64;
-                // Sessions start spread over one interval, as people do.
-                if let Some(iv) = interval {
-                    tokio::time::sleep(Duration::from_millis(id as u64 * 7919 % iv.max(1))).await;
-                }
-                let mut next = Instant::now();
-                while Instant::now() < deadline {
-                    if let Some(iv) = interval {
-                        next += Duration::from_millis(iv);
-                        tokio::time::sleep_until(next.into()).await;
-                    }
-                    n += 1;
-                    // What a person types between two autosaves: a paragraph grows.
-                    let text =
-                        format!("Đoạn nhận xét về việc triển khai, lần sửa thứ {n}. ").repeat(8);
-                    let t0 = Instant::now();
-                    let (st, v) = send(
-                        &s,
-                        reqwest::Method::PATCH,
-                        format!("{base}/api/v1/reports/{id}"),
-                        json!({"revision": rev, "changes": [{"item": "B.III.1", "value": text}]}),
-                    )
-                    .await;
-                    lat.push(t0.elapsed().as_secs_f64() * 1000.0);
-                    assert_eq!(st, 200, "{v}");
-                    rev = v["revision"].as_i64().unwrap();
-                }
-                lat
-            }));
-        }
+        let (handles, start) = autosaves(&base, reports, interval, amount);
+        start.wait().await;
         let t0 = Instant::now();
         let cpu0 = server_cpu();
         let (stop, rss) = watch_rss();
@@ -298,6 +324,162 @@ async fn main() {
             interval.map(|i| format!(" (mỗi phiên lưu {i} ms một lần)")).unwrap_or_default(),
             all.len(),
             all.len() as f64 / secs,
+            pct(&all, 0.5),
+            pct(&all, 0.95),
+            pct(&all, 0.99),
+            all.last().copied().unwrap_or(0.0)
+        );
+    } else if mode == "exports" {
+        let interval = interval.unwrap_or(1000);
+        let exports: usize = a.get(7).and_then(|s| s.parse().ok()).unwrap_or(10);
+        users(&base, &admin, "drafter").await;
+        users(&base, &admin, "approver").await;
+        // The first round's reports filled and submitted: what the national export prints.
+        let first = prepare(&base, &admin, 1).await;
+        let round1: Value = admin
+            .c
+            .get(format!("{base}/api/v1/rounds"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let round1 = round1
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].as_i64().unwrap())
+            .min()
+            .unwrap();
+        let list: Value = admin
+            .c
+            .get(format!("{base}/api/v1/reports?round={round1}"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let drafts: std::collections::HashSet<i64> = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["state"] == "draft")
+            .map(|r| r["id"].as_i64().unwrap())
+            .collect();
+        let to_submit: Vec<(String, i64)> = first
+            .into_iter()
+            .filter(|(_, id)| drafts.contains(id))
+            .collect();
+        fill(&base, &to_submit, "approver").await;
+        for (p, id) in &to_submit {
+            let s = login(&base, &format!("approver{p}"), "matkhau-tai").await;
+            let cur: Value =
+                s.c.get(format!("{base}/api/v1/reports/{id}"))
+                    .send()
+                    .await
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+            let rev = cur["info"]["revision"].as_i64().unwrap();
+            let (st, v) = send(
+                &s,
+                reqwest::Method::POST,
+                format!("{base}/api/v1/reports/{id}/submit"),
+                json!({"revision": rev}),
+            )
+            .await;
+            assert_eq!(st, 200, "{v}");
+        }
+        // Drafts to autosave: of any round, a new round when there are too few.
+        let mut drafts = Vec::new();
+        for rounds in 2.. {
+            drafts = Vec::new();
+            for (p, id) in prepare(&base, &admin, rounds).await {
+                let cur: Value = admin
+                    .c
+                    .get(format!("{base}/api/v1/reports/{id}"))
+                    .send()
+                    .await
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+                if cur["info"]["state"] == "draft" {
+                    drafts.push((p, id));
+                }
+            }
+            if drafts.len() >= sessions {
+                break;
+            }
+        }
+        drafts.truncate(sessions);
+        fill(&base, &drafts, "approver").await;
+        let url = format!("{base}/tong-hop/tai/pdf?dot={round1}&nguon=da-gui");
+        let export = |s: Arc<S>, url: String| async move {
+            let t = Instant::now();
+            let r = s.c.get(url).send().await.unwrap();
+            assert_eq!(r.status().as_u16(), 200);
+            let n = r.bytes().await.unwrap().len();
+            (t.elapsed().as_secs_f64() * 1000.0, n)
+        };
+        let admin = Arc::new(admin);
+        // One export alone (it also makes the consolidation the others reuse).
+        let (alone, bytes) = export(admin.clone(), url.clone()).await;
+        let (again, _) = export(admin.clone(), url.clone()).await;
+        println!(
+            "một bản xuất PDF toàn quốc ({} báo cáo đã gửi, {} KB) chạy một mình: {alone:.0} ms lần đầu, {again:.0} ms lần sau",
+            list.as_array().unwrap().len(),
+            bytes / 1024
+        );
+        let (handles, start) = autosaves(&base, drafts, Some(interval), amount);
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let t0 = Instant::now();
+        let cpu0 = server_cpu();
+        let mut loops = Vec::new();
+        for _ in 0..exports {
+            let (admin, url, stop) = (admin.clone(), url.clone(), stop.clone());
+            loops.push(tokio::spawn(async move {
+                let mut times = Vec::new();
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    times.push(export(admin.clone(), url.clone()).await.0);
+                }
+                times
+            }));
+        }
+        // The saves begin once the exports are under way, and the exports go on until the
+        // saves end.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        start.wait().await;
+        let mut all = Vec::new();
+        for h in handles {
+            all.extend(h.await.unwrap());
+        }
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        let mut times = Vec::new();
+        for l in loops {
+            times.extend(l.await.unwrap());
+        }
+        let secs = t0.elapsed().as_secs_f64();
+        if let (Some(a), Some(b)) = (cpu0, server_cpu()) {
+            println!(
+                "CPU của máy chủ: {:.0}% của một lõi",
+                (b - a) * 100.0 / secs
+            );
+        }
+        times.sort_by(|a, b| a.total_cmp(b));
+        all.sort_by(|a, b| a.total_cmp(b));
+        println!(
+            "{exports} bản xuất PDF chạy cùng lúc: {} bản xong trong {secs:.1} s, mỗi bản p50 {:.0} ms, lâu nhất {:.0} ms",
+            times.len(),
+            pct(&times, 0.5),
+            times.last().copied().unwrap_or(0.0)
+        );
+        println!(
+            "autosave trong lúc đó (mỗi phiên lưu {interval} ms một lần): {sessions} phiên, {} lần lưu; độ trễ p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, lớn nhất {:.1} ms",
+            all.len(),
             pct(&all, 0.5),
             pct(&all, 0.95),
             pct(&all, 0.99),
