@@ -203,7 +203,8 @@ pub struct Reports {
 struct KnownReports {
     map: std::collections::HashMap<i64, Known>,
     tick: u64,
-    /// Bytes of JSON of the parsed reports kept (a parsed report takes a few times that).
+    /// Parsed reports kept, and the bytes of their JSON (a parsed report takes a few times that).
+    heavy: usize,
     bytes: usize,
 }
 
@@ -221,8 +222,8 @@ struct Known {
 }
 
 /// At most this many parsed reports are kept, and at most this many bytes of their JSON.
-const KEEP_REPORTS: usize = 128;
-const KEEP_BYTES: usize = 12 << 20;
+const KEEP_REPORTS: usize = 160;
+const KEEP_BYTES: usize = 16 << 20;
 /// At most this many reports' error counts are kept (a few dozen bytes each).
 const KEEP_COUNTS: usize = 200_000;
 
@@ -239,9 +240,10 @@ impl Reports {
     /// Remembers `k` for report `id` (what is known of an older revision is replaced; what is
     /// known of the same content is completed).
     fn put(&self, id: i64, mut k: Known) {
-        let Ok(mut m) = self.inner.lock() else {
+        let Ok(mut guard) = self.inner.lock() else {
             return;
         };
+        let m = &mut *guard;
         m.tick += 1;
         k.used = m.tick;
         if let Some(old) = m.map.get(&id) {
@@ -258,19 +260,23 @@ impl Reports {
         if let Some(c) = &k.checked {
             k.counts = Some(counts_of(c));
         }
+        // Without its report only the counts are kept.
         if k.report.is_none() {
+            k.checked = None;
             k.size = 0;
+        }
+        if k.report.is_some() {
+            m.heavy += 1;
+            m.bytes += k.size;
         }
         if let Some(old) = m.map.insert(id, k) {
             if old.report.is_some() {
+                m.heavy -= 1;
                 m.bytes -= old.size;
             }
         }
-        let added = m.map.get(&id).map(|k| k.size).unwrap_or(0);
-        m.bytes += added;
         // Forget the least recently used parsed reports beyond the bounds (their counts stay).
-        let heavy = m.map.values().filter(|k| k.report.is_some()).count();
-        if heavy > KEEP_REPORTS || m.bytes > KEEP_BYTES {
+        if m.heavy > KEEP_REPORTS || m.bytes > KEEP_BYTES {
             let mut by_use: Vec<(u64, i64)> = m
                 .map
                 .iter()
@@ -278,18 +284,16 @@ impl Reports {
                 .map(|(id, k)| (k.used, *id))
                 .collect();
             by_use.sort_unstable();
-            let mut heavy = heavy;
             for (_, old) in by_use {
-                if heavy <= KEEP_REPORTS * 3 / 4 && m.bytes <= KEEP_BYTES * 3 / 4 {
+                if m.heavy <= KEEP_REPORTS * 7 / 8 && m.bytes <= KEEP_BYTES * 7 / 8 {
                     break;
                 }
                 if let Some(k) = m.map.get_mut(&old) {
-                    let size = k.size;
+                    m.heavy -= 1;
+                    m.bytes -= k.size;
                     k.report = None;
                     k.checked = None;
                     k.size = 0;
-                    m.bytes -= size;
-                    heavy -= 1;
                 }
             }
         }
@@ -300,6 +304,7 @@ impl Reports {
             for (_, old) in by_use.into_iter().take(drop) {
                 if let Some(k) = m.map.remove(&old) {
                     if k.report.is_some() {
+                        m.heavy -= 1;
                         m.bytes -= k.size;
                     }
                 }
@@ -1688,6 +1693,55 @@ pub fn nfc_particulars(d: &report::Particulars) -> report::Particulars {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn known(revision: i64, report: Option<Arc<Report>>, size: usize) -> Known {
+        Known {
+            key: (revision, 1000 + revision),
+            report,
+            checked: None,
+            counts: Some((revision % 2, 0)),
+            size,
+            used: 0,
+        }
+    }
+
+    #[test]
+    fn kept_reports_are_bounded_and_never_older() {
+        let t = outline::builtin("kl74-2021").unwrap();
+        let r = Arc::new(empty_report(&t, "02"));
+        let kept = Reports::default();
+        // More parsed reports than kept: the least recently used are forgotten, their counts
+        // stay.
+        for id in 0..(KEEP_REPORTS as i64 + 50) {
+            kept.put(id, known(3, Some(r.clone()), 1000));
+            // Report 0 stays in use.
+            assert!(kept.get(0).is_some_and(|k| k.report.is_some()));
+        }
+        let m = kept.inner.lock().unwrap();
+        let heavy = m.map.values().filter(|k| k.report.is_some()).count();
+        assert_eq!(heavy, m.heavy);
+        assert!(heavy <= KEEP_REPORTS, "{heavy}");
+        assert_eq!(m.bytes, heavy * 1000);
+        assert_eq!(m.map.len(), KEEP_REPORTS + 50);
+        assert!(m.map.values().all(|k| k.counts.is_some()));
+        assert!(m.map[&0].report.is_some());
+        drop(m);
+        // What is known of a newer revision is not replaced by an older one; the same content
+        // is completed, not replaced.
+        kept.put(7, known(5, None, 0));
+        kept.put(7, known(4, Some(r.clone()), 1000));
+        let k = kept.get(7).unwrap();
+        assert_eq!(k.key, (5, 1005));
+        assert!(k.report.is_none());
+        kept.put(7, known(5, Some(r.clone()), 1000));
+        kept.put(7, known(5, None, 0));
+        let k = kept.get(7).unwrap();
+        assert!(k.report.is_some());
+        // Too many bytes: forgotten down to the bound.
+        kept.put(9, known(6, Some(r), KEEP_BYTES));
+        let m = kept.inner.lock().unwrap();
+        assert!(m.bytes <= KEEP_BYTES, "{}", m.bytes);
+    }
 
     fn with_ids(ids: &[&str]) -> Report {
         let t = outline::builtin("kl74-2021").unwrap();
