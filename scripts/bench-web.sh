@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Load benchmark of the web app (docs/benchmarks.md): a release server on SQLite in a temporary
 # directory, loaded from a second process on loopback by crates/web/examples/load.rs.
-# Usage: scripts/bench-web.sh [SESSIONS] [AUTOSAVE_SECONDS] [SUBMISSIONS]
+# Usage: scripts/bench-web.sh [SESSIONS] [AUTOSAVE_SECONDS] [SUBMISSIONS] [EXPORTS]
+# The last run (EXPORTS, default 10; 0 skips it): autosaves every second per session while that
+# many national PDF exports of the first round's submitted reports run at once (issue 14 item 6).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-sessions=${1:-100}; seconds=${2:-20}; submissions=${3:-3000}
+sessions=${1:-100}; seconds=${2:-20}; submissions=${3:-3000}; exports=${4:-10}
 cargo build -q --release -p baocao
 cargo build -q --release -p web --example load
 dir=$(mktemp -d)
@@ -24,3 +26,7 @@ export BAOCAO_SERVER_PID=$pid
 grep -E 'VmHWM|VmRSS' /proc/$pid/status
 "$target/examples/load" http://127.0.0.1:$port matkhau-do-tai submit "$sessions" "$submissions"
 grep -E 'VmHWM|VmRSS' /proc/$pid/status
+if [ "$exports" -gt 0 ]; then
+  "$target/examples/load" http://127.0.0.1:$port matkhau-do-tai exports "$sessions" "$seconds" 1000 "$exports"
+  grep -E 'VmHWM|VmRSS' /proc/$pid/status
+fi
