@@ -222,8 +222,8 @@ struct Known {
 }
 
 /// At most this many parsed reports are kept, and at most this many bytes of their JSON.
-const KEEP_REPORTS: usize = 160;
-const KEEP_BYTES: usize = 16 << 20;
+const KEEP_REPORTS: usize = 128;
+const KEEP_BYTES: usize = 12 << 20;
 /// At most this many reports' error counts are kept (a few dozen bytes each).
 const KEEP_COUNTS: usize = 200_000;
 
