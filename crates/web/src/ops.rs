@@ -224,6 +224,9 @@ struct Known {
 /// At most this many parsed reports are kept, and at most this many bytes of their JSON.
 const KEEP_REPORTS: usize = 128;
 const KEEP_BYTES: usize = 12 << 20;
+/// A save that changed more items than this (an upload, an import) does not keep its parsed
+/// report, only its error counts.
+const KEEP_AFTER_CHANGES: usize = 40;
 /// At most this many reports' error counts are kept (a few dozen bytes each).
 const KEEP_COUNTS: usize = 200_000;
 
@@ -584,15 +587,20 @@ pub async fn mutate_with(
                 now,
             )
             .await?;
-        // The content just committed, under the name the row now gives it.
+        // The content just committed, under the name the row now gives it. A save of a few
+        // items (autosave, the API's patch) keeps the parsed report for the next one; a whole
+        // upload or import keeps only its error counts (for its submission): an upload is
+        // seldom followed by autosaves, and a burst of uploads (a province's rounds prepared at
+        // once) would otherwise fill the memory with parsed reports nobody edits.
+        let small = changes.len() <= KEEP_AFTER_CHANGES;
         app.reports.put(
             id,
             Known {
                 key: (revision, now),
-                report: Some(Arc::new(r)),
+                report: small.then(|| Arc::new(r)),
                 checked: Some(checked),
                 counts: None,
-                size: json.len(),
+                size: if small { json.len() } else { 0 },
                 used: 0,
             },
         );
