@@ -47,6 +47,17 @@ async fn login(base: &str, user: &str, pw: &str) -> S {
     S { c, csrf }
 }
 
+/// A report as the API gives it (info and content).
+async fn report_json(s: &S, base: &str, id: i64) -> Value {
+    s.c.get(format!("{base}/api/v1/reports/{id}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
 async fn send(s: &S, m: reqwest::Method, url: String, body: Value) -> (u16, Value) {
     let r =
         s.c.request(m, url)
@@ -187,14 +198,7 @@ async fn fill(base: &str, reports: &[(String, i64)], pw_user: &str) {
                 };
                 let sample = report::sample::sample(&t, u, &p, id as u64).unwrap();
                 let body: Value = serde_json::from_str(&sample.to_json()).unwrap();
-                let cur: Value =
-                    s.c.get(format!("{base}/api/v1/reports/{id}"))
-                        .send()
-                        .await
-                        .unwrap()
-                        .json()
-                        .await
-                        .unwrap();
+                let cur: Value = report_json(&s, &base, id).await;
                 let rev = cur["info"]["revision"].as_i64().unwrap();
                 if cur["info"]["state"] != "draft" {
                     continue;
@@ -236,14 +240,7 @@ fn autosaves(
         let start = start.clone();
         handles.push(tokio::spawn(async move {
             let s = login(&base, &format!("drafter{p}"), "matkhau-tai").await;
-            let cur: Value =
-                s.c.get(format!("{base}/api/v1/reports/{id}"))
-                    .send()
-                    .await
-                    .unwrap()
-                    .json()
-                    .await
-                    .unwrap();
+            let cur: Value = report_json(&s, &base, id).await;
             let mut rev = cur["info"]["revision"].as_i64().unwrap();
             let mut lat = Vec::new();
             let mut n = 0u64;
@@ -375,14 +372,7 @@ async fn main() {
         fill(&base, &to_submit, "approver").await;
         for (p, id) in &to_submit {
             let s = login(&base, &format!("approver{p}"), "matkhau-tai").await;
-            let cur: Value =
-                s.c.get(format!("{base}/api/v1/reports/{id}"))
-                    .send()
-                    .await
-                    .unwrap()
-                    .json()
-                    .await
-                    .unwrap();
+            let cur: Value = report_json(&s, &base, *id).await;
             let rev = cur["info"]["revision"].as_i64().unwrap();
             let (st, v) = send(
                 &s,
@@ -398,15 +388,7 @@ async fn main() {
         for rounds in 2.. {
             drafts = Vec::new();
             for (p, id) in prepare(&base, &admin, rounds).await {
-                let cur: Value = admin
-                    .c
-                    .get(format!("{base}/api/v1/reports/{id}"))
-                    .send()
-                    .await
-                    .unwrap()
-                    .json()
-                    .await
-                    .unwrap();
+                let cur: Value = report_json(&admin, &base, id).await;
                 if cur["info"]["state"] == "draft" {
                     drafts.push((p, id));
                 }
@@ -494,15 +476,7 @@ async fn main() {
         // Revisions read before timing: the timed part is the submissions alone.
         let mut ready = Vec::new();
         for (p, id) in reports {
-            let cur: Value = admin
-                .c
-                .get(format!("{base}/api/v1/reports/{id}"))
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
+            let cur: Value = report_json(&admin, &base, id).await;
             ready.push((p, id, cur["info"]["revision"].as_i64().unwrap()));
         }
         // One session per (approver, slot): several sessions per province when there are more
