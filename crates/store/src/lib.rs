@@ -20,6 +20,7 @@
 //! read while a write is in progress).
 
 mod backup;
+mod batch;
 mod outlines;
 mod schema;
 mod signed;
@@ -61,6 +62,8 @@ pub enum Error {
     Restore(String),
     #[error("tệp Word này đã được nhập vào báo cáo rồi")]
     AlreadyApplied,
+    #[error("không ghi được vào cơ sở dữ liệu: {0}")]
+    Batch(String),
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
@@ -425,6 +428,8 @@ pub struct Store {
     read: AnyPool,
     write: AnyPool,
     postgres: bool,
+    /// SQLite: saves and submissions waiting to be committed together (see `batch`).
+    queue: batch::Queue,
 }
 
 const REPORT_INFO: &str =
@@ -470,6 +475,7 @@ impl Store {
             read,
             write,
             postgres,
+            queue: batch::Queue::default(),
         };
         store.migrate().await?;
         Ok(store)
@@ -1025,79 +1031,123 @@ impl Store {
         by: Actor<'_>,
         now: i64,
     ) -> Result<i64> {
-        let mut tx = self.write.begin().await?;
-        let n = sqlx::query(
-            "UPDATE reports SET content = $1, revision = revision + 1, errors = $2, \
-             warnings = $3, updated_at = $4, updated_by = $5 \
-             WHERE id = $6 AND revision = $7 AND state IN ('draft', 'returned')",
-        )
-        .bind(content)
-        .bind(meta.errors)
-        .bind(meta.warnings)
-        .bind(now)
-        .bind(by.id)
-        .bind(id)
-        .bind(base)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if n == 0 {
-            drop(tx);
+        // Owned copies: the write may run in the task that commits a batch (see `batch`).
+        let content = content.to_string();
+        let (errors, warnings) = (meta.errors, meta.warnings);
+        let action = meta.action.to_string();
+        let changes = meta.changes.to_vec();
+        let upload = meta.upload.map(|u| (u.upload, u.set_aside.to_vec()));
+        let (by_id, by_name) = (by.id, by.username.to_string());
+        let saved = self
+            .hot_write(move |c| {
+                Box::pin(async move {
+                    let by = Actor {
+                        id: by_id,
+                        username: &by_name,
+                    };
+                    let n = sqlx::query(
+                        "UPDATE reports SET content = $1, revision = revision + 1, errors = $2, \
+                         warnings = $3, updated_at = $4, updated_by = $5 \
+                         WHERE id = $6 AND revision = $7 AND state IN ('draft', 'returned')",
+                    )
+                    .bind(content)
+                    .bind(errors)
+                    .bind(warnings)
+                    .bind(now)
+                    .bind(by.id)
+                    .bind(id)
+                    .bind(base)
+                    .execute(&mut *c)
+                    .await?
+                    .rows_affected();
+                    if n == 0 {
+                        return Ok(false);
+                    }
+                    for ch in &changes {
+                        audit(
+                            c,
+                            by,
+                            &action,
+                            Some(id),
+                            Some(&ch.item),
+                            ch.old.as_deref(),
+                            ch.new.as_deref(),
+                        )
+                        .await?;
+                    }
+                    if let Some((upload, set_aside)) = &upload {
+                        let n = sqlx::query(
+                            "UPDATE uploads SET applied_at = $1, applied_revision = $2 \
+                             WHERE id = $3 AND report_id = $4 AND applied_at IS NULL",
+                        )
+                        .bind(now)
+                        .bind(base + 1)
+                        .bind(*upload)
+                        .bind(id)
+                        .execute(&mut *c)
+                        .await?
+                        .rows_affected();
+                        if n == 0 {
+                            return Err(Error::AlreadyApplied);
+                        }
+                        for (source, body) in set_aside {
+                            sqlx::query(
+                                "INSERT INTO set_aside \
+                                 (report_id, upload_id, source, body, created_at) \
+                                 VALUES ($1, $2, $3, $4, $5)",
+                            )
+                            .bind(id)
+                            .bind(*upload)
+                            .bind(source.as_str())
+                            .bind(body.as_str())
+                            .bind(now)
+                            .execute(&mut *c)
+                            .await?;
+                            audit(
+                                c,
+                                by,
+                                &action,
+                                Some(id),
+                                Some("để riêng"),
+                                None,
+                                Some(&format!("{source}: {body}")),
+                            )
+                            .await?;
+                        }
+                    }
+                    Ok(true)
+                })
+            })
+            .await?;
+        if !saved {
             return Err(self.why_not(id, base, "sửa").await);
         }
-        for c in meta.changes {
-            audit(
-                &mut tx,
-                by,
-                meta.action,
-                Some(id),
-                Some(&c.item),
-                c.old.as_deref(),
-                c.new.as_deref(),
-            )
-            .await?;
-        }
-        if let Some(u) = meta.upload {
-            let n = sqlx::query(
-                "UPDATE uploads SET applied_at = $1, applied_revision = $2 \
-                 WHERE id = $3 AND report_id = $4 AND applied_at IS NULL",
-            )
-            .bind(now)
-            .bind(base + 1)
-            .bind(u.upload)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if n == 0 {
-                return Err(Error::AlreadyApplied);
-            }
-            for (source, body) in u.set_aside {
-                sqlx::query(
-                    "INSERT INTO set_aside (report_id, upload_id, source, body, created_at) \
-                     VALUES ($1, $2, $3, $4, $5)",
-                )
-                .bind(id)
-                .bind(u.upload)
-                .bind(source)
-                .bind(body)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-                audit(
-                    &mut tx,
-                    by,
-                    meta.action,
-                    Some(id),
-                    Some("để riêng"),
-                    None,
-                    Some(&format!("{source}: {body}")),
-                )
-                .await?;
-            }
-        }
-        tx.commit().await?;
         Ok(base + 1)
+    }
+
+    /// The most saves and submissions committed together so far (SQLite's group commit; 0 on
+    /// PostgreSQL, where each is its own transaction): for monitoring and tests.
+    pub fn largest_batch(&self) -> usize {
+        self.queue.largest()
+    }
+
+    /// Runs one of the frequent writes (saves, submissions) in a transaction: on SQLite
+    /// committed together with the others waiting for the writer (see `batch`), on PostgreSQL
+    /// alone. `f`'s error rolls back its changes and nothing else.
+    async fn hot_write<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(&'c mut sqlx::AnyConnection) -> batch::BoxFuture<'c, Result<T>>
+            + Send
+            + 'static,
+    {
+        if !self.postgres {
+            return self.queue.write(&self.write, f).await;
+        }
+        let mut tx = self.write.begin().await?;
+        let v = f(&mut tx).await?;
+        tx.commit().await?;
+        Ok(v)
     }
 
     // ---- uploaded Word files ----
@@ -1257,46 +1307,60 @@ impl Store {
     /// The caller has validated that content. Returns the version number.
     pub async fn submit(&self, id: i64, base: i64, by: Actor<'_>) -> Result<i64> {
         let now = now_ms();
-        let mut tx = self.write.begin().await?;
-        let n = sqlx::query(
-            "UPDATE reports SET state = 'submitted', revision = revision + 1, submitted_at = $1, \
-             updated_at = $1, updated_by = $2 \
-             WHERE id = $3 AND revision = $4 AND state IN ('draft', 'returned')",
-        )
-        .bind(now)
-        .bind(by.id)
-        .bind(id)
-        .bind(base)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if n == 0 {
-            drop(tx);
-            return Err(self.why_not(id, base, "gửi").await);
+        let (by_id, by_name) = (by.id, by.username.to_string());
+        let number = self
+            .hot_write(move |c| {
+                Box::pin(async move {
+                    let by = Actor {
+                        id: by_id,
+                        username: &by_name,
+                    };
+                    let n = sqlx::query(
+                        "UPDATE reports SET state = 'submitted', revision = revision + 1, \
+                         submitted_at = $1, updated_at = $1, updated_by = $2 \
+                         WHERE id = $3 AND revision = $4 AND state IN ('draft', 'returned')",
+                    )
+                    .bind(now)
+                    .bind(by.id)
+                    .bind(id)
+                    .bind(base)
+                    .execute(&mut *c)
+                    .await?
+                    .rows_affected();
+                    if n == 0 {
+                        return Ok(None);
+                    }
+                    let number: i64 = sqlx::query(
+                        "INSERT INTO versions \
+                         (report_id, number, content, state, submitted_at, submitted_by) \
+                         SELECT id, (SELECT COALESCE(MAX(number), 0) + 1 FROM versions \
+                         WHERE report_id = $1), content, 'submitted', $2, $3 \
+                         FROM reports WHERE id = $1 RETURNING number",
+                    )
+                    .bind(id)
+                    .bind(now)
+                    .bind(by.id.unwrap_or(0))
+                    .fetch_one(&mut *c)
+                    .await?
+                    .try_get("number")?;
+                    audit(
+                        c,
+                        by,
+                        "gửi báo cáo",
+                        Some(id),
+                        None,
+                        None,
+                        Some(&format!("phiên bản {number}")),
+                    )
+                    .await?;
+                    Ok(Some(number))
+                })
+            })
+            .await?;
+        match number {
+            Some(n) => Ok(n),
+            None => Err(self.why_not(id, base, "gửi").await),
         }
-        let number: i64 = sqlx::query(
-            "INSERT INTO versions (report_id, number, content, state, submitted_at, submitted_by) \
-             SELECT id, (SELECT COALESCE(MAX(number), 0) + 1 FROM versions WHERE report_id = $1), \
-             content, 'submitted', $2, $3 FROM reports WHERE id = $1 RETURNING number",
-        )
-        .bind(id)
-        .bind(now)
-        .bind(by.id.unwrap_or(0))
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get("number")?;
-        audit(
-            &mut tx,
-            by,
-            "gửi báo cáo",
-            Some(id),
-            None,
-            None,
-            Some(&format!("phiên bản {number}")),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(number)
     }
 
     /// A reviewer's decision on the submitted report: `accept` or return with comments.
@@ -1667,7 +1731,7 @@ async fn insert_comment(
 }
 
 async fn audit(
-    tx: &mut Tx<'_>,
+    tx: &mut sqlx::AnyConnection,
     by: Actor<'_>,
     action: &str,
     report: Option<i64>,
@@ -1687,7 +1751,7 @@ async fn audit(
     .bind(item)
     .bind(old)
     .bind(new)
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await?;
     Ok(())
 }

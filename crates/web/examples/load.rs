@@ -499,6 +499,8 @@ async fn main() {
             logged.push((share, by_province));
         }
         let mut handles = Vec::new();
+        // On stderr at once: a profiler can be attached to the server for the timed part only.
+        eprintln!("bắt đầu đo");
         let t0 = Instant::now();
         let cpu0 = server_cpu();
         let (stop, rss) = watch_rss();

@@ -569,6 +569,11 @@ pub async fn mutate_with(
         }
         base
     } else {
+        // The permit is kept through the write: a save holds its new report, parsed and as
+        // text, until it is committed, and 100 saves in flight at once would double the
+        // server's memory (measured: a peak of 185 MB instead of 131 MB) for more saves a
+        // second than the target asks. Those in flight are committed together
+        // (`store::batch`).
         let now = store::now_ms();
         let revision = app
             .store
@@ -1180,7 +1185,7 @@ pub fn replace(t: &Template, r: &mut Report, json: &str) -> AppResult<()> {
 
 /// Submits: only an approver of the province, only without errors.
 pub async fn submit(app: &App, v: &Viewer, id: i64, base: i64) -> AppResult<i64> {
-    let _permit = work_permit().await?;
+    let permit = work_permit().await?;
     // The validation of the stored content is usually known: the save that stored it made it.
     let l = load_shared(app, v, id, false).await?;
     access::require(access::can_submit(&v.user, &l.info))?;
@@ -1237,6 +1242,10 @@ pub async fn submit(app: &App, v: &Viewer, id: i64, base: i64) -> AppResult<i64>
             return Err(e.with_details(serde_json::json!({ "problems": c.problems() })));
         }
     }
+    // Checked: the write holds no report in memory (the version is copied in the database),
+    // and waits for the disk without the permit (`mutate_with`).
+    drop(l);
+    drop(permit);
     Ok(app.store.submit(id, base, (&v.user).into()).await?)
 }
 
