@@ -9,7 +9,9 @@
 //! before that commit is durable, so an acknowledged write still survives a crash.
 //!
 //! The batch runs in its own task: a caller that goes away (a closed connection) neither
-//! interrupts the others' writes nor leaves them without an answer.
+//! interrupts the others' writes nor leaves them without an answer; its own write, once queued,
+//! is still made, as a request that reached the server is. A caller that gets no connection in
+//! time takes its write back from the queue before it reports the error.
 //!
 //! PostgreSQL runs many writers at once; there each write is its own transaction, as before.
 //!
@@ -18,7 +20,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use sqlx::pool::PoolConnection;
@@ -49,7 +51,9 @@ type Answer = Box<dyn FnOnce(Option<&str>) + Send>;
 /// The queue of writes waiting for the writer connection.
 #[derive(Clone, Default)]
 pub(crate) struct Queue {
-    waiting: Arc<Mutex<Vec<Job>>>,
+    /// Each write with a number of its own, so that a caller can take its write back.
+    waiting: Arc<Mutex<Vec<(u64, Job)>>>,
+    next: Arc<AtomicU64>,
     /// The most writes committed together so far.
     largest: Arc<AtomicUsize>,
 }
@@ -85,7 +89,8 @@ impl Queue {
                 }
             })
         });
-        self.lock().push(job);
+        let number = self.next.fetch_add(1, Ordering::Relaxed);
+        self.lock().push((number, job));
         loop {
             tokio::select! {
                 biased;
@@ -95,7 +100,19 @@ impl Queue {
                     })?;
                 }
                 conn = pool.acquire() => {
-                    let conn = conn?;
+                    let conn = match conn {
+                        Ok(c) => c,
+                        Err(e) => {
+                            // No connection in time: the write is taken back unless another
+                            // caller's batch has it already (then its answer will come).
+                            let mut q = self.lock();
+                            if let Some(i) = q.iter().position(|(n, _)| *n == number) {
+                                drop(q.remove(i));
+                                return Err(e.into());
+                            }
+                            continue;
+                        }
+                    };
                     let jobs = self.take();
                     if jobs.is_empty() {
                         // Our write was in the batch that just released the connection: its
@@ -114,7 +131,7 @@ impl Queue {
         self.largest.load(Ordering::Relaxed)
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Job>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<(u64, Job)>> {
         // A panic while the lock is held (pushing or swapping a vector) leaves the vector whole.
         self.waiting.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -122,7 +139,7 @@ impl Queue {
     fn take(&self) -> Vec<Job> {
         let mut q = self.lock();
         let n = q.len().min(MOST);
-        q.drain(..n).collect()
+        q.drain(..n).map(|(_, job)| job).collect()
     }
 }
 

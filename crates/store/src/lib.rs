@@ -17,7 +17,8 @@
 //!
 //! On SQLite every write goes through one connection (a pool of one): writers queue in process
 //! instead of failing with "database is locked", and readers use their own pool (WAL lets them
-//! read while a write is in progress).
+//! read while a write is in progress). Saves and submissions that wait for that connection are
+//! committed together, one `fsync` for all, each answered only after the commit (`batch`).
 
 mod backup;
 mod batch;
