@@ -22,9 +22,11 @@
 
 mod backup;
 mod batch;
+mod logins;
 mod outlines;
 mod schema;
 mod signed;
+pub use logins::LoginFailures;
 pub use outlines::{NewOutline, OutlineDraft, OutlineVersion};
 pub use signed::{NewSigned, SignedPdf, TrustRoot};
 

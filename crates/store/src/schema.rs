@@ -240,5 +240,14 @@ pub(crate) fn migrations(postgres: bool) -> Vec<String> {
         ALTER TABLE comments ADD COLUMN answered_at BIGINT;
         ALTER TABLE comments ADD COLUMN closed_at BIGINT"
             .to_string(),
+        // Failed logins (issue 14): kept in the database, so that every server process on it
+        // throttles the same tries.
+        "CREATE TABLE login_failures (
+            key TEXT PRIMARY KEY,
+            count BIGINT NOT NULL,
+            until_ms BIGINT NOT NULL,
+            reported BIGINT NOT NULL DEFAULT 0
+        )"
+        .to_string(),
     ]
 }

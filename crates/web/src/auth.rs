@@ -5,10 +5,9 @@
 //! throttling per account and client address that slows a stranger down without locking the
 //! real user out.
 
-use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
@@ -136,25 +135,9 @@ fn verify_password(password: &str, hash: &str) -> bool {
 /// Failed logins per (account, client address) and per client address. A stranger who tries
 /// passwords is slowed down, with growing waits, only for the account *from his address*
 /// (and, past [`FREE_ADDRESS_FAILURES`], for every account from his address): the real user,
-/// from another address, still signs in at once. Nothing is locked.
-#[derive(Default)]
-pub struct Throttle {
-    entries: Mutex<HashMap<ThrottleKey, Failures>>,
-}
-
-#[derive(Clone, PartialEq, Eq, Hash)]
-enum ThrottleKey {
-    Account(String, IpAddr),
-    Address(IpAddr),
-}
-
-struct Failures {
-    count: u32,
-    /// No try before this.
-    until: Instant,
-    /// Whether a refusal during the current wait was written to the audit log.
-    reported: bool,
-}
+/// from another address, still signs in at once. Nothing is locked. The counts are kept in the
+/// database (`store::LoginFailures`), so every server process on it counts the same tries.
+struct Throttle;
 
 /// A refused try: how long to wait, and whether the address as a whole is slowed down.
 pub struct Wait {
@@ -179,7 +162,8 @@ pub fn client_key(ip: IpAddr) -> IpAddr {
     }
 }
 
-fn delay(count: u32, free: u32) -> Duration {
+fn delay(count: i64, free: u32) -> Duration {
+    let count = u32::try_from(count).unwrap_or(u32::MAX);
     if count < free {
         return Duration::ZERO;
     }
@@ -187,63 +171,55 @@ fn delay(count: u32, free: u32) -> Duration {
     Duration::from_secs(secs).min(MAX_DELAY)
 }
 
+fn millis(d: Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+}
+
 impl Throttle {
+    /// The keys a try counts under: (key, whether it is the whole address, free failures).
+    fn keys(account: &str, ip: IpAddr) -> [(String, bool, u32); 2] {
+        [
+            (format!("dia-chi {ip}"), true, FREE_ADDRESS_FAILURES),
+            (format!("tai-khoan {ip} {account}"), false, FREE_FAILURES),
+        ]
+    }
+
     /// Whether a try for `account` from `ip` must wait now.
-    pub fn check(&self, account: &str, ip: IpAddr) -> Option<Wait> {
-        let mut map = self.entries.lock().ok()?;
-        let now = Instant::now();
-        for (key, whole_address) in [
-            (ThrottleKey::Address(ip), true),
-            (ThrottleKey::Account(account.to_string(), ip), false),
-        ] {
-            if let Some(f) = map.get_mut(&key) {
+    async fn check(store: &store::Store, account: &str, ip: IpAddr) -> AppResult<Option<Wait>> {
+        let now = store::now_ms();
+        for (key, whole_address, _) in Self::keys(account, ip) {
+            if let Some(f) = store.login_failures(&key).await? {
                 if f.until > now {
-                    let first = !f.reported;
-                    f.reported = true;
-                    return Some(Wait {
-                        left: f.until - now,
+                    let first = !f.reported && store.login_wait_reported(&key).await?;
+                    return Ok(Some(Wait {
+                        left: Duration::from_millis(u64::try_from(f.until - now).unwrap_or(0)),
                         whole_address,
                         first,
-                    });
+                    }));
                 }
             }
         }
-        None
+        Ok(None)
     }
 
     /// Counts a failed try.
-    pub fn fail(&self, account: &str, ip: IpAddr) {
-        let Ok(mut map) = self.entries.lock() else {
-            return;
-        };
-        let now = Instant::now();
-        if map.len() > 100_000 {
-            map.retain(|_, f| f.until + FORGET_AFTER > now);
+    async fn fail(store: &store::Store, account: &str, ip: IpAddr) -> AppResult<()> {
+        let now = store::now_ms();
+        for (key, _, free) in Self::keys(account, ip) {
+            store
+                .login_failed(&key, now, millis(FORGET_AFTER), |count| {
+                    millis(delay(count, free))
+                })
+                .await?;
         }
-        for (key, free) in [
-            (ThrottleKey::Address(ip), FREE_ADDRESS_FAILURES),
-            (ThrottleKey::Account(account.to_string(), ip), FREE_FAILURES),
-        ] {
-            let f = map.entry(key).or_insert(Failures {
-                count: 0,
-                until: now,
-                reported: false,
-            });
-            if f.until + FORGET_AFTER <= now {
-                f.count = 0;
-            }
-            f.count += 1;
-            f.until = now + delay(f.count, free);
-            f.reported = false;
-        }
+        Ok(())
     }
 
     /// Forgets the failures of `account` from `ip` (it signed in). The address's own count
     /// stays: one known password must not reset a stranger's tries on other accounts.
-    pub fn succeed(&self, account: &str, ip: IpAddr) {
-        if let Ok(mut map) = self.entries.lock() {
-            map.remove(&ThrottleKey::Account(account.to_string(), ip));
-        }
+    async fn succeed(store: &store::Store, account: &str, ip: IpAddr) -> AppResult<()> {
+        let [_, (key, _, _)] = Self::keys(account, ip);
+        Ok(store.forget_login_failures(&key).await?)
     }
 }
 
@@ -577,7 +553,7 @@ pub async fn authenticate(
     // The name as typed, kept short, for the audit log and as the throttle's key (a stranger's
     // megabyte-long names must not fill memory).
     let shown: String = key.chars().take(64).collect();
-    if let Some(wait) = app.throttle.check(&shown, ip) {
+    if let Some(wait) = Throttle::check(&app.store, &shown, ip).await? {
         let left = wait_text(wait.left);
         if wait.first {
             audit_login(
@@ -613,11 +589,11 @@ pub async fn authenticate(
     let ok = on_hasher(move || verify_password(&pw, &hash)).await?;
     match user {
         Some(u) if ok && u.active => {
-            app.throttle.succeed(&shown, ip);
+            Throttle::succeed(&app.store, &shown, ip).await?;
             Ok(u)
         }
         _ => {
-            app.throttle.fail(&shown, ip);
+            Throttle::fail(&app.store, &shown, ip).await?;
             audit_login(app, &shown, "đăng nhập sai", &format!("từ địa chỉ {ip}")).await;
             Err(AppError::wrong_login(
                 "Tên đăng nhập hoặc mật khẩu không đúng.",

@@ -90,7 +90,6 @@ pub struct App {
     pub templates: outlines::Templates,
     pub profiles: HashMap<String, Arc<Profile>>,
     pub units: &'static Units,
-    pub throttle: auth::Throttle,
     /// Rounds read so far (every report operation needs its round; rounds rarely change).
     rounds: std::sync::RwLock<HashMap<i64, store::Round>>,
     /// The last national consolidation made (`national::make`).
@@ -121,7 +120,6 @@ impl App {
             templates,
             profiles,
             units,
-            throttle: auth::Throttle::default(),
             rounds: Default::default(),
             national: Default::default(),
             reports: Default::default(),

@@ -2,7 +2,9 @@
 //! validated, named by the row's revision and time in the database, and a submission reuses the
 //! validation the save of that content made. Two servers on one database: what one keeps must
 //! never hide what the other stored (a stale save refused, an invalid report never submitted,
-//! a report valid again submitted), on SQLite and PostgreSQL.
+//! a report valid again submitted), on SQLite and PostgreSQL. Failed logins are counted in the
+//! database: a stranger's tries on one server slow him down on the other too, never the real
+//! user from another address.
 
 mod common;
 
@@ -139,4 +141,37 @@ async fn two_servers(s: &Server) {
     assert_eq!(now["info"]["state"], "submitted");
     assert_eq!(now["report"]["answers"]["B.III.1"], "Đoạn mới.");
     assert!(now["report"]["answers"].get(&item).is_none());
+
+    throttled_on_both(s, &b_base).await;
+}
+
+/// A stranger's failed logins on A make him wait on B as well (behind a load balancer each try
+/// may reach either server); the real user, from another address, signs in on B at once.
+async fn throttled_on_both(s: &Server, b_base: &str) {
+    let login = |c: &Client, password: &str| {
+        let (http, base) = (c.http.clone(), c.base.clone());
+        let password = password.to_string();
+        async move {
+            http.post(format!("{base}/api/v1/session"))
+                .json(&json!({"username": "caobang.duyet", "password": password}))
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    let on_a = s.anonymous_from("127.0.0.4");
+    let mut on_b = s.anonymous_from("127.0.0.4");
+    on_b.base = b_base.to_string();
+    for _ in 0..web::auth::FREE_FAILURES {
+        assert_eq!(login(&on_a, "sai-mat-khau").await, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(
+        login(&on_b, PASSWORD).await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the failures counted on A must hold on B"
+    );
+    let mut real = s.anonymous_from("127.0.0.5");
+    real.base = b_base.to_string();
+    assert_eq!(login(&real, PASSWORD).await, StatusCode::OK);
 }
