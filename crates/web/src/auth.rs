@@ -219,7 +219,11 @@ impl Throttle {
     /// stays: one known password must not reset a stranger's tries on other accounts.
     async fn succeed(store: &store::Store, account: &str, ip: IpAddr) -> AppResult<()> {
         let [_, (key, _, _)] = Self::keys(account, ip);
-        Ok(store.forget_login_failures(&key).await?)
+        // Read first: most sign-ins have nothing to forget, and need no write (and no fsync).
+        if store.login_failures(&key).await?.is_some() {
+            store.forget_login_failures(&key).await?;
+        }
+        Ok(())
     }
 }
 

@@ -174,4 +174,14 @@ async fn throttled_on_both(s: &Server, b_base: &str) {
     let mut real = s.anonymous_from("127.0.0.5");
     real.base = b_base.to_string();
     assert_eq!(login(&real, PASSWORD).await, StatusCode::OK);
+    // The wait over (1 s after the fifth failure), the right password on B signs in and clears
+    // the account's count on A too: one more mistake there costs no wait.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    assert_eq!(login(&on_b, PASSWORD).await, StatusCode::OK);
+    assert_eq!(login(&on_a, "sai-lan-nua").await, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        login(&on_a, PASSWORD).await,
+        StatusCode::OK,
+        "a sign-in on B forgets the account's failures on A"
+    );
 }
