@@ -371,6 +371,31 @@ pub struct Actor<'a> {
     pub username: &'a str,
 }
 
+impl Actor<'_> {
+    /// This actor owned: for a write queued past the caller's borrow (see `batch`).
+    fn owned(self) -> OwnedActor {
+        OwnedActor {
+            id: self.id,
+            username: self.username.to_string(),
+        }
+    }
+}
+
+/// An [`Actor`] that owns its name.
+struct OwnedActor {
+    id: Option<i64>,
+    username: String,
+}
+
+impl OwnedActor {
+    fn actor(&self) -> Actor<'_> {
+        Actor {
+            id: self.id,
+            username: &self.username,
+        }
+    }
+}
+
 impl<'a> From<&'a User> for Actor<'a> {
     fn from(u: &'a User) -> Actor<'a> {
         Actor {
@@ -1040,14 +1065,11 @@ impl Store {
         let action = meta.action.to_string();
         let changes = meta.changes.to_vec();
         let upload = meta.upload.map(|u| (u.upload, u.set_aside.to_vec()));
-        let (by_id, by_name) = (by.id, by.username.to_string());
+        let owner = by.owned();
         let saved = self
             .hot_write(move |c| {
                 Box::pin(async move {
-                    let by = Actor {
-                        id: by_id,
-                        username: &by_name,
-                    };
+                    let by = owner.actor();
                     let n = sqlx::query(
                         "UPDATE reports SET content = $1, revision = revision + 1, errors = $2, \
                          warnings = $3, updated_at = $4, updated_by = $5 \
@@ -1310,14 +1332,11 @@ impl Store {
     /// The caller has validated that content. Returns the version number.
     pub async fn submit(&self, id: i64, base: i64, by: Actor<'_>) -> Result<i64> {
         let now = now_ms();
-        let (by_id, by_name) = (by.id, by.username.to_string());
+        let owner = by.owned();
         let number = self
             .hot_write(move |c| {
                 Box::pin(async move {
-                    let by = Actor {
-                        id: by_id,
-                        username: &by_name,
-                    };
+                    let by = owner.actor();
                     let n = sqlx::query(
                         "UPDATE reports SET state = 'submitted', revision = revision + 1, \
                          submitted_at = $1, updated_at = $1, updated_by = $2 \
